@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+import pytest
+
+from wenmin.testing import SmallCounty, build_small_county
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
+@pytest.fixture
+def county(db) -> SmallCounty:  # type: ignore[no-untyped-def]
+    """The small county with its named actors (see wenmin/testing.py)."""
+    return build_small_county()

@@ -1,0 +1,74 @@
+"""Personal data at rest: Fernet encryption, keyed digests for lookup, and masking."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import lru_cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import models
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def _keys() -> tuple[str, ...]:
+    return tuple(settings.FIELD_ENCRYPTION_KEYS)
+
+
+def encrypt(value: str) -> str:
+    """Encrypt with the first configured key."""
+    return _fernet(_keys()).encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    """Decrypt with any configured key."""
+    try:
+        return _fernet(_keys()).decrypt(token.encode()).decode()
+    except InvalidToken as error:
+        raise ValueError("personal data cannot be decrypted with the configured keys") from error
+
+
+def digest(value: str) -> str:
+    """A keyed digest, so equal values can be found without storing them in clear."""
+    if not value:
+        return ""
+    key = hashlib.sha256(b"wenmin-digest:" + _keys()[0].encode()).digest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678."""
+    if not phone:
+        return ""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_id_number(number: str) -> str:
+    """3624**********1234: the region prefix and the last four."""
+    if not number:
+        return ""
+    if len(number) < 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+class EncryptedTextField(models.TextField):
+    """A text column holding Fernet ciphertext; Python sees the clear text."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str:
+        if value is None or value == "":
+            return ""
+        return decrypt(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None or value == "":
+            return ""
+        return encrypt(str(value))

@@ -1,0 +1,56 @@
+"""The access roles and what each may do; pure, no database."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("County administrator")
+    COUNTY_LEADER = "county_leader", _("County leader")
+    TOWNSHIP_STAFF = "township_staff", _("Township staff")
+    DEPARTMENT_STAFF = "department_staff", _("Department staff")
+    BRANCH_SECRETARY = "branch_secretary", _("Branch secretary")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    RESIDENT = "resident", _("Resident")
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.ADMINISTRATOR,
+        Role.COUNTY_LEADER,
+        Role.TOWNSHIP_STAFF,
+        Role.DEPARTMENT_STAFF,
+        Role.BRANCH_SECRETARY,
+    }
+)
+COUNTY_WIDE_ROLES = frozenset({Role.ADMINISTRATOR, Role.COUNTY_LEADER})
+EXPORT_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.COUNTY_LEADER, Role.TOWNSHIP_STAFF, Role.DEPARTMENT_STAFF}
+)
+
+
+def can_use_staff_pages(role: str) -> bool:
+    """Staff pages (organisation tree, people search) are for the staff roles."""
+    return role in STAFF_ROLES
+
+
+def can_manage_reference_data(role: str) -> bool:
+    """Only the county administrator edits and imports regions, units and people."""
+    return role == Role.ADMINISTRATOR
+
+
+def can_export(role: str) -> bool:
+    """Exports of what the viewer can see, masked unless the role may reveal."""
+    return role in EXPORT_ROLES
+
+
+def can_view_audit_log(role: str) -> bool:
+    """The audit log is for the administrator."""
+    return role == Role.ADMINISTRATOR
+
+
+def can_reveal_personal_data(role: str) -> bool:
+    """Who may see a phone or ID number unmasked (each time logged)."""
+    return role == Role.ADMINISTRATOR

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from wenmin.core import roles
+from wenmin.core.models import AuditEvent
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The append-only audit log, newest first, for the administrator."""
+    if not roles.can_view_audit_log(request.user.role):  # type: ignore[union-attr]
+        raise PermissionDenied
+    events = AuditEvent.objects.select_related("actor").order_by("-created_at", "-id")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"page": page, "action": action})

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from wenmin.core.forms import LoginForm
+
+admin.site.site_header = admin.site.site_title = "问民 Wenmin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="organisation:home", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=LoginForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("audit/", include("wenmin.core.urls")),
+    path("org/", include("wenmin.organisation.urls")),
+]
