@@ -1,0 +1,45 @@
+# Wenmin: `make run` serves the demo county, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve test test-fast lint typecheck bench messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/wenmin migrate --no-input
+	$(BIN)/wenmin seed --scale county --if-empty
+	$(BIN)/wenmin demo_logins
+	@echo "Wenmin is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/wenmin runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \
+	else echo "Browser tests: SKIPPED, Debian chromium is not installed (apt-get install chromium)"; fi
+	$(BIN)/python -m pytest -q -rs $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy wenmin
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+messages: $(STAMP)
+	cd wenmin && ../$(BIN)/wenmin makemessages -l zh_Hans --no-obsolete && ../$(BIN)/wenmin compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) build *.egg-info
