@@ -93,13 +93,19 @@ TRANSITIONS: dict[str, Transition] = {
         _t(Action.RETURN, {State.DISPATCHED, State.SIGNED}, State.COLLECTED, Actor.LEAD_UNIT),
         _t(Action.PLAN, {State.SIGNED}, State.IN_PROGRESS, Actor.LEAD_UNIT),
         _t(Action.NOTE, {State.SIGNED, State.IN_PROGRESS}, None, Actor.LEAD_UNIT, Actor.SUPERVISOR),
-        _t(Action.SUPERVISE, {State.DISPATCHED, State.SIGNED, State.IN_PROGRESS}, None, Actor.SUPERVISOR),
+        _t(
+            Action.SUPERVISE,
+            {State.DISPATCHED, State.SIGNED, State.IN_PROGRESS},
+            None,
+            Actor.SUPERVISOR,
+        ),
         _t(Action.REPLY, {State.IN_PROGRESS}, State.REPLIED, Actor.LEAD_UNIT),
         _t(Action.CALLBACK_RESOLVED, {State.REPLIED}, State.CLOSED, Actor.CALLBACK),
         _t(Action.CALLBACK_REWORK, {State.REPLIED}, State.SIGNED, Actor.CALLBACK),
     )
 }
-assert all(t.sources <= _OPEN for t in TRANSITIONS.values()), "final states admit no action"
+if any(not t.sources <= _OPEN for t in TRANSITIONS.values()):
+    raise AssertionError("final states admit no action")
 
 
 class TransitionNotAllowed(Exception):

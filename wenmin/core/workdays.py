@@ -33,8 +33,10 @@ class OfficeHours:
 
     def length(self) -> dt.timedelta:
         return sum(
-            (dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)
-             for start, end in self.periods),
+            (
+                dt.datetime.combine(dt.date.min, end) - dt.datetime.combine(dt.date.min, start)
+                for start, end in self.periods
+            ),
             dt.timedelta(),
         )
 

@@ -15,7 +15,9 @@ POLICY = DeadlinePolicy(calendar=Calendar())
 
 def test_a_consultation_before_spring_festival_is_due_after_it():
     # Received Fri Feb 13 2026: Feb 14 (make-up Saturday), Feb 24, Feb 25.
-    assert POLICY.result_due(at(2026, 2, 13), Kind.CONSULT, Urgency.NORMAL) == at(2026, 2, 25, 17, 30)
+    assert POLICY.result_due(at(2026, 2, 13), Kind.CONSULT, Urgency.NORMAL) == at(
+        2026, 2, 25, 17, 30
+    )
 
 
 def test_a_complaint_before_national_day_gets_thirteen_working_days():
@@ -36,9 +38,12 @@ def test_sign_for_within_two_working_hours_and_callback_next_working_day():
 
 def test_an_override_replaces_a_default():
     policy = DeadlinePolicy(
-        calendar=Calendar(), result_overrides={(Kind.CONSULT, Urgency.NORMAL): Limit(5, Unit.WORKING_DAYS)}
+        calendar=Calendar(),
+        result_overrides={(Kind.CONSULT, Urgency.NORMAL): Limit(5, Unit.WORKING_DAYS)},
     )
-    assert policy.result_due(at(2026, 11, 23), Kind.CONSULT, Urgency.NORMAL) == at(2026, 11, 30, 17, 30)
+    assert policy.result_due(at(2026, 11, 23), Kind.CONSULT, Urgency.NORMAL) == at(
+        2026, 11, 30, 17, 30
+    )
 
 
 def test_the_reminder_falls_at_three_quarters_of_the_time():

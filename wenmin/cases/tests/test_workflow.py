@@ -20,7 +20,7 @@ EVERYONE = frozenset(Actor.values)
 
 
 def test_the_happy_path_walks_the_five_steps():
-    state = State.COLLECTED
+    state: str = State.COLLECTED
     steps = [step_of(state)]
     for action, actor in [
         (Action.DISPATCH, Actor.DISPATCHER),
@@ -71,7 +71,9 @@ def test_every_state_is_reachable_from_collected():
     assert seen == set(State.values)
 
 
-@given(st.lists(st.tuples(st.sampled_from(Action.values), st.sampled_from(Actor.values)), max_size=40))
+@given(
+    st.lists(st.tuples(st.sampled_from(Action.values), st.sampled_from(Actor.values)), max_size=40)
+)
 def test_no_sequence_of_actions_reaches_an_impossible_state(moves):
     state = State.COLLECTED.value
     for action, actor in moves:

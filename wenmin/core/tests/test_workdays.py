@@ -29,8 +29,11 @@ def test_thirteen_working_days_across_national_day_2026():
     calendar = Calendar()
     assert not calendar.is_working_day(dt.date(2026, 10, 5))
     due = calendar.add_working_days(at(2026, 9, 28), 13)
-    expected_days = [d for d in (dt.date(2026, 9, 28) + dt.timedelta(n) for n in range(1, 40))
-                     if calendar.is_working_day(d)]
+    expected_days = [
+        d
+        for d in (dt.date(2026, 9, 28) + dt.timedelta(n) for n in range(1, 40))
+        if calendar.is_working_day(d)
+    ]
     assert due.date() == expected_days[12]
     assert due.date() > dt.date(2026, 10, 14)
 
@@ -57,8 +60,12 @@ def test_an_override_wins_over_the_official_calendar():
 
 def test_working_days_between_counts_office_time_only():
     calendar = Calendar()
-    assert calendar.working_days_between(at(2026, 11, 26, 8, 30), at(2026, 11, 27, 8, 30)) == pytest.approx(1.0)
-    assert calendar.working_days_between(at(2026, 11, 27, 8, 30), at(2026, 11, 30, 8, 30)) == pytest.approx(1.0)
+    assert calendar.working_days_between(
+        at(2026, 11, 26, 8, 30), at(2026, 11, 27, 8, 30)
+    ) == pytest.approx(1.0)
+    assert calendar.working_days_between(
+        at(2026, 11, 27, 8, 30), at(2026, 11, 30, 8, 30)
+    ) == pytest.approx(1.0)
 
 
 def test_naive_datetimes_are_refused():

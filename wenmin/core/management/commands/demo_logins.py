@@ -14,11 +14,18 @@ class Command(BaseCommand):
     help = "Print the demo county's logins (development only)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES).select_related("unit")}
+        users = {
+            u.username: u
+            for u in User.objects.filter(username__in=DEMO_USERNAMES).select_related("unit")
+        }
         if not users:
-            self.stdout.write("No demo logins: load the demo county with `wenmin seed --scale county`.")
+            self.stdout.write(
+                "No demo logins: load the demo county with `wenmin seed --scale county`."
+            )
             return
-        password = "(hidden in production)" if settings.PRODUCTION else settings.WENMIN_DEMO_PASSWORD
+        password = (
+            "(hidden in production)" if settings.PRODUCTION else settings.WENMIN_DEMO_PASSWORD
+        )
         self.stdout.write(f"Demo logins (password: {password})")
         for username in DEMO_USERNAMES:
             user = users.get(username)
