@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -62,7 +63,7 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("WENMIN_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "wenmin.core.apps.WenminAdminConfig",  # django.contrib.admin, administrator role only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -115,7 +116,7 @@ TEMPLATES = [
 # Databases: SQLite with zero configuration; DATABASE_URL selects PostgreSQL (pooled).
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    _db = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))
+    _db: dict[str, Any] = dict(dj_database_url.parse(DATABASE_URL, conn_max_age=0))
     if _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("WENMIN_DB_POOL", True):
         _db["OPTIONS"] = {
             **_db.get("OPTIONS", {}),
@@ -201,6 +202,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("WENMIN_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("WENMIN_MEDIA_ROOT", str(DATA_DIR / "media")))

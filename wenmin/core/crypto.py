@@ -46,7 +46,7 @@ def mask_phone(phone: str) -> str:
     """138****5678."""
     if not phone:
         return ""
-    if len(phone) < 7:
+    if len(phone) < 8:  # at 7 characters the prefix and last four would be the whole number
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 

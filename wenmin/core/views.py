@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,8 +18,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not roles.can_view_audit_log(request.user.role):  # type: ignore[union-attr]
         raise PermissionDenied
     events = AuditEvent.objects.select_related("actor").order_by("-created_at", "-id")
-    action = request.GET.get("action", "").strip()
+    action = request.GET.get("action", "").strip()[:64]
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "action": action})
+    query = urlencode({"action": action}) if action else ""
+    return render(request, "core/audit_log.html", {"page": page, "action": action, "query": query})
