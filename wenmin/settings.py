@@ -57,6 +57,14 @@ if not FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfigured("WENMIN_FIELD_KEYS must be set when WENMIN_ENV=production")
     FIELD_ENCRYPTION_KEYS = [_kept_secret("field_key", _fernet_key())]
 
+# The key of the digests that find a phone or ID number without decrypting: separate from the
+# encryption keys so that rotating those does not make every stored digest stale.
+FIELD_DIGEST_KEY = env_str("WENMIN_DIGEST_KEY")
+if not FIELD_DIGEST_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("WENMIN_DIGEST_KEY must be set when WENMIN_ENV=production")
+    FIELD_DIGEST_KEY = _kept_secret("digest_key", secrets.token_urlsafe(32))
+
 ALLOWED_HOSTS = env_list("WENMIN_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("WENMIN_ALLOWED_HOSTS must be set when WENMIN_ENV=production")

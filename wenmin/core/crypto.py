@@ -38,7 +38,7 @@ def digest(value: str) -> str:
     """A keyed digest, so equal values can be found without storing them in clear."""
     if not value:
         return ""
-    key = hashlib.sha256(b"wenmin-digest:" + _keys()[0].encode()).digest()
+    key = hashlib.sha256(b"wenmin-digest:" + settings.FIELD_DIGEST_KEY.encode()).digest()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 

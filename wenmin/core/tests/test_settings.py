@@ -32,6 +32,7 @@ def _production_env() -> dict[str, str]:
         "WENMIN_SECRET_KEY": secrets.token_urlsafe(60),
         "WENMIN_FIELD_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "WENMIN_ALLOWED_HOSTS": "wenmin.example.cn",
+        "WENMIN_DIGEST_KEY": secrets.token_urlsafe(32),
     }
 
 
@@ -148,7 +149,9 @@ def test_production_with_a_weak_secret_key_refuses_to_start(tmp_path, weak):
     assert "at least 50 random characters" in _refusal(tmp_path, **env)
 
 
-@pytest.mark.parametrize("missing", ["WENMIN_FIELD_KEYS", "WENMIN_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["WENMIN_FIELD_KEYS", "WENMIN_DIGEST_KEY", "WENMIN_ALLOWED_HOSTS"]
+)
 def test_production_without_its_other_variables_refuses_to_start(tmp_path, missing):
     env = _production_env()
     del env[missing]
