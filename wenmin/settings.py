@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks.backends.database",
     "wenmin.core",
     "wenmin.organisation",
+    "wenmin.cases",
 ]
 
 MIDDLEWARE = [
@@ -228,3 +229,5 @@ LOGGING = {
 
 WENMIN_DEMO_PASSWORD = env_str("WENMIN_DEMO_PASSWORD", "wenmin-demo-2026")
 WENMIN_TRUST_X_FORWARDED_FOR = env_bool("WENMIN_TRUST_X_FORWARDED_FOR", False)
+# The unit that receives escalated cases (提级督办), by its code; empty: county-wide supervisors.
+WENMIN_SUPERVISING_UNIT = env_str("WENMIN_SUPERVISING_UNIT", "")

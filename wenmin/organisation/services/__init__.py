@@ -26,6 +26,7 @@ from wenmin.organisation.services.people import (
     personal_data_reveal,
     position_end,
     position_start,
+    resident_find_or_create,
     volunteer_build,
     volunteer_set,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "region_update",
     "regions_import",
     "require_administrator",
+    "resident_find_or_create",
     "unit_build",
     "unit_create",
     "unit_update",

@@ -278,3 +278,15 @@ def volunteer_build(*, person: Person, post: str = "", team: Unit | None = None)
     if team is not None and team.kind != UnitKind.VOLUNTEER_TEAM:
         raise ValidationError({"team": [_("A volunteer's team must be a party volunteer team.")]})
     return Volunteer(person=person, post=(post or "").strip(), team=team)
+
+
+def resident_find_or_create(*, name: str, phone: str, actor: User | None = None) -> Person:
+    """The person with this mobile number, or a new resident (intake from any channel)."""
+    checked = person_build(name=name, phone=phone, is_resident=True)
+    if checked.phone_digest:
+        existing = Person.objects.filter(phone_digest=checked.phone_digest).order_by("id").first()
+        if existing is not None:
+            return existing
+    checked.save()
+    audit_record(actor=actor, action="person.create", target=checked, changes={"via": "intake"})
+    return checked

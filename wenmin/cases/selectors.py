@@ -1,0 +1,110 @@
+"""The only door for permission-scoped reads of cases, and who a viewer is to a case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from wenmin.cases.models import Case
+from wenmin.cases.workflow import Actor
+from wenmin.core.models import User
+from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
+from wenmin.organisation.models import PositionKind
+
+
+def is_dispatcher(user: User) -> bool:
+    """The administrator, or a person holding a current dispatcher position."""
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    if not user.person_id:
+        return False
+    today = timezone.localdate()
+    return user.person.positions.filter(  # type: ignore[union-attr]
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        kind=PositionKind.DISPATCHER,
+        start_date__lte=today,
+    ).exists()
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Cases in the viewer's scope: all for county-wide roles and dispatchers; a unit's own cases
+    (led, co-handled or escalated to it) and, for township staff, the cases in their township;
+    a branch secretary's village; a resident's own cases."""
+    cases = Case.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if user.role in COUNTY_WIDE_ROLES or is_dispatcher(user):
+        return cases
+    unit = user.unit
+    if user.role in (Role.TOWNSHIP_STAFF, Role.DEPARTMENT_STAFF) and unit is not None:
+        own = (
+            Q(lead_unit__path__startswith=unit.path)
+            | Q(escalated_to__path__startswith=unit.path)
+            | Q(
+                pk__in=Case.co_units.through.objects.filter(
+                    unit__path__startswith=unit.path
+                ).values("case_id")
+            )
+        )
+        if user.role == Role.TOWNSHIP_STAFF and unit.region.township_id:
+            own |= Q(region__township_id=unit.region.township_id)
+        return cases.filter(own)
+    if user.role == Role.BRANCH_SECRETARY and unit is not None:
+        return cases.filter(region__path__startswith=unit.region.path)
+    if user.person_id:
+        return cases.filter(requester_id=user.person_id)
+    return cases.none()
+
+
+def case_get_for(user: User, case_id: int | str) -> Case:
+    """One case the viewer may see, or 404."""
+    try:
+        return (
+            cases_visible_to(user)
+            .select_related(
+                "category", "region", "lead_unit", "requester", "escalated_to", "merged_into"
+            )
+            .get(pk=case_id)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def case_actors_for(user: User | None, case: Case) -> frozenset[str]:
+    """What the viewer is to this case in the workflow: dispatcher, lead unit, supervisor, callback."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    actors: set[str] = set()
+    if is_dispatcher(user):
+        actors |= {Actor.DISPATCHER, Actor.CALLBACK, Actor.SUPERVISOR}
+    if user.role in COUNTY_WIDE_ROLES:
+        actors.add(Actor.SUPERVISOR)
+    unit = user.unit
+    if unit is not None and user.role in (Role.TOWNSHIP_STAFF, Role.DEPARTMENT_STAFF):
+        if case.lead_unit_id == unit.pk:
+            actors.add(Actor.LEAD_UNIT)
+        if case.escalated_to_id == unit.pk:
+            actors.add(Actor.SUPERVISOR)
+    if user.person_id and case.requester_id == user.person_id:
+        actors.add(Actor.CALLBACK)
+    return frozenset(actors)
+
+
+def case_by_tracking_code(code: str) -> Case:
+    """A case by its public tracking code (for the resident portal), or 404."""
+    try:
+        return Case.objects.select_related("category", "region").get(
+            tracking_code=(code or "").strip().upper()
+        )
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def due_soon_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """Cases due before this moment count as due soon (one day ahead)."""
+    return (now or timezone.now()) + dt.timedelta(days=1)

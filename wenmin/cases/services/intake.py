@@ -1,0 +1,204 @@
+"""Step 1, collect (收集建议): one intake for every channel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wenmin.cases.deadlines import Kind, Urgency
+from wenmin.cases.models import Case, CaseSequence, Category, Channel
+from wenmin.cases.services.attachments import attachments_check, attachments_save
+from wenmin.cases.services.events import event_record
+from wenmin.cases.services.policy import policy_current
+from wenmin.cases.workflow import State
+from wenmin.core.models import User
+from wenmin.organisation.geo import region_at
+from wenmin.organisation.models import Person, Region, RegionLevel
+from wenmin.organisation.services import resident_find_or_create
+
+MAX_CONTENT = 4000
+_TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def tracking_code_new() -> str:
+    """Ten unambiguous characters: unguessable, easy to read out on the phone."""
+    return "".join(secrets.choice(_TRACKING_ALPHABET) for _ in range(10))
+
+
+def case_number_next(*, county_code: str, day: dt.date) -> str:
+    """County code + date + a daily sequence, e.g. 369901-20261126-00042 (inside a transaction)."""
+    prefix = f"{county_code}-{day:%Y%m%d}"
+    sequence, _created = CaseSequence.objects.select_for_update().get_or_create(prefix=prefix)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{prefix}-{sequence.last:05d}"
+
+
+def _county_code(region: Region | None) -> str:
+    if region is not None:
+        return region.path.split("/", 1)[0][:6]
+    county = (
+        Region.objects.filter(level=RegionLevel.COUNTY)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    return (county or "000000")[:6]
+
+
+def extra_fields_check(category: Category | None, extra: dict[str, Any]) -> dict[str, Any]:
+    """The category's extra answers: required ones present, list answers among the listed values."""
+    if category is None or not category.extra_fields:
+        return {}
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    for field in category.extra_fields:
+        code, value = field["code"], extra.get(field["code"])
+        if value in (None, "", []):
+            if field.get("required"):
+                errors[f"extra.{code}"] = [
+                    _("“%(label)s” is required.") % {"label": field.get("label", code)}
+                ]
+            continue
+        allowed = {str(option["key"]) for option in field.get("values", [])}
+        if field.get("datatype") == "multivaluelist":
+            values = [str(v) for v in (value if isinstance(value, list) else [value])]
+            if allowed and not set(values) <= allowed:
+                errors[f"extra.{code}"] = [_("Choose from the listed values.")]
+            clean[code] = values
+        elif field.get("datatype") == "singlevaluelist":
+            if allowed and str(value) not in allowed:
+                errors[f"extra.{code}"] = [_("Choose from the listed values.")]
+            clean[code] = str(value)
+        elif field.get("datatype") == "number":
+            try:
+                clean[code] = float(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                errors[f"extra.{code}"] = [_("A number is required.")]
+        else:
+            clean[code] = str(value)[:1000]
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _coordinate(
+    value: Any, low: int, high: int, field: str, errors: dict[str, list[str]]
+) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, ValueError):
+        errors[field] = [_("Not a number.")]
+        return None
+    if not low <= number <= high:
+        errors[field] = [_("Out of range.")]
+        return None
+    return number
+
+
+def case_intake(
+    *,
+    channel: str,
+    content: str,
+    kind: str = Kind.CONSULT,
+    urgency: str = Urgency.NORMAL,
+    title: str = "",
+    category: Category | None = None,
+    extra: dict[str, Any] | None = None,
+    requester: Person | None = None,
+    requester_name: str = "",
+    requester_phone: str = "",
+    address: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
+    region: Region | None = None,
+    files: Sequence[UploadedFile] = (),
+    actor: User | None = None,
+    received_at: dt.datetime | None = None,
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """Register a case from any channel: checked, numbered, located, given its deadline, audited."""
+    errors: dict[str, list[str]] = {}
+    content = (content or "").strip()
+    if not content:
+        errors["content"] = [_("Describe the matter.")]
+    elif len(content) > MAX_CONTENT:
+        errors["content"] = [_("At most %(n)s characters.") % {"n": MAX_CONTENT}]
+    if channel not in Channel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    if kind not in Kind.values:
+        errors["kind"] = [_("Unknown kind.")]
+    if urgency not in Urgency.values:
+        errors["urgency"] = [_("Urgency is normal or urgent.")]
+    if category is not None and not category.is_active:
+        errors["category"] = [_("This category is no longer in use.")]
+    lat = _coordinate(latitude, -90, 90, "latitude", errors)
+    lng = _coordinate(longitude, -180, 180, "longitude", errors)
+    if (lat is None) != (lng is None) and "latitude" not in errors and "longitude" not in errors:
+        errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
+    try:
+        clean_extra = extra_fields_check(category, extra or {})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        checked_files = attachments_check(list(files))
+    except ValidationError as error:
+        errors["files"] = error.messages
+    if requester is None and (requester_phone or "").strip():
+        try:
+            requester = resident_find_or_create(
+                name=(requester_name or "").strip() or _("Resident"),
+                phone=requester_phone,
+                actor=actor,
+            )
+        except ValidationError as error:
+            errors["requester_phone"] = error.message_dict.get("phone", error.messages)
+    if errors:
+        raise ValidationError(errors)
+    if region is None and lat is not None and lng is not None:
+        region = region_at(latitude=lat, longitude=lng)
+    received = received_at or timezone.now()
+    with transaction.atomic():
+        case = Case(
+            number=case_number_next(
+                county_code=_county_code(region), day=timezone.localtime(received).date()
+            ),
+            tracking_code=tracking_code_new(),
+            channel=channel,
+            received_at=received,
+            requester=requester,
+            registered_by=actor if actor is not None and actor.pk else None,
+            kind=kind,
+            category=category,
+            urgency=urgency,
+            title=(title or "").strip()[:120] or content[:30],
+            content=content,
+            extra=clean_extra,
+            address=(address or "").strip()[:255],
+            latitude=lat,
+            longitude=lng,
+            region=region,
+            state=State.COLLECTED,
+            result_due=policy_current().result_due(received, kind, urgency),
+        )
+        case.save()
+        event = event_record(
+            case=case,
+            action="intake",
+            actor=actor,
+            state_before="",
+            data={"channel": channel, **(data or {})},
+        )
+        attachments_save(case=case, event=event, files=checked_files)
+    return case
