@@ -3,14 +3,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from wenmin.core import views as core_views
 from wenmin.core.forms import LoginForm
 
 admin.site.site_header = admin.site.site_title = "问民 Wenmin"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="organisation:home", permanent=False)),
+    path("", core_views.root, name="root"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",
@@ -21,4 +21,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("audit/", include("wenmin.core.urls")),
     path("org/", include("wenmin.organisation.urls")),
+    path("cases/", include("wenmin.cases.urls")),
+    path("portal/", include("wenmin.cases.urls_portal")),
 ]

@@ -24,3 +24,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = urlencode({"action": action}) if action else ""
     return render(request, "core/audit_log.html", {"page": page, "action": action, "query": query})
+
+
+def root(request: HttpRequest) -> HttpResponse:
+    """Staff start at their workbench; everyone else at the resident portal."""
+    from django.shortcuts import redirect
+
+    role = getattr(request.user, "role", "")
+    if request.user.is_authenticated and roles.can_use_staff_pages(role):
+        return redirect("cases:workbench")
+    return redirect("portal:submit")
