@@ -152,6 +152,10 @@ else:
             },
         }
     }
+    if env_bool("WENMIN_TEST_SQLITE_FILE", False):
+        # Tests of concurrent writers need two connections that really wait for each other,
+        # which an in-memory database cannot give.
+        DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-wenmin.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

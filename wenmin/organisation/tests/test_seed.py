@@ -1,0 +1,346 @@
+"""`wenmin seed`: the demo county has the report's numbers, a consistent tree, and never changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils.translation import gettext as _
+
+from wenmin.core.models import AuditEvent, User
+from wenmin.core.roles import Role
+from wenmin.organisation.models import (
+    Cadre,
+    MembershipStatus,
+    PartyMember,
+    Person,
+    Position,
+    PositionKind,
+    Region,
+    RegionLevel,
+    Unit,
+    UnitKind,
+)
+from wenmin.organisation.seed import county_plans
+from wenmin.organisation.seed.load import county_code
+from wenmin.organisation.selectors import organisation_stats
+from wenmin.organisation.validation import normalise_id_number
+
+TODAY = dt.date(2026, 3, 2)
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The county scale, loaded once for this module and rolled back after it; the command's output."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast, transaction.atomic():
+        out = StringIO()
+        call_command("seed", "--scale", "county", "--no-input", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_county_scale_has_the_reports_numbers(seeded, db):
+    stats = organisation_stats()
+    regions, units, people = stats["regions"], stats["units"], stats["people"]
+    assert regions["county"] == 1
+    assert regions["township"] == 11
+    assert 140 <= regions["village"] <= 165
+    assert 6 * 100 <= regions["group"] <= 10 * regions["village"]
+    assert units["party_branch"] == 512
+    assert units["official_account"] == 65
+    assert units["work_group"] == 147
+    assert units["leadership_body"] == 4
+    assert 25 <= units["department"] <= 30
+    assert units["service_centre"] == 11 + 1
+    assert units["work_station"] == regions["village"]
+    assert units["villagers_council"] == regions["village"]
+    assert units["sentiment_group"] == regions["village"]
+    assert units["volunteer_team"] >= 40
+    assert people["party_member"] >= 8_600
+    assert 540 <= people["cadre"] <= 660
+    assert 1_000 <= people["volunteer"] <= 1_150
+    assert 2_800 <= people["resident"] <= 3_200
+    probationary = PartyMember.objects.filter(status=MembershipStatus.PROBATIONARY).count()
+    assert 0.03 <= probationary / people["party_member"] <= 0.07
+    assert (
+        Cadre.objects.filter(person__party_membership__isnull=False).count() / people["cadre"]
+        > 0.75
+    )
+
+
+def test_township_kinds_and_populations_are_realistic(seeded, db):
+    kinds = Counter(
+        Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("kind", flat=True)
+    )
+    assert set(kinds) == {"subdistrict", "office", "town", "township", "farm"}
+    county = Region.objects.get(level=RegionLevel.COUNTY)
+    assert 190_000 <= county.population <= 210_000
+    assert (
+        sum(Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("population", flat=True))
+        == county.population
+    )
+    for region in Region.objects.exclude(level=RegionLevel.GROUP):
+        assert region.latitude is not None and region.longitude is not None
+        assert abs(float(region.latitude) - 28.42) <= 0.2
+        assert abs(float(region.longitude) - 117.60) <= 0.2
+    communities = Region.objects.filter(kind="community")
+    assert communities.exists()
+    assert set(communities.values_list("parent__kind", flat=True)) <= {"subdistrict", "office"}
+    groups_per_village = Counter(
+        Region.objects.filter(level=RegionLevel.GROUP).values_list("parent_id", flat=True)
+    )
+    assert groups_per_village and all(6 <= count <= 10 for count in groups_per_village.values())
+
+
+def test_every_village_has_its_branch_station_council_and_group(seeded, db):
+    villages = set(Region.objects.filter(level=RegionLevel.VILLAGE).values_list("id", flat=True))
+    for kind in (
+        UnitKind.PARTY_BRANCH,
+        UnitKind.WORK_STATION,
+        UnitKind.VILLAGERS_COUNCIL,
+        UnitKind.SENTIMENT_GROUP,
+    ):
+        regions = Counter(
+            Unit.objects.filter(kind=kind, region__level=RegionLevel.VILLAGE).values_list(
+                "region_id", flat=True
+            )
+        )
+        assert set(regions) == villages, kind
+        assert set(regions.values()) == {1}, kind
+    townships = Region.objects.filter(level=RegionLevel.TOWNSHIP)
+    centres = Unit.objects.filter(kind=UnitKind.SERVICE_CENTRE, region__in=townships)
+    assert centres.values("region").distinct().count() == 11
+    assert (
+        Unit.objects.filter(kind=UnitKind.SERVICE_CENTRE, region__level=RegionLevel.COUNTY).count()
+        == 1
+    )
+    committees = Unit.objects.filter(kind=UnitKind.PARTY_COMMITTEE, region__in=townships)
+    assert committees.count() == 11
+    assert set(committees.values_list("parent__kind", flat=True)) == {UnitKind.LEADERSHIP_BODY}
+    assert (
+        Unit.objects.filter(kind=UnitKind.TOWNSHIP_GOVERNMENT).values("region").distinct().count()
+        == 11
+    )
+    owners = set(
+        Unit.objects.filter(kind__in=[UnitKind.OFFICIAL_ACCOUNT, UnitKind.WORK_GROUP]).values_list(
+            "parent__kind", flat=True
+        )
+    )
+    assert None not in owners
+    assert owners <= {
+        UnitKind.LEADERSHIP_BODY,
+        UnitKind.DEPARTMENT,
+        UnitKind.SERVICE_CENTRE,
+        UnitKind.TOWNSHIP_GOVERNMENT,
+        UnitKind.PARTY_COMMITTEE,
+    }
+
+
+def test_every_branch_has_one_secretary_who_is_its_member(seeded, db):
+    branches = set(Unit.objects.filter(kind=UnitKind.PARTY_BRANCH).values_list("id", flat=True))
+    secretaries = list(
+        Position.objects.filter(kind=PositionKind.BRANCH_SECRETARY).values_list(
+            "unit_id", "person_id"
+        )
+    )
+    assert Counter(unit for unit, _person in secretaries) == Counter(branches)
+    memberships = set(PartyMember.objects.values_list("person_id", "branch_id"))
+    assert all((person, unit) in memberships for unit, person in secretaries)
+    assert not Unit.objects.filter(kind=UnitKind.PARTY_BRANCH, party_members__isnull=True).exists()
+    assert set(
+        Unit.objects.filter(kind=UnitKind.PARTY_BRANCH).values_list("parent__kind", flat=True)
+    ) == {UnitKind.PARTY_COMMITTEE}
+
+
+def test_paths_and_townships_are_consistent(seeded, db):
+    regions = {region.pk: region for region in Region.objects.all()}
+    for region in regions.values():
+        parent = regions.get(region.parent_id) if region.parent_id else None
+        assert region.path == (parent.path if parent else "") + region.code + "/"
+        if region.level == RegionLevel.COUNTY:
+            assert region.township_id is None
+        elif region.level == RegionLevel.TOWNSHIP:
+            assert region.township_id == region.pk
+        else:
+            assert parent is not None and region.township_id == parent.township_id
+            assert region.code.startswith(
+                parent.code[: 9 if region.level == RegionLevel.GROUP else 6]
+            )
+    units = {unit.pk: unit for unit in Unit.objects.all()}
+    for unit in units.values():
+        parent_path = units[unit.parent_id].path if unit.parent_id else ""
+        assert unit.path == parent_path + unit.code + "/"
+
+
+def test_people_have_unique_phones_and_valid_id_numbers(seeded, db):
+    total = Person.objects.count()
+    assert Person.objects.values("phone_digest").distinct().count() == total
+    assert not Person.objects.filter(phone_digest="").exists()
+    sample = list(Person.objects.order_by("id")[:300])
+    assert all(len(p.phone) == 11 and p.phone[:2] in {"13", "15", "18"} for p in sample)
+    cadres = list(Person.objects.filter(cadre__isnull=False))
+    assert all(normalise_id_number(p.id_number) == p.id_number for p in cadres)
+    assert Person.objects.filter(cadre__isnull=False).values("id_digest").distinct().count() == len(
+        cadres
+    )
+    assert not Person.objects.filter(region__isnull=True).exists()
+    years = PartyMember.objects.values_list("joined_on__year", flat=True)
+    assert max(years) - min(years) >= 30  # joined over decades
+
+
+def test_positions_cover_townships_and_departments(seeded, db):
+    townships = set(Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("id", flat=True))
+    positions = Position.objects.all()
+    secretaries = positions.filter(kind=PositionKind.TOWNSHIP_PARTY_SECRETARY)
+    assert set(secretaries.values_list("unit__region_id", flat=True)) == townships
+    liaisons = positions.filter(kind=PositionKind.COUNTY_LEADER_LIAISON)
+    assert set(liaisons.values_list("region_id", flat=True)) == townships
+    assert set(liaisons.values_list("person__cadre__unit__kind", flat=True)) == {
+        UnitKind.LEADERSHIP_BODY
+    }
+    departments = set(Unit.objects.filter(kind=UnitKind.DEPARTMENT).values_list("id", flat=True))
+    heads = positions.filter(kind=PositionKind.DEPARTMENT_HEAD)
+    assert Counter(heads.values_list("unit_id", flat=True)) == Counter(departments)
+    dispatchers = positions.filter(kind=PositionKind.DISPATCHER)
+    assert dispatchers.count() >= 3
+    assert set(dispatchers.values_list("unit__kind", "unit__region__level")) == {
+        (UnitKind.SERVICE_CENTRE, RegionLevel.COUNTY)
+    }
+    governments = set(
+        Unit.objects.filter(kind=UnitKind.TOWNSHIP_GOVERNMENT).values_list("id", flat=True)
+    )
+    handled = set(
+        positions.filter(kind=PositionKind.CASE_HANDLER).values_list("unit_id", flat=True)
+    )
+    assert departments | governments <= handled
+    assert (
+        not positions.filter(person__cadre__isnull=True)
+        .exclude(kind=PositionKind.BRANCH_SECRETARY)
+        .exists()
+    )
+
+
+def test_demo_logins_have_their_roles_people_and_password(seeded, db):
+    users = {user.username: user for user in User.objects.select_related("unit", "person")}
+    expected = {
+        "admin": Role.ADMINISTRATOR,
+        "leader": Role.COUNTY_LEADER,
+        "township": Role.TOWNSHIP_STAFF,
+        "department": Role.DEPARTMENT_STAFF,
+        "secretary": Role.BRANCH_SECRETARY,
+        "volunteer": Role.VOLUNTEER,
+        "resident": Role.RESIDENT,
+    }
+    assert {name: user.role for name, user in users.items()} == expected
+    for name, user in users.items():
+        assert user.person is not None, name
+        assert user.check_password(settings.WENMIN_DEMO_PASSWORD), name
+        assert name in seeded
+    assert users["admin"].is_staff and users["admin"].is_superuser
+    assert not users["leader"].is_staff
+    township = users["township"].unit
+    assert township is not None and township.kind == UnitKind.TOWNSHIP_GOVERNMENT
+    first_town = Region.objects.filter(level=RegionLevel.TOWNSHIP, kind="town").order_by("code")[0]
+    assert township.region.township_id == first_town.pk
+    assert (
+        users["department"].unit is not None
+        and users["department"].unit.name == "枫岭县住房和城乡建设局"
+    )
+    branch = users["secretary"].unit
+    assert (
+        branch is not None
+        and branch.kind == UnitKind.PARTY_BRANCH
+        and branch.region.level == RegionLevel.VILLAGE
+    )
+    assert Position.objects.filter(
+        kind=PositionKind.BRANCH_SECRETARY, unit=branch, person=users["secretary"].person
+    ).exists()
+    assert hasattr(users["volunteer"].person, "volunteer")
+    assert users["resident"].person is not None and users["resident"].person.is_resident
+    assert settings.WENMIN_DEMO_PASSWORD in seeded
+
+
+def test_the_load_is_audited_once(seeded, db):
+    event = AuditEvent.objects.get(action="seed.load")
+    assert event.actor is None and event.actor_label == "seed"
+    assert event.changes["scale"] == "county"
+    assert event.changes["units"]["party_branch"] == 512
+    assert event.changes["people"]["party_member"] == PartyMember.objects.count()
+
+
+def test_if_empty_keeps_the_data_and_a_second_load_is_refused(seeded, db):
+    before = organisation_stats()
+    out = StringIO()
+    call_command("seed", "--if-empty", "--no-input", stdout=out)
+    assert _("The database already holds organisation data; it is kept as it is.") in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("seed", "--no-input", stdout=StringIO())
+    assert organisation_stats() == before
+    assert AuditEvent.objects.filter(action="seed.load").count() == 1
+
+
+def test_the_database_holds_exactly_the_plan_of_seed_one(seeded, db):
+    plan = next(county_plans(scale="county", seed=1, today=TODAY))
+    assert sorted(Region.objects.values_list("code", "name")) == sorted(
+        (r.code, r.name) for r in plan.regions
+    )
+    assert sorted(Unit.objects.values_list("code", "name")) == sorted(
+        (u.code, u.name) for u in plan.units
+    )
+    first = list(Person.objects.order_by("id").values_list("name", flat=True)[:50])
+    assert first == [person.name for person in plan.people[:50]]
+
+
+def _fingerprint(
+    seed: int, today: dt.date
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
+    plan = next(county_plans(scale="county", seed=seed, today=today))
+    return (
+        sorted((r.code, r.name) for r in plan.regions),
+        sorted((u.code, u.name) for u in plan.units),
+        [f"{p.name} {p.phone} {p.region_code}" for p in plan.people],
+    )
+
+
+def test_the_same_seed_gives_the_same_county_on_any_day():
+    assert _fingerprint(1, TODAY) == _fingerprint(1, dt.date(2031, 11, 30))
+
+
+def test_a_different_seed_gives_different_names():
+    regions_1, units_1, people_1 = _fingerprint(1, TODAY)
+    regions_2, units_2, people_2 = _fingerprint(2, TODAY)
+    assert [name for _code, name in regions_1] != [name for _code, name in regions_2]
+    assert people_1[:50] != people_2[:50]
+    assert len(set(people_1[:50]) & set(people_2[:50])) < 5
+
+
+def test_larger_scales_repeat_the_county_under_consistent_codes():
+    assert [county_code(i) for i in range(10)] == [f"3699{n:02d}" for n in range(1, 11)]
+    codes = [county_code(i) for i in range(100)]
+    assert len(set(codes)) == 100 and all(len(c) == 6 and c.startswith("369") for c in codes)
+    plans = county_plans(scale="city", seed=1, today=TODAY)
+    first, second = next(plans), next(plans)
+    alone = next(county_plans(scale="county", seed=1, today=TODAY))
+    assert [(r.code, r.name) for r in first.regions] == [(r.code, r.name) for r in alone.regions]
+    assert first.name == "枫岭县" and second.name != first.name and second.code == "369902"
+    assert all(r.code.startswith("369902") for r in second.regions)
+    assert all(u.code.startswith("369902-") for u in second.units)
+    assert not second.logins
+    assert not {p.phone for p in first.people} & {p.phone for p in second.people}
+
+
+def test_seed_refuses_production_and_if_empty_skips_it(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("seed", "--no-input", stdout=StringIO())
+    out = StringIO()
+    call_command("seed", "--if-empty", "--no-input", stdout=out)
+    assert _("No demo data in production; nothing was loaded.") in out.getvalue()

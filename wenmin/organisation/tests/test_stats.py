@@ -1,0 +1,62 @@
+"""`wenmin stats`: counts of regions, units and people, as JSON or a table."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+from django.core.management import call_command
+
+from wenmin.organisation.models import RegionLevel, UnitKind
+from wenmin.organisation.selectors import organisation_stats
+
+PEOPLE_KEYS = {"party_member", "cadre", "volunteer", "resident", "total"}
+
+
+def _stats_json() -> dict[str, dict[str, int]]:
+    out = StringIO()
+    call_command("stats", "--json", stdout=out)
+    parsed: dict[str, dict[str, int]] = json.loads(out.getvalue())
+    return parsed
+
+
+def test_stats_json_counts_the_small_county_by_level_kind_and_role(county):
+    stats = _stats_json()
+    assert set(stats) == {"regions", "units", "people"}
+    assert set(stats["regions"]) == set(RegionLevel.values)
+    assert set(stats["units"]) == set(UnitKind.values)
+    assert set(stats["people"]) == PEOPLE_KEYS
+    assert stats["regions"] == {"county": 1, "township": 2, "village": 2, "group": 1}
+    assert stats["units"]["party_branch"] == 3
+    assert stats["units"]["party_committee"] == 3
+    assert stats["units"]["department"] == 2
+    assert stats["units"]["official_account"] == 1
+    assert stats["units"]["volunteer_team"] == 1
+    assert stats["units"]["work_group"] == 0
+    assert stats["people"] == {
+        "party_member": 3,
+        "cadre": 1,
+        "volunteer": 1,
+        "resident": 2,
+        "total": 6,
+    }
+
+
+def test_stats_on_an_empty_database_are_all_zeros(db):
+    stats = _stats_json()
+    assert set(stats["units"]) == set(UnitKind.values)
+    assert all(count == 0 for section in stats.values() for count in section.values())
+
+
+def test_stats_table_shows_every_count(county):
+    out = StringIO()
+    call_command("stats", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3 + len(RegionLevel.values) + len(UnitKind.values) + len(PEOPLE_KEYS)
+    counts = [int(line.split()[0].replace(",", "")) for line in lines if line.startswith("  ")]
+    assert sum(counts) == sum(sum(section.values()) for section in organisation_stats().values())
+
+
+def test_stats_take_three_grouped_queries(county, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        organisation_stats()
