@@ -21,8 +21,10 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="accounts",
-        help_text=_("Township staff: their township's government; department staff: their "
-                    "department; branch secretary: their branch."),
+        help_text=_(
+            "Township staff: their township's government; department staff: their "
+            "department; branch secretary: their branch."
+        ),
     )
     person = models.OneToOneField(
         "organisation.Person",
@@ -51,7 +53,11 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT,
+        User,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
@@ -71,7 +77,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

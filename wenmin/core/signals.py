@@ -28,7 +28,9 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     audit_record(
         actor=None,
         actor_label=str(credentials.get("username", ""))[:150],
@@ -39,4 +41,6 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 
 @receiver(user_locked_out)
 def _locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
-    audit_record(actor=None, actor_label=username[:150], action="auth.locked_out", ip_address=ip_address)
+    audit_record(
+        actor=None, actor_label=username[:150], action="auth.locked_out", ip_address=ip_address
+    )

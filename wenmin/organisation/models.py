@@ -54,25 +54,40 @@ class Region(models.Model):
         _("administrative code"),
         max_length=15,
         unique=True,
-        help_text=_("12 digits (GB/T 2260 and the statistical division code); a villagers' "
-                    "group adds 3 digits to its village's code."),
+        help_text=_(
+            "12 digits (GB/T 2260 and the statistical division code); a villagers' "
+            "group adds 3 digits to its village's code."
+        ),
     )
     name = models.CharField(_("name"), max_length=64)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=RegionKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # The codes from the root down, "/"-joined: a subtree is one prefix query on an index.
     path = models.CharField(_("path"), max_length=80, db_index=True, editable=False)
     township = models.ForeignKey(
-        "self", verbose_name=_("township"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", editable=False,
+        "self",
+        verbose_name=_("township"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     population = models.PositiveIntegerField(_("population"), default=0)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -108,9 +123,15 @@ class Unit(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices, db_index=True)
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="units")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="units"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
@@ -142,8 +163,12 @@ class Person(models.Model):
     id_number = EncryptedTextField(_("ID number"), blank=True)
     id_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     region = models.ForeignKey(
-        Region, verbose_name=_("place of residence"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="residents",
+        Region,
+        verbose_name=_("place of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
     )
     is_resident = models.BooleanField(_("resident"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -175,10 +200,16 @@ class CadreRank(models.TextChoices):
 
 
 class Cadre(models.Model):
-    person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="cadre")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cadres")
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="cadre"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cadres"
+    )
     position = models.CharField(_("position"), max_length=64)
-    rank = models.CharField(_("rank"), max_length=32, choices=CadreRank.choices, default=CadreRank.CLERK)
+    rank = models.CharField(
+        _("rank"), max_length=32, choices=CadreRank.choices, default=CadreRank.CLERK
+    )
 
     class Meta:
         verbose_name = _("cadre")
@@ -198,7 +229,10 @@ class PartyMember(models.Model):
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="party_membership"
     )
     branch = models.ForeignKey(
-        Unit, verbose_name=_("party branch"), on_delete=models.PROTECT, related_name="party_members",
+        Unit,
+        verbose_name=_("party branch"),
+        on_delete=models.PROTECT,
+        related_name="party_members",
         limit_choices_to={"kind": UnitKind.PARTY_BRANCH},
     )
     joined_on = models.DateField(_("date joined"))
@@ -215,11 +249,18 @@ class PartyMember(models.Model):
 
 
 class Volunteer(models.Model):
-    person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="volunteer")
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="volunteer"
+    )
     post = models.CharField(_("post"), max_length=64, blank=True)
     team = models.ForeignKey(
-        Unit, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="volunteers", limit_choices_to={"kind": UnitKind.VOLUNTEER_TEAM},
+        Unit,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        limit_choices_to={"kind": UnitKind.VOLUNTEER_TEAM},
     )
 
     class Meta:
@@ -242,14 +283,25 @@ class PositionKind(models.TextChoices):
 class Position(models.Model):
     """A post someone holds for a time: a branch secretary, a county leader's 包联, a dispatcher…"""
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions"
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=PositionKind.choices)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("township responsible for"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="positions",
+        Region,
+        verbose_name=_("township responsible for"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
     )
     subject = models.CharField(_("project responsible for"), max_length=200, blank=True)
     start_date = models.DateField(_("from"))

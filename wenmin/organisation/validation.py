@@ -47,9 +47,13 @@ def check_region_code(code: str, *, level: str, parent_code: str | None) -> None
     """12 digits that extend the parent's code; a villagers' group: its village's code + 3 digits."""
     if level == "group":
         if not re.fullmatch(r"\d{15}", code or ""):
-            raise ValidationError(_("A villagers' group's code has 15 digits: its village's 12 and 3 more."))
+            raise ValidationError(
+                _("A villagers' group's code has 15 digits: its village's 12 and 3 more.")
+            )
         if parent_code and not code.startswith(parent_code):
-            raise ValidationError(_("A villagers' group's code must start with its village's code."))
+            raise ValidationError(
+                _("A villagers' group's code must start with its village's code.")
+            )
         return
     if not re.fullmatch(r"\d{12}", code or ""):
         raise ValidationError(_("An administrative code has exactly 12 digits."))
