@@ -59,7 +59,6 @@ def _export(client: Client, sheet: str) -> bytes:
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == XLSX
     content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    response.close()
     return content
 
 
@@ -433,7 +432,6 @@ def test_administrator_export_is_clear_and_audited(county: SmallCounty):
 
 def test_export_has_a_chinese_file_name(county: SmallCounty):
     response = _client(county.leader).get(reverse("organisation:excel_export", args=["people"]))
-    response.close()
     assert "attachment; filename*=utf-8''%E4%BA%BA%E5%91%98_" in response["Content-Disposition"]
 
 
