@@ -81,7 +81,9 @@ class MultipleFileField(forms.FileField):
     """Several files in one input; their type, content and size are checked by the service."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True})
+        )
         super().__init__(**kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
@@ -92,6 +94,8 @@ class MultipleFileField(forms.FileField):
 def _extra_field(spec: Mapping[str, Any]) -> forms.Field:
     """A form field for one of a category's extra questions (required-ness is the service's)."""
     label = spec.get("label") or spec["code"]
+    if spec.get("required"):
+        label = gettext("%(label)s (required)") % {"label": label}
     options = [(str(o["key"]), o.get("name") or o["key"]) for o in spec.get("values", [])]
     common: dict[str, Any] = {
         "label": label,
@@ -157,9 +161,7 @@ class SubmitForm(forms.Form):
             "everywhere else it is masked."
         ),
     )
-    urgent = forms.BooleanField(
-        label=_("Urgent (danger to life or property)"), required=False
-    )
+    urgent = forms.BooleanField(label=_("Urgent (danger to life or property)"), required=False)
 
     def __init__(self, *args: Any, menu: CategoryMenu, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -199,8 +199,8 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
         if _case_or_none(code) is not None:
             return redirect("portal:track", code=code)
         form.add_error(
-            "code", _("No case has the tracking code %(code)s. Check it and try again.")
-            % {"code": code},
+            "code",
+            _("No case has the tracking code %(code)s. Check it and try again.") % {"code": code},
         )
         return render(request, "cases/portal_track_lookup.html", {"form": form}, status=404)
     return render(request, "cases/portal_track_lookup.html", {"form": form}, status=400)
@@ -252,6 +252,9 @@ def _track_page(
         and case.result_due < timezone.now(),
         "replied": case.state in (State.REPLIED, State.CLOSED) and bool(case.reply),
         "primary": primary,
+        "primary_reply": primary.reply
+        if primary is not None and primary.state in (State.REPLIED, State.CLOSED)
+        else "",
         "rate_form": rate_form or (RateForm() if case.state == State.REPLIED else None),
         "problem": problem,
     }

@@ -155,21 +155,23 @@ def case_intake(
         checked_files = attachments_check(list(files))
     except ValidationError as error:
         errors["files"] = error.messages
-    if requester is None and (requester_phone or "").strip():
-        try:
-            requester = resident_find_or_create(
-                name=(requester_name or "").strip() or _("Resident"),
-                phone=requester_phone,
-                actor=actor,
-            )
-        except ValidationError as error:
-            errors["requester_phone"] = error.message_dict.get("phone", error.messages)
-    if errors:
-        raise ValidationError(errors)
-    if region is None and lat is not None and lng is not None:
-        region = region_at(latitude=lat, longitude=lng)
-    received = received_at or timezone.now()
+    # The resident is found or created in the same transaction as the case, so a refused
+    # intake leaves no orphan person behind.
     with transaction.atomic():
+        if requester is None and (requester_phone or "").strip():
+            try:
+                requester = resident_find_or_create(
+                    name=(requester_name or "").strip() or _("Resident"),
+                    phone=requester_phone,
+                    actor=actor,
+                )
+            except ValidationError as error:
+                errors["requester_phone"] = error.message_dict.get("phone", error.messages)
+        if errors:
+            raise ValidationError(errors)
+        if region is None and lat is not None and lng is not None:
+            region = region_at(latitude=lat, longitude=lng)
+        received = received_at or timezone.now()
         case = Case(
             number=case_number_next(
                 county_code=_county_code(region), day=timezone.localtime(received).date()

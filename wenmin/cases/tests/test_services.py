@@ -207,3 +207,10 @@ def test_reminders_and_overdue_escalation_happen_once(desk):
             "action", flat=True
         )
     ) == ["remind", "escalate"]
+
+
+def test_a_refused_intake_leaves_no_new_resident_behind(desk):
+    people = Person.objects.count()
+    with pytest.raises(ValidationError):
+        _intake(desk, requester_name="新居民", requester_phone="13511119999", content="")
+    assert Person.objects.count() == people
