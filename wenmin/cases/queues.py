@@ -15,7 +15,6 @@ from django.db import models
 from django.db.models import Case as SqlCase
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wenmin.cases.models import Attachment, Case, CaseEvent
@@ -207,9 +206,7 @@ def case_find_by_number(*, user: User, number: str) -> Case | None:
 
 def attachment_get_for(user: User, attachment_id: int) -> Attachment:
     """An attachment of a case the viewer may see, or 404."""
-    case_id = (
-        Attachment.objects.filter(pk=attachment_id).values_list("case_id", flat=True).first()
-    )
+    case_id = Attachment.objects.filter(pk=attachment_id).values_list("case_id", flat=True).first()
     if case_id is None:
         raise Http404
     case = case_get_for(user, case_id)
@@ -267,8 +264,25 @@ def supervision_cases(
     )
 
 
-def supervision_by_unit(*, user: User, now: dt.datetime) -> list[dict[str, Any]]:
-    """Overdue and escalated counts per lead unit (one GROUP BY query), most overdue first."""
+class UnitSort(models.TextChoices):
+    OVERDUE = "overdue", _("Most overdue")
+    ESCALATED = "escalated", _("Most escalated")
+    TOTAL = "total", _("Most cases")
+    NAME = "name", _("Unit name")
+
+
+UNIT_ORDERINGS: dict[str, tuple[Any, ...]] = {
+    UnitSort.OVERDUE: ("-overdue", "-escalated", "lead_unit__name"),
+    UnitSort.ESCALATED: ("-escalated", "-overdue", "lead_unit__name"),
+    UnitSort.TOTAL: ("-total", "lead_unit__name"),
+    UnitSort.NAME: (F("lead_unit__name").asc(nulls_first=True),),
+}
+
+
+def supervision_by_unit(
+    *, user: User, now: dt.datetime, order: str = UnitSort.OVERDUE
+) -> list[dict[str, Any]]:
+    """Overdue and escalated counts per lead unit, in one GROUP BY query."""
     cases, overdue, escalated = _supervised(user, now)
     rows = (
         cases.order_by()
@@ -278,6 +292,6 @@ def supervision_by_unit(*, user: User, now: dt.datetime) -> list[dict[str, Any]]
             overdue=Count("id", filter=overdue),
             escalated=Count("id", filter=escalated),
         )
-        .order_by("-overdue", "-escalated", "lead_unit__name")
+        .order_by(*UNIT_ORDERINGS.get(order, UNIT_ORDERINGS[UnitSort.OVERDUE]))
     )
     return list(rows)

@@ -11,7 +11,7 @@ from wenmin.core.models import User
 
 # PIPL least privilege: the dispatcher routes and calls back, the lead unit handles; a supervisor
 # or an onlooker in scope needs the case, not the person's number.
-CLEAR_FOR = frozenset({Actor.DISPATCHER, Actor.LEAD_UNIT})
+CLEAR_FOR: frozenset[str] = frozenset({Actor.DISPATCHER, Actor.LEAD_UNIT})
 
 
 def requester_contact_for(*, case: Case, viewer: User) -> tuple[str, bool]:
