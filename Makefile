@@ -20,7 +20,9 @@ run: $(STAMP)
 	$(BIN)/wenmin migrate --no-input
 	$(BIN)/wenmin seed --scale county --if-empty
 	$(BIN)/wenmin demo_logins
-	@echo "Wenmin is at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "Wenmin is at http://$(HOST):$(PORT)/ (Ctrl-C stops it and the background worker)"
+	$(BIN)/wenmin worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/wenmin runserver $(HOST):$(PORT)
 
 test: $(STAMP)

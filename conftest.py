@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from wenmin.testing import SmallCounty, build_small_county
+from wenmin.testing import CaseDesk, SmallCounty, build_case_desk, build_small_county
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +15,9 @@ def _fast_passwords(settings):  # type: ignore[no-untyped-def]
 def county(db) -> SmallCounty:  # type: ignore[no-untyped-def]
     """The small county with its named actors (see wenmin/testing.py)."""
     return build_small_county()
+
+
+@pytest.fixture
+def desk(county: SmallCounty) -> CaseDesk:
+    """The small county plus the 12345 centre's dispatcher, categories and dispatch rules."""
+    return build_case_desk(county)

@@ -80,9 +80,12 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks.backends.database",
+    "ninja",  # the API docs page serves Swagger UI from static files, not a CDN
     "wenmin.core",
     "wenmin.organisation",
     "wenmin.cases",
+    "wenmin.channels",
+    "wenmin.scoreboard",
 ]
 
 MIDDLEWARE = [
@@ -238,3 +241,17 @@ WENMIN_DEMO_PASSWORD = env_str("WENMIN_DEMO_PASSWORD", "wenmin-demo-2026")
 WENMIN_TRUST_X_FORWARDED_FOR = env_bool("WENMIN_TRUST_X_FORWARDED_FOR", False)
 # The unit that receives escalated cases (提级督办), by its code; empty: county-wide supervisors.
 WENMIN_SUPERVISING_UNIT = env_str("WENMIN_SUPERVISING_UNIT", "")
+
+# Background work and notifications (cases): which backends deliver, how often deadlines are swept.
+WENMIN_NOTIFY_BACKENDS = env_list("WENMIN_NOTIFY_BACKENDS", ["inapp", "sms"])
+if _unknown_backends := set(WENMIN_NOTIFY_BACKENDS) - {"email", "sms", "inapp"}:
+    raise ImproperlyConfigured(
+        f"WENMIN_NOTIFY_BACKENDS: unknown {', '.join(sorted(_unknown_backends))} "
+        "(use email, sms, inapp)"
+    )
+DEFAULT_FROM_EMAIL = env_str("WENMIN_FROM_EMAIL", "wenmin@localhost")
+WENMIN_SWEEP_SECONDS = env_int("WENMIN_SWEEP_SECONDS", 300, minimum=10)
+WENMIN_PORTAL_SUBMISSIONS_PER_HOUR = env_int("WENMIN_PORTAL_SUBMISSIONS_PER_HOUR", 10, minimum=1)
+# The SMS stub logs at INFO what it would send (phones masked), so a developer sees it.
+LOGGING["loggers"] = {"wenmin.notify": {"level": "INFO"}}
+WENMIN_PORTAL_RATINGS_PER_HOUR = env_int("WENMIN_PORTAL_RATINGS_PER_HOUR", 10, minimum=1)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from wenmin.api import api
 from wenmin.core import views as core_views
 from wenmin.core.forms import LoginForm
 
@@ -25,4 +26,7 @@ urlpatterns = [
     path("org/", include("wenmin.organisation.urls")),
     path("cases/", include("wenmin.cases.urls")),
     path("portal/", include("wenmin.cases.urls_portal")),
+    path("scoreboard/", include("wenmin.scoreboard.urls")),
+    path("open311/v2/", include("wenmin.channels.open311.urls")),
+    path("api/v1/", api.urls),
 ]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
-from wenmin.testing import SmallCounty, build_small_county
+from wenmin.organisation.models import Region
+from wenmin.testing import CaseDesk, SmallCounty, build_case_desk, build_small_county
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -20,6 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Where 青石村 (village_a) lies in the live desk: a phone located here reports from there.
+VILLAGE_A_AT = (Decimal("28.301000"), Decimal("117.702000"))
 
 
 @pytest.fixture
@@ -29,8 +34,20 @@ def live_county(transactional_db: None) -> SmallCounty:
 
 
 @pytest.fixture
-def phone_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A chromium page the size of a 375-pixel-wide phone."""
+def live_desk(live_county: SmallCounty, settings: Any, tmp_path: Path) -> CaseDesk:
+    """The cases tests' `desk`, committed; 青石村 has coordinates; uploads go to tmp_path."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()  # the portal's rate limits count in the cache
+    latitude, longitude = VILLAGE_A_AT
+    Region.objects.filter(pk=live_county.village_a.pk).update(
+        latitude=latitude, longitude=longitude
+    )
+    return build_case_desk(live_county)
+
+
+@pytest.fixture
+def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Debian's chromium, headless, through Playwright (skipped when it is not installed)."""
     if not CHROMIUM.exists():
         pytest.skip(
             "Debian chromium not installed (apt-get install chromium): browser tests skipped"
@@ -42,13 +59,31 @@ def phone_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 375, "height": 812}, locale="zh-CN", is_mobile=True, has_touch=True
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
         try:
-            yield page
+            yield browser
         finally:
-            context.close()
             browser.close()
+
+
+def _page(browser: Any, **options: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", **options)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def phone_page(chromium: Any) -> Iterator[Any]:
+    """A chromium page the size of a 375-pixel-wide phone."""
+    yield from _page(
+        chromium, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+    )
+
+
+@pytest.fixture
+def office_page(chromium: Any) -> Iterator[Any]:
+    """A chromium page on an office desktop screen, in its own browser context."""
+    yield from _page(chromium, viewport={"width": 1280, "height": 900})

@@ -8,3 +8,13 @@ class CasesConfig(AppConfig):
     name = "wenmin.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from django.core import checks as django_checks
+
+        from wenmin.cases import checks, compat, notifications
+
+        compat.task_results_patch()
+        notifications.connect()
+        # A database check: it reads the administrator's working-day overrides.
+        django_checks.register(checks.calendar_check, django_checks.Tags.database)

@@ -115,6 +115,9 @@ class WorkbenchFilterForm(forms.Form):
     township = forms.ModelChoiceField(
         label=_("Township"), required=False, queryset=Region.objects.none()
     )
+    lead_unit = forms.ModelChoiceField(
+        label=_("Lead unit"), required=False, queryset=Unit.objects.none()
+    )
     received_from = forms.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -134,11 +137,13 @@ class WorkbenchFilterForm(forms.Form):
         township = choices["township"]
         township.queryset = regions_visible_to(user).filter(level=RegionLevel.TOWNSHIP)  # type: ignore[attr-defined]
         township.empty_label = _("Any township")  # type: ignore[attr-defined]
+        choices["lead_unit"].queryset = handling_units()  # type: ignore[attr-defined]
+        choices["lead_unit"].empty_label = _("Any lead unit")  # type: ignore[attr-defined]
 
     def filters(self) -> CaseFilter:
         """The valid filters (an invalid one is left out and shown with its error)."""
         data = getattr(self, "cleaned_data", {})
-        category = data.get("category")
+        category, lead_unit = data.get("category"), data.get("lead_unit")
         return CaseFilter(
             text=data.get("q") or "",
             kind=data.get("kind") or "",
@@ -147,6 +152,7 @@ class WorkbenchFilterForm(forms.Form):
             channel=data.get("channel") or "",
             urgency=data.get("urgency") or "",
             township=data.get("township"),
+            lead_unit_id=lead_unit.pk if lead_unit else None,
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
             sort=data.get("sort") or Sort.RECEIVED_NEWEST,

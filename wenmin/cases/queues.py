@@ -135,6 +135,7 @@ class CaseFilter:
     channel: str = ""
     urgency: str = ""
     township: Region | None = None
+    lead_unit_id: int | None = None
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     sort: str = Sort.RECEIVED_NEWEST
@@ -160,6 +161,7 @@ def cases_filtered(*, cases: QuerySet[Case], filters: CaseFilter) -> QuerySet[Ca
         "state": filters.state,
         "channel": filters.channel,
         "urgency": filters.urgency,
+        "lead_unit_id": filters.lead_unit_id,
     }
     cases = cases.filter(**{field: value for field, value in exact.items() if value})
     if filters.township is not None:

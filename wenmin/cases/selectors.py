@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from wenmin.cases.deadlines import Kind
 from wenmin.cases.models import Case
-from wenmin.cases.workflow import Actor
+from wenmin.cases.workflow import FINAL_STATES, Actor, State
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
 from wenmin.organisation.models import PositionKind
@@ -108,3 +110,23 @@ def case_by_tracking_code(code: str) -> Case:
 def due_soon_cutoff(now: dt.datetime | None = None) -> dt.datetime:
     """Cases due before this moment count as due soon (one day ahead)."""
     return (now or timezone.now()) + dt.timedelta(days=1)
+
+
+def case_stats() -> dict[str, Any]:
+    """Counts of cases: total, open, closed (any final state), by kind and by state, every key
+    present (for `wenmin stats`; not permission-scoped)."""
+    by_state = dict.fromkeys(State.values, 0)
+    for state, count in Case.objects.order_by().values_list("state").annotate(n=Count("id")):
+        by_state[state] = count
+    by_kind = dict.fromkeys(Kind.values, 0)
+    for kind, count in Case.objects.order_by().values_list("kind").annotate(n=Count("id")):
+        by_kind[kind] = count
+    total = sum(by_state.values())
+    closed = sum(by_state[state] for state in FINAL_STATES)
+    return {
+        "total": total,
+        "open": total - closed,
+        "closed": closed,
+        "by_kind": by_kind,
+        "by_state": by_state,
+    }

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wenmin.cases import forms_staff as f
 from wenmin.cases import services
 from wenmin.cases.dispatch import dispatch_proposal
+from wenmin.cases.labels import EVENT_LABELS
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.queues import HANDLING_STATES, attachment_get_for
 from wenmin.cases.selectors import case_actors_for, case_get_for
@@ -139,12 +140,6 @@ NAME_OF_ACTION = {spec.action: name for name, spec in ACTIONS.items()}
 NAME_OF_ACTION[Action.CALLBACK_REWORK] = "callback"
 TITLES: dict[str, Any] = {name: Action(spec.action).label for name, spec in ACTIONS.items()}
 TITLES["callback"] = gettext_lazy("Record the callback")
-EVENT_LABELS: dict[str, Any] = {
-    **dict(Action.choices),
-    "intake": gettext_lazy("Registered"),
-    "escalate": gettext_lazy("Escalated for supervision"),
-    "remind": gettext_lazy("Reminder sent"),
-}
 
 
 def action_form(

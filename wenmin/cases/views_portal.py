@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,35 +20,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from wenmin.cases import services
 from wenmin.cases.forms_portal import LookupForm, RateForm, SubmitForm, category_menu
+from wenmin.cases.labels import PUBLIC_ACTIONS
 from wenmin.cases.models import Case, CaseEvent, Channel
 from wenmin.cases.selectors import case_by_tracking_code
-from wenmin.cases.workflow import Action, State, Step, TransitionNotAllowed, step_of
+from wenmin.cases.workflow import State, Step, TransitionNotAllowed, step_of
 from wenmin.core import roles
 from wenmin.core.middleware import client_ip
 from wenmin.core.models import User
 
-# What each step on a case is called on the public timeline; actions not listed (reminders,
-# reclassification) are internal and shown only when staff wrote a note for the requester.
-PUBLIC_ACTIONS: dict[str, Any] = {
-    "intake": gettext_lazy("Received"),
-    Action.MERGE: gettext_lazy("Merged with a case about the same matter"),
-    Action.REJECT: gettext_lazy("Not taken up"),
-    Action.DISPATCH: gettext_lazy("Passed to the responsible unit"),
-    Action.SIGN_FOR: gettext_lazy("Accepted by the responsible unit"),
-    Action.RETURN: gettext_lazy("Sent back to be passed to another unit"),
-    Action.PLAN: gettext_lazy("Solution decided"),
-    Action.NOTE: gettext_lazy("Progress"),
-    Action.SUPERVISE: gettext_lazy("Supervision order issued"),
-    Action.REPLY: gettext_lazy("Reply"),
-    Action.CALLBACK_RESOLVED: gettext_lazy("Confirmed solved; closed"),
-    Action.CALLBACK_REWORK: gettext_lazy("Not solved or not satisfied; sent back for rework"),
-    "escalate": gettext_lazy("Escalated for supervision at a higher level"),
-}
 WORKING_STATES = frozenset({State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS})
 
 

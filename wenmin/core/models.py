@@ -88,3 +88,60 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("the audit log is append-only")
+
+
+class InAppNotification(models.Model):
+    """A message shown to one account inside Wenmin (the in-app notification backend)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    subject = models.CharField(_("subject"), max_length=200)
+    text = models.TextField(_("text"), blank=True)
+    # A plain id rather than a foreign key: core must not depend on the cases app.
+    case_id = models.PositiveBigIntegerField(_("case"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ApiScope(models.TextChoices):
+    """What a token may do through the native API, on top of what its account may see."""
+
+    CASES_READ = "cases:read", _("Read cases")
+    CASES_WRITE = "cases:write", _("Register cases and take workflow steps")
+    ORGANISATION_READ = "organisation:read", _("Read regions, units and people")
+    CONFIG_READ = "config:read", _("Read categories, the dispatch catalogue and time limits")
+
+
+class ApiToken(models.Model):
+    """A bearer token of the native API, acting as its account. Only a SHA-256 hash is kept."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # Shown in lists and used to revoke; not secret, so it cannot be used to authenticate.
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} · {self.name}"

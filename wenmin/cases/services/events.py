@@ -29,6 +29,8 @@ def event_record(
     actor_label: str = "",
 ) -> CaseEvent:
     """Write the case event and its audit event; run the hooks."""
+    # Every event says which unit led the case at that moment: the scoreboard counts by it.
+    data = {"lead_unit_id": case.lead_unit_id, **(data or {})}
     event = CaseEvent.objects.create(
         case=case,
         action=action,
@@ -39,14 +41,14 @@ def event_record(
         state_after=case.state,
         note=note,
         public_note=public_note,
-        data=data or {},
+        data=data,
     )
     audit_record(
         actor=actor,
         actor_label=actor_label,
         action=f"case.{action}",
         target=case,
-        changes={"from": state_before, "to": case.state, **(data or {})},
+        changes={"from": state_before, "to": case.state, **data},
     )
     for hook in AFTER_EVENT:
         hook(case, event)

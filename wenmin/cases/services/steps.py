@@ -144,8 +144,11 @@ def case_merge(*, case: Case, actor: User, primary: Case, note: str = "") -> Cas
             {"primary": [_("Choose another open or closed case as the primary.")]}
         )
 
+    data: dict[str, Any] = {"primary": primary.number}
+
     def change(c: Case) -> list[str]:
         c.merged_into = primary
+        data["received_on"] = timezone.localtime(c.received_at).date().isoformat()
         return ["merged_into"]
 
     return _step(
@@ -155,7 +158,7 @@ def case_merge(*, case: Case, actor: User, primary: Case, note: str = "") -> Cas
         change=change,
         note=note,
         public_note=_("Merged into case %(number)s.") % {"number": primary.number},
-        data={"primary": primary.number},
+        data=data,
     )
 
 
@@ -165,9 +168,12 @@ def case_reject(*, case: Case, actor: User, reason: str, note: str) -> Case:
         raise ValidationError({"reason": [_("Choose a reason.")]})
     note = _required(note, "note", _("Explain the rejection to the requester."))
 
+    data: dict[str, Any] = {"reason": reason}
+
     def change(c: Case) -> list[str]:
         c.rejection_reason = reason
         c.closed_at = timezone.now()
+        data["received_on"] = timezone.localtime(c.received_at).date().isoformat()
         return ["rejection_reason", "closed_at"]
 
     return _step(
@@ -177,7 +183,7 @@ def case_reject(*, case: Case, actor: User, reason: str, note: str) -> Case:
         change=change,
         note=note,
         public_note=note,
-        data={"reason": reason},
+        data=data,
     )
 
 
@@ -192,9 +198,10 @@ def case_dispatch(
         c.dispatched_at = now
         c.sign_for_due = policy_current().sign_for_due(now, c.urgency)
         c.signed_at = None
+        c.reminded_at = None  # one reminder per deadline: this is a new sign-for deadline
         if co_units:
             c.co_units.add(*co_units)
-        return ["lead_unit", "dispatched_at", "sign_for_due", "signed_at"]
+        return ["lead_unit", "dispatched_at", "sign_for_due", "signed_at", "reminded_at"]
 
     return _step(
         case=case,
@@ -210,9 +217,13 @@ def case_dispatch(
 def case_sign_for(*, case: Case, actor: User, note: str = "") -> Case:
     """Analyse: the lead unit accepts the case (签收)."""
 
+    data: dict[str, Any] = {}
+
     def change(c: Case) -> list[str]:
         c.signed_at = timezone.now()
-        return ["signed_at"]
+        data["on_time"] = c.sign_for_due is None or c.signed_at <= c.sign_for_due
+        c.reminded_at = None  # the sign-for reminder is spent; the result deadline gets its own
+        return ["signed_at", "reminded_at"]
 
     return _step(
         case=case,
@@ -222,6 +233,7 @@ def case_sign_for(*, case: Case, actor: User, note: str = "") -> Case:
         note=note,
         public_note=_("Accepted by %(unit)s.")
         % {"unit": case.lead_unit.name if case.lead_unit else ""},
+        data=data,
     )
 
 
@@ -229,21 +241,18 @@ def case_return(*, case: Case, actor: User, reason: str) -> Case:
     """Analyse: the unit sends the case back to the dispatcher (退单) with a reason."""
     reason = _required(reason, "reason", _("Say why the case is not for your unit."))
 
+    data: dict[str, Any] = {"unit": case.lead_unit.code if case.lead_unit else ""}
+
     def change(c: Case) -> list[str]:
+        data["returned_unit_id"] = c.lead_unit_id
         c.return_count += 1
         c.lead_unit = None
         c.signed_at = None
         c.sign_for_due = None
         return ["return_count", "lead_unit", "signed_at", "sign_for_due"]
 
-    unit_code = case.lead_unit.code if case.lead_unit else ""
     return _step(
-        case=case,
-        action=Action.RETURN,
-        actor=actor,
-        change=change,
-        note=reason,
-        data={"unit": unit_code},
+        case=case, action=Action.RETURN, actor=actor, change=change, note=reason, data=data
     )
 
 
@@ -318,9 +327,15 @@ def case_reply(*, case: Case, actor: User, reply: str, files: Sequence[UploadedF
     checked = attachments_check(list(files))
     now = timezone.now()
 
+    data: dict[str, Any] = {}
+
     def change(c: Case) -> list[str]:
+        policy = policy_current()
         c.reply, c.replied_at = reply, now
-        c.callback_due = policy_current().callback_due(now)
+        c.callback_due = policy.callback_due(now)
+        started = c.dispatched_at or c.received_at
+        data["handling_days"] = round(policy.calendar.working_days_between(started, now), 4)
+        data["on_time"] = c.result_due is None or now <= c.result_due
         return ["reply", "replied_at", "callback_due"]
 
     return _step(
@@ -331,6 +346,7 @@ def case_reply(*, case: Case, actor: User, reply: str, files: Sequence[UploadedF
         note=reply,
         public_note=reply,
         files=checked,
+        data=data,
     )
 
 
@@ -349,8 +365,24 @@ def case_callback(
     rework = not resolved or satisfaction <= UNSATISFIED_AT_MOST
     now = timezone.now()
 
+    data: dict[str, Any] = {
+        "resolved": resolved,
+        "satisfaction": satisfaction,
+        "by_requester": by_requester,
+    }
+
     def change(c: Case) -> list[str]:
         c.resolved, c.satisfaction = resolved, satisfaction
+        last_reply = (
+            CaseEvent.objects.filter(case=c, action=Action.REPLY)
+            .select_related("actor")
+            .order_by("-at", "-id")
+            .first()
+        )
+        data["replied_by_person_id"] = (
+            last_reply.actor.person_id if last_reply and last_reply.actor else None
+        )
+        data["on_time"] = c.result_due is None or now <= c.result_due
         if rework:
             c.rework_count += 1
             c.result_due = policy_current().result_due(now, c.kind, c.urgency)
@@ -366,7 +398,7 @@ def case_callback(
         change=change,
         note=(note or "").strip(),
         public_note=_("Sent back for rework.") if rework else _("Closed."),
-        data={"resolved": resolved, "satisfaction": satisfaction, "by_requester": by_requester},
+        data=data,
         actors=frozenset({Actor.CALLBACK}) if by_requester else None,
     )
 

@@ -15,7 +15,7 @@ from wenmin.cases.workflow import State, TransitionNotAllowed
 @pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_two_handlers_signing_for_at_once_one_wins_and_nothing_is_lost(desk):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         pytest.skip(
             "in-memory SQLite cannot make one connection wait for another; "
             "`make test` runs this again on a file database (WENMIN_TEST_SQLITE_FILE=1)"

@@ -94,10 +94,15 @@ class SeedResult:
     counties: int = 0
     rows: int = 0
     logins: list[LoginRow] = field(default_factory=list)
+    cases: int = 0
+    case_events: int = 0
 
 
-def seed_load(*, scale: str, seed: int, today: dt.date, progress: bool = True) -> SeedResult:
-    """Write the counties of a scale, each in its own transaction, then audit the load."""
+def seed_load(
+    *, scale: str, seed: int, today: dt.date, progress: bool = True, cases: bool = True
+) -> SeedResult:
+    """Write the counties of a scale, each in its own transaction, then audit the load; last,
+    unless `cases` is false, the dispatch catalogue and a year of case history per county."""
     result = SeedResult()
     for plan in county_plans(scale=scale, seed=seed, today=today):
         bar: Any = tqdm(
@@ -116,4 +121,10 @@ def seed_load(*, scale: str, seed: int, today: dt.date, progress: bool = True) -
         action="seed.load",
         changes={"scale": scale, "seed": seed, "counties": result.counties, **organisation_stats()},
     )
+    if cases:
+        # Imported here: the cases app builds on the organisation, not the other way round.
+        from wenmin.cases.demo import cases_seed
+
+        history = cases_seed(seed=seed, today=today, progress=progress)
+        result.cases, result.case_events = history.cases, history.events
     return result

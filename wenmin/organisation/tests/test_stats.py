@@ -4,25 +4,28 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from typing import Any
 
 from django.core.management import call_command
 
+from wenmin.cases.deadlines import Kind
+from wenmin.cases.workflow import State
 from wenmin.organisation.models import RegionLevel, UnitKind
 from wenmin.organisation.selectors import organisation_stats
 
 PEOPLE_KEYS = {"party_member", "cadre", "volunteer", "resident", "total"}
 
 
-def _stats_json() -> dict[str, dict[str, int]]:
+def _stats_json() -> dict[str, Any]:
     out = StringIO()
     call_command("stats", "--json", stdout=out)
-    parsed: dict[str, dict[str, int]] = json.loads(out.getvalue())
+    parsed: dict[str, Any] = json.loads(out.getvalue())
     return parsed
 
 
 def test_stats_json_counts_the_small_county_by_level_kind_and_role(county):
     stats = _stats_json()
-    assert set(stats) == {"regions", "units", "people"}
+    assert set(stats) == {"regions", "units", "people", "cases"}
     assert set(stats["regions"]) == set(RegionLevel.values)
     assert set(stats["units"]) == set(UnitKind.values)
     assert set(stats["people"]) == PEOPLE_KEYS
@@ -45,15 +48,22 @@ def test_stats_json_counts_the_small_county_by_level_kind_and_role(county):
 def test_stats_on_an_empty_database_are_all_zeros(db):
     stats = _stats_json()
     assert set(stats["units"]) == set(UnitKind.values)
+    cases = stats.pop("cases")
     assert all(count == 0 for section in stats.values() for count in section.values())
+    assert cases["total"] == 0 and not any(cases["by_state"].values())
 
 
 def test_stats_table_shows_every_count(county):
     out = StringIO()
     call_command("stats", stdout=out)
     lines = out.getvalue().splitlines()
-    assert len(lines) == 3 + len(RegionLevel.values) + len(UnitKind.values) + len(PEOPLE_KEYS)
-    counts = [int(line.split()[0].replace(",", "")) for line in lines if line.startswith("  ")]
+    organisation = 3 + len(RegionLevel.values) + len(UnitKind.values) + len(PEOPLE_KEYS)
+    assert len(lines) == organisation + 2 + len(Kind.values) + len(State.values) + 1
+    counts = [
+        int(line.split()[0].replace(",", ""))
+        for line in lines[:organisation]
+        if line.startswith("  ")
+    ]
     assert sum(counts) == sum(sum(section.values()) for section in organisation_stats().values())
 
 

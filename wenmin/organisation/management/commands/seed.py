@@ -34,6 +34,11 @@ class Command(BaseCommand):
             help="Do nothing when the database already holds regions, units or people.",
         )
         parser.add_argument(
+            "--no-cases",
+            action="store_true",
+            help="Skip the year of case history (the dispatch catalogue too).",
+        )
+        parser.add_argument(
             "--no-input",
             "--noinput",
             action="store_true",
@@ -70,6 +75,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             today=timezone.localdate(),
             progress=not options["no_input"] and options["verbosity"] > 0,
+            cases=not options["no_cases"],
         )
         seconds = time.monotonic() - started
         self.stdout.write(
@@ -81,6 +87,20 @@ class Command(BaseCommand):
                 "seed": options["seed"],
             }
         )
+        if result.cases:
+            self.stdout.write(
+                _("Case history: %(cases)s cases with %(events)s events.")
+                % {"cases": result.cases, "events": result.case_events}
+            )
+            # The history was bulk-inserted past the workflow's hooks: count it for the scoreboard.
+            from wenmin.scoreboard.rollups import rollups_rebuild
+
+            started = time.monotonic()
+            report = rollups_rebuild()
+            self.stdout.write(
+                _("Scoreboard: %(rows)s daily rows counted in %(seconds).1f s.")
+                % {"rows": report.rows, "seconds": time.monotonic() - started}
+            )
         self._print_logins(result)
 
     def _print_logins(self, result: SeedResult) -> None:

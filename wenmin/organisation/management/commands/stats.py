@@ -1,4 +1,4 @@
-"""`wenmin stats`: counts of regions, units and people, as a table or JSON."""
+"""`wenmin stats`: counts of regions, units, people and cases, as a table or JSON."""
 
 from __future__ import annotations
 
@@ -9,18 +9,21 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from wenmin.cases.deadlines import Kind
+from wenmin.cases.selectors import case_stats
+from wenmin.cases.workflow import State
 from wenmin.organisation.models import RegionLevel, UnitKind
 from wenmin.organisation.selectors import organisation_stats
 
 
 class Command(BaseCommand):
-    help = "Print counts of regions by level, units by kind and people by role."
+    help = "Print counts of regions by level, units by kind, people by role and cases."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stats = organisation_stats()
+        stats: dict[str, Any] = {**organisation_stats(), "cases": case_stats()}
         if options["json"]:
             self.stdout.write(json.dumps(stats, indent=2))
             return
@@ -35,8 +38,21 @@ class Command(BaseCommand):
             (_("Regions"), stats["regions"], dict(RegionLevel.choices)),
             (_("Units"), stats["units"], dict(UnitKind.choices)),
             (_("People"), stats["people"], people_labels),
+            (_("Cases by kind"), stats["cases"]["by_kind"], dict(Kind.choices)),
+            (_("Cases by state"), stats["cases"]["by_state"], dict(State.choices)),
         )
         for title, counts, labels in sections:
             self.stdout.write(str(title))
             for key, count in counts.items():
                 self.stdout.write(f"  {count:>9,}  {labels.get(key, key)}")
+        cases = stats["cases"]
+        self.stdout.write(
+            _(
+                "Cases: %(total)s in total, %(open)s open, %(closed)s finished (closed, rejected or merged)."
+            )
+            % {
+                "total": f"{cases['total']:,}",
+                "open": f"{cases['open']:,}",
+                "closed": f"{cases['closed']:,}",
+            }
+        )

@@ -1,0 +1,171 @@
+"""Who hears about a step taken on a case, and what they are told.
+
+A hook in `services.events.ON_COMMIT` enqueues one task per notified event once the step's
+transaction has committed; the task (`tasks.case_event_notify`) builds the notifications from the
+event and sends them, so a slow SMS gateway never slows the request, and no phone number sits in
+the task queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wenmin.cases.models import Case, CaseEvent
+from wenmin.cases.services import events
+from wenmin.cases.workflow import Action, State
+from wenmin.core.models import User
+from wenmin.core.notify import Notification
+from wenmin.core.roles import Role
+from wenmin.organisation.models import Unit
+
+logger = logging.getLogger("wenmin.notify")
+REPLY_EXCERPT = 120  # characters of the reply quoted in the SMS
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+def _requester_sms(case: Case, subject: str, text: str) -> list[Notification]:
+    phone = case.requester.phone if case.requester is not None else ""
+    if not phone:
+        return []
+    return [Notification(subject=subject, text=text, phone=phone, case_id=case.pk)]
+
+
+def _accounts(
+    users: QuerySet[User], event: CaseEvent, subject: str, text: str
+) -> list[Notification]:
+    # Nobody is told about a step they took themselves.
+    users = users.filter(is_active=True).exclude(pk=event.actor_id or 0).order_by("pk")
+    return [
+        Notification(subject=subject, text=text, user=user, case_id=event.case_id) for user in users
+    ]
+
+
+def _unit_accounts(
+    unit: Unit | None, event: CaseEvent, subject: str, text: str
+) -> list[Notification]:
+    if unit is None:
+        return []
+    return _accounts(User.objects.filter(unit=unit), event, subject, text)
+
+
+def _intake(case: Case, event: CaseEvent) -> list[Notification]:
+    return _requester_sms(
+        case,
+        _("Case received"),
+        _(
+            "Wenmin: your case %(number)s has been received. Follow it with the tracking code "
+            "%(code)s."
+        )
+        % {"number": case.number, "code": case.tracking_code},
+    )
+
+
+def _dispatch(case: Case, event: CaseEvent) -> list[Notification]:
+    # The unit the case went to, even if it has been returned since.
+    unit = Unit.objects.filter(code=event.data.get("unit", "")).first() or case.lead_unit
+    return _unit_accounts(
+        unit,
+        event,
+        _("New case %(number)s to sign for") % {"number": case.number},
+        _("%(title)s. Sign for it or return it by %(due)s.")
+        % {"title": case.title, "due": _when(case.sign_for_due)},
+    )
+
+
+def _reply(case: Case, event: CaseEvent) -> list[Notification]:
+    reply = case.reply if len(case.reply) <= REPLY_EXCERPT else case.reply[:REPLY_EXCERPT] + "…"
+    return _requester_sms(
+        case,
+        _("Your case has been answered"),
+        _(
+            "Wenmin: your case %(number)s has been answered: %(reply)s Rate the result with the "
+            "tracking code %(code)s."
+        )
+        % {"number": case.number, "reply": reply, "code": case.tracking_code},
+    )
+
+
+def _remind(case: Case, event: CaseEvent) -> list[Notification]:
+    due = case.sign_for_due if case.state == State.DISPATCHED else case.result_due
+    return _unit_accounts(
+        case.lead_unit,
+        event,
+        _("Reminder: case %(number)s") % {"number": case.number},
+        _("Most of the time for case %(number)s (%(title)s) is used: it is due %(due)s.")
+        % {"number": case.number, "title": case.title, "due": _when(due)},
+    )
+
+
+def _escalate(case: Case, event: CaseEvent) -> list[Notification]:
+    reasons = {
+        "overdue": _("its deadline has passed"),
+        Action.RETURN: _("it was returned three times"),
+        Action.CALLBACK_REWORK: _("it was sent back for rework three times"),
+    }
+    subject = _("Escalated: case %(number)s") % {"number": case.number}
+    text = _("Case %(number)s (%(title)s, lead unit %(unit)s) is escalated because %(reason)s.") % {
+        "number": case.number,
+        "title": case.title,
+        "unit": case.lead_unit.name if case.lead_unit else "—",
+        "reason": reasons.get(event.data.get("reason", ""), _("it needs supervision")),
+    }
+    if case.escalated_to is not None:
+        return _unit_accounts(case.escalated_to, event, subject, text)
+    return _accounts(User.objects.filter(role=Role.COUNTY_LEADER), event, subject, text)
+
+
+def _rework(case: Case, event: CaseEvent) -> list[Notification]:
+    return _unit_accounts(
+        case.lead_unit,
+        event,
+        _("Rework: case %(number)s") % {"number": case.number},
+        _(
+            "The requester of case %(number)s is not satisfied with the result: handle it again "
+            "by %(due)s."
+        )
+        % {"number": case.number, "due": _when(case.result_due)},
+    )
+
+
+RULES: dict[str, Callable[[Case, CaseEvent], list[Notification]]] = {
+    "intake": _intake,
+    Action.DISPATCH: _dispatch,
+    Action.REPLY: _reply,
+    "remind": _remind,
+    "escalate": _escalate,
+    Action.CALLBACK_REWORK: _rework,
+}
+
+
+def notifications_for(event: CaseEvent) -> list[Notification]:
+    """The notifications one case event causes (none for most steps)."""
+    rule = RULES.get(event.action)
+    return rule(event.case, event) if rule is not None else []
+
+
+def case_event_enqueue(case: Case, event: CaseEvent) -> None:
+    """After the commit: queue the delivery of a notified event's notifications."""
+    if event.action not in RULES:
+        return
+    from wenmin.cases.tasks import case_event_notify  # the task module imports this one
+
+    try:
+        case_event_notify.enqueue(event_id=event.pk)
+    except Exception:
+        # The step is committed; a queue that cannot be written must not turn it into an error.
+        logger.exception("could not queue the notifications of case event %s", event.pk)
+
+
+def connect() -> None:
+    """Hear every committed case event (called once from CasesConfig.ready)."""
+    if case_event_enqueue not in events.ON_COMMIT:
+        events.ON_COMMIT.append(case_event_enqueue)

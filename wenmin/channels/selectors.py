@@ -1,0 +1,124 @@
+"""The only door for reads: API keys, and what Open311 publishes about categories and cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from wenmin.cases.labels import PUBLIC_ACTIONS
+from wenmin.cases.models import Case, CaseEvent, Category
+from wenmin.channels.models import ApiKey
+from wenmin.channels.services import apikey_digest
+from wenmin.organisation.models import Region
+
+MAX_KEY_LENGTH = 200
+
+
+def apikey_by_plain(*, key: str) -> ApiKey | None:
+    """The active key with this plain text, or None (unknown or revoked)."""
+    key = (key or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        return None
+    return ApiKey.objects.filter(key_hash=apikey_digest(key), revoked_at__isnull=True).first()
+
+
+def apikey_by_prefix(*, prefix: str) -> ApiKey | None:
+    """A key, active or revoked, by the prefix shown in lists."""
+    return ApiKey.objects.filter(prefix=(prefix or "").strip()).first()
+
+
+def apikeys_all() -> QuerySet[ApiKey]:
+    """Every key, newest first, with its unit."""
+    return ApiKey.objects.select_related("owner_unit").order_by("-created_at", "-id")
+
+
+def region_by_code(*, code: str) -> Region | None:
+    """A region by its administrative code (Open311's address_id), or None."""
+    code = (code or "").strip()
+    return Region.objects.filter(code=code).first() if code else None
+
+
+# --- Open311 ----------------------------------------------------------------------------------
+
+
+def open311_services() -> QuerySet[Category]:
+    """The categories offered as services: the active ones, in menu order."""
+    return (
+        Category.objects.filter(is_active=True).select_related("parent").order_by("order", "code")
+    )
+
+
+def open311_service(*, code: str) -> Category | None:
+    """One active category by its code, or None."""
+    return open311_services().filter(code=(code or "").strip()).first()
+
+
+def _public_events() -> Q:
+    """Events the public timeline shows: a named public step, or any with a note for the public."""
+    return Q(action__in=list(PUBLIC_ACTIONS)) | ~Q(public_note="")
+
+
+def open311_requests() -> QuerySet[Case]:
+    """Cases with what a request document needs: category, lead unit, region and public events."""
+    events = CaseEvent.objects.filter(_public_events()).order_by("at", "id")
+    return (
+        Case.objects.select_related("category", "lead_unit", "region")
+        .prefetch_related(Prefetch("events", queryset=events, to_attr="public_events"))
+        .order_by("-received_at", "-id")
+    )
+
+
+def open311_requests_filtered(
+    *,
+    numbers: list[str] | None = None,
+    service_codes: list[str] | None = None,
+    states: set[str] | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> QuerySet[Case]:
+    """GET requests: by number (which overrides every other filter), or by code, state and date."""
+    cases = open311_requests()
+    if numbers:
+        return cases.filter(number__in=numbers)
+    if service_codes:
+        cases = cases.filter(category__code__in=service_codes)
+    if states is not None:
+        cases = cases.filter(state__in=states)
+    if start is not None:
+        cases = cases.filter(received_at__gte=start)
+    if end is not None:
+        cases = cases.filter(received_at__lte=end)
+    return cases
+
+
+def open311_request(*, number: str) -> Case | None:
+    """One case by its number (Open311's service_request_id), or None."""
+    return open311_requests().filter(number=(number or "").strip()).first()
+
+
+def open311_updates(*, start: dt.datetime, end: dt.datetime) -> QuerySet[CaseEvent]:
+    """Public events after the intake, newest first, with their case (servicerequestupdates)."""
+    return (
+        CaseEvent.objects.filter(_public_events(), at__gte=start, at__lte=end)
+        .exclude(action="intake")
+        .select_related("case")
+        .order_by("-at", "-id")
+    )
+
+
+def case_submitted_with(*, case: Case, key: ApiKey) -> bool:
+    """Did this key post the case (its intake records the key's prefix)?"""
+    return CaseEvent.objects.filter(case=case, action="intake", data__api_key=key.prefix).exists()
+
+
+def external_update_by(*, case: Case, key: ApiKey, update_id: str) -> CaseEvent | None:
+    """An update this key already sent with this id, so a retry records nothing twice."""
+    if not update_id:
+        return None
+    return CaseEvent.objects.filter(
+        case=case,
+        action="external_update",
+        data__api_key=key.prefix,
+        data__external_update_id=update_id,
+    ).first()

@@ -1,0 +1,318 @@
+"""The monthly bulletin (又比又看月报): the county's headline figures, the rankings of townships
+and departments, the red and black lists and the month's escalations; as a page and as Excel.
+
+The workbook's sheet names and headers are fixed Chinese, like every Excel file of Wenmin: the
+bulletin is published in Chinese whatever the page language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import openpyxl
+from django.db.models import Q, Sum
+from django.utils import timezone
+from openpyxl.styles import Alignment, Font
+
+from wenmin.cases.models import Case
+from wenmin.cases.selectors import cases_visible_to
+from wenmin.core.audit import audit_record
+from wenmin.core.models import User
+from wenmin.core.workdays import SHANGHAI
+from wenmin.organisation.models import Region, RegionLevel, Unit
+from wenmin.scoreboard.models import DailyStat, Subject
+from wenmin.scoreboard.periods import Period
+from wenmin.scoreboard.ranking import Group, Row, Weights, ranking_with_trend, red_and_black
+
+ESCALATIONS_SHOWN = 100
+PERCENT = "0.0%"
+
+
+@dataclass(frozen=True)
+class Figure:
+    successes: int
+    trials: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.successes / self.trials if self.trials else None
+
+
+@dataclass
+class Headline:
+    received: int = 0
+    closed: int = 0
+    callbacks: int = 0
+    escalated: int = 0
+    response: Figure = Figure(0, 0)
+    resolution: Figure = Figure(0, 0)
+    satisfaction: Figure = Figure(0, 0)
+
+
+@dataclass
+class Bulletin:
+    county: Region
+    period: Period
+    weights: Weights
+    headline: Headline
+    townships: list[Row] = field(default_factory=list)
+    departments: list[Row] = field(default_factory=list)
+    lists: list[tuple[str, str, list[Row], list[Row]]] = field(default_factory=list)
+    escalations: list[Case] = field(default_factory=list)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0), tzinfo=SHANGHAI)
+
+
+def county_headline(*, county: Region, period: Period) -> Headline:
+    """The county's figures over a period, from the daily counts (two queries)."""
+    days = (period.start, period.end)
+    units = Unit.objects.filter(region__path__startswith=county.path).values("pk")
+    sums = DailyStat.objects.filter(
+        subject_type=Subject.UNIT, subject_id__in=units, day__range=days
+    ).aggregate(
+        **{
+            name: Sum(name)
+            for name in (
+                "dispatched",
+                "signed_on_time",
+                "callbacks",
+                "resolved",
+                "rated",
+                "satisfied",
+                "closed",
+            )
+        }
+    )
+    n = {name: int(value or 0) for name, value in sums.items()}
+    townships = Region.objects.filter(
+        level=RegionLevel.TOWNSHIP, path__startswith=county.path
+    ).values("pk")
+    received = DailyStat.objects.filter(
+        subject_type=Subject.REGION, subject_id__in=townships, day__range=days
+    ).aggregate(total=Sum("received"))["total"]
+    # Escalated cases, whoever led them: one escalated after three returns has no lead unit.
+    escalated = Case.objects.filter(_in_county(county), **_between("escalated_at", period)).count()
+    return Headline(
+        received=int(received or 0),
+        closed=n["closed"],
+        callbacks=n["callbacks"],
+        escalated=escalated,
+        response=Figure(n["signed_on_time"], n["dispatched"]),
+        resolution=Figure(n["resolved"], n["callbacks"]),
+        satisfaction=Figure(n["satisfied"], n["rated"]),
+    )
+
+
+def _in_county(county: Region) -> Q:
+    return Q(region__path__startswith=county.path) | Q(
+        lead_unit__region__path__startswith=county.path
+    )
+
+
+def _between(field: str, period: Period) -> dict[str, dt.datetime]:
+    return {
+        f"{field}__gte": _day_start(period.start),
+        f"{field}__lt": _day_start(period.end + dt.timedelta(days=1)),
+    }
+
+
+def escalations_for(*, user: User, county: Region, period: Period) -> list[Case]:
+    """Cases of the county escalated in the period that the viewer sees, oldest first."""
+    return list(
+        cases_visible_to(user)
+        .filter(_in_county(county), **_between("escalated_at", period))
+        .select_related("lead_unit", "region", "category", "escalated_to")
+        .order_by("escalated_at", "id")[:ESCALATIONS_SHOWN]
+    )
+
+
+def bulletin_build(*, user: User, county: Region, period: Period, size: int = 3) -> Bulletin:
+    """Everything the month's bulletin shows."""
+    weights = Weights.current()
+    townships = ranking_with_trend(
+        group=Group.TOWNSHIP, period=period, county=county, weights=weights
+    )
+    departments = ranking_with_trend(
+        group=Group.DEPARTMENT, period=period, county=county, weights=weights
+    )
+    lists = []
+    for group, rows in ((Group.TOWNSHIP, townships), (Group.DEPARTMENT, departments)):
+        red, black = red_and_black([row for row in rows if row.sample], size)
+        lists.append((str(group), str(Group(group).label), red, black))
+    return Bulletin(
+        county=county,
+        period=period,
+        weights=weights,
+        headline=county_headline(county=county, period=period),
+        townships=townships,
+        departments=departments,
+        lists=lists,
+        escalations=escalations_for(user=user, county=county, period=period),
+    )
+
+
+# The workbook ---------------------------------------------------------------------------------
+
+RANKING_HEADERS = [
+    "排名",
+    "名次变化",
+    "名称",
+    "综合得分",
+    "响应率",
+    "响应样本",
+    "解决率",
+    "解决样本",
+    "满意率",
+    "满意样本",
+    "按时办结率",
+    "重办率",
+    "退单数",
+    "提级督办数",
+    "平均办理工作日",
+    "每千人诉求量",
+]
+LIST_HEADERS = ["类别", "榜单", "名次", "名称", "综合得分", "样本量"]
+ESCALATION_HEADERS = ["编号", "标题", "类别", "区划", "承办单位", "提级督办时间", "督办单位"]
+GROUP_WORDS = {Group.TOWNSHIP.value: "乡镇", Group.DEPARTMENT.value: "部门"}
+
+
+def _trend_word(row: Row) -> str:
+    if row.trend is None:
+        return "新上榜"
+    if row.trend > 0:
+        return f"上升{row.trend}位"
+    if row.trend < 0:
+        return f"下降{-row.trend}位"
+    return "持平"
+
+
+def _ranking_cells(row: Row) -> list[Any]:
+    rates = row.rates
+    cells: list[Any] = [row.rank, _trend_word(row), str(row.subject), round(row.composite, 1)]
+    for name in ("response", "resolution", "satisfaction"):
+        rate = rates.get(name)
+        cells += [rate.raw if rate else None, rate.trials if rate else None]
+    for name in ("on_time_closure", "rework"):
+        rate = rates.get(name)
+        cells.append(rate.raw if rate else None)
+    cells += [
+        int(row.counts.get("returned", 0)),
+        int(row.counts.get("escalated", 0)),
+        round(row.mean_handling_days, 2) if row.mean_handling_days is not None else None,
+        round(row.per_thousand, 2) if row.per_thousand is not None else None,
+    ]
+    return cells
+
+
+def _bold_header(sheet: Any, headers: list[str]) -> None:
+    sheet.append(headers)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+
+
+def _summary_sheet(sheet: Any, b: Bulletin) -> None:
+    h = b.headline
+    sheet.append([f"{b.county.name}“又比又看”月报（{b.period.label}）"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    _bold_header(sheet, ["指标", "数值", "样本量"])
+    rows: list[list[Any]] = [
+        ["受理诉求", h.received, None],
+        ["办结", h.closed, None],
+        ["回访", h.callbacks, None],
+        ["响应率", h.response.rate, h.response.trials],
+        ["解决率", h.resolution.rate, h.resolution.trials],
+        ["满意率", h.satisfaction.rate, h.satisfaction.trials],
+        ["提级督办", h.escalated, None],
+    ]
+    for cells in rows:
+        sheet.append(cells)
+        if isinstance(cells[1], float):
+            sheet.cell(row=sheet.max_row, column=2).number_format = PERCENT
+    w = b.weights
+    sheet.append([])
+    sheet.append(
+        [
+            "计分方法",
+            f"综合得分 = 响应率×{w.response:.0%} + 解决率×{w.resolution:.0%} + 满意率×{w.satisfaction:.0%}；"
+            f"各率按贝叶斯平均向同类平均值收缩（先验权重 {w.prior} 件）；"
+            "经审核的无理诉求、重复诉求及申诉成立的诉求不计入。",
+        ]
+    )
+    sheet.column_dimensions["A"].width = 14
+    sheet.column_dimensions["B"].width = 16
+
+
+def _ranking_sheet(sheet: Any, rows: list[Row]) -> None:
+    _bold_header(sheet, RANKING_HEADERS)
+    for row in rows:
+        sheet.append(_ranking_cells(row))
+        for column in (5, 7, 9, 11, 12):
+            sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT
+    sheet.column_dimensions["C"].width = 24
+    sheet.freeze_panes = "D2"
+
+
+def _lists_sheet(sheet: Any, b: Bulletin) -> None:
+    _bold_header(sheet, LIST_HEADERS)
+    for group, _label, red, black in b.lists:
+        word = GROUP_WORDS[group]
+        for board, rows in (("红榜", red), ("黑榜", black)):
+            for place, row in enumerate(rows, start=1):
+                sheet.append(
+                    [word, board, place, str(row.subject), round(row.composite, 1), row.sample]
+                )
+    sheet.column_dimensions["D"].width = 24
+
+
+def _escalations_sheet(sheet: Any, b: Bulletin) -> None:
+    _bold_header(sheet, ESCALATION_HEADERS)
+    for case in b.escalations:
+        escalated = timezone.localtime(case.escalated_at) if case.escalated_at else None
+        sheet.append(
+            [
+                case.number,
+                case.title,
+                case.category.name if case.category else "",
+                case.region.name if case.region else "",
+                case.lead_unit.name if case.lead_unit else "",
+                escalated.replace(tzinfo=None) if escalated else None,
+                case.escalated_to.name if case.escalated_to else "县级督办",
+            ]
+        )
+        if escalated:
+            sheet.cell(row=sheet.max_row, column=6).number_format = "yyyy-mm-dd hh:mm"
+    sheet.column_dimensions["B"].width = 36
+
+
+def bulletin_workbook(*, bulletin: Bulletin, target: IO[bytes]) -> None:
+    """Write the bulletin as a workbook of five sheets with Chinese names and headers."""
+    book = openpyxl.Workbook()
+    summary = book.active
+    assert summary is not None  # noqa: S101  (a new workbook always has its first sheet)
+    summary.title = "概况"
+    _summary_sheet(summary, bulletin)
+    _ranking_sheet(book.create_sheet("乡镇排名"), bulletin.townships)
+    _ranking_sheet(book.create_sheet("部门排名"), bulletin.departments)
+    _lists_sheet(book.create_sheet("红黑榜"), bulletin)
+    _escalations_sheet(book.create_sheet("提级督办"), bulletin)
+    book.save(target)
+
+
+def bulletin_filename(bulletin: Bulletin) -> str:
+    return f"又比又看月报_{bulletin.county.name}_{bulletin.period.label}.xlsx"
+
+
+def bulletin_export(*, actor: User, bulletin: Bulletin, target: IO[bytes]) -> None:
+    """Write the bulletin's workbook and audit the export."""
+    bulletin_workbook(bulletin=bulletin, target=target)
+    audit_record(
+        actor=actor,
+        action="scoreboard.bulletin_export",
+        target=bulletin.county,
+        changes={"period": bulletin.period.label, "format": "xlsx"},
+    )

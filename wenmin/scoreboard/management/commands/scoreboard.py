@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from wenmin.core.audit import audit_record
+from wenmin.scoreboard.rollups import rollups_rebuild
+
+
+class Command(BaseCommand):
+    help = (
+        "Scoreboard maintenance: `rebuild` recomputes the daily counts and reports any difference."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=["rebuild", "check"])
+        parser.add_argument("--show", type=int, default=20, help="how many differences to print")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = rollups_rebuild(dry_run=options["action"] == "check")
+        if report.differences:
+            self.stdout.write(f"{len(report.differences)} counts differed from the history:")
+            for (subject_type, subject_id, day), name, stored, expected in report.differences[
+                : options["show"]
+            ]:
+                self.stdout.write(
+                    f"  {subject_type}:{subject_id} {day} {name}: stored {stored:g}, history {expected:g}"
+                )
+        else:
+            self.stdout.write("The daily counts equal the history.")
+        if options["action"] == "rebuild":
+            audit_record(
+                actor=None,
+                actor_label="scoreboard",
+                action="scoreboard.rebuild",
+                changes={"rows": report.rows, "differences": len(report.differences)},
+            )
+            self.stdout.write(f"Rebuilt {report.rows} daily rows.")

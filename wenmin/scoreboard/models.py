@@ -1,0 +1,171 @@
+"""Per-subject, per-day counts kept in step with every workflow step, and appeals."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Subject(models.TextChoices):
+    UNIT = "unit", _("Unit")
+    REGION = "region", _("Region")
+    PERSON = "person", _("Person")
+
+
+COUNTERS = (
+    "received",
+    "dispatched",
+    "signed",
+    "signed_on_time",
+    "returned",
+    "handled",
+    "callbacks",
+    "resolved",
+    "rated",
+    "satisfied",
+    "reworked",
+    "closed",
+    "closed_on_time",
+    "escalated",
+)
+
+
+class DailyStat(models.Model):
+    """What happened on one day to the cases of one unit, region or person."""
+
+    subject_type = models.CharField(max_length=8, choices=Subject.choices)
+    subject_id = models.BigIntegerField()
+    day = models.DateField()
+    received = models.IntegerField(default=0)
+    dispatched = models.IntegerField(default=0)
+    signed = models.IntegerField(default=0)
+    signed_on_time = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    handled = models.IntegerField(default=0)
+    handling_days = models.FloatField(default=0.0)
+    callbacks = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    reworked = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_on_time = models.IntegerField(default=0)
+    escalated = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily count")
+        verbose_name_plural = _("daily counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "day"], name="daily_stat_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["subject_type", "day", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}:{self.subject_id} {self.day}"
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    ACCEPTED = "accepted", _("Accepted: the case no longer counts against the unit")
+    REJECTED = "rejected", _("Rejected: the case still counts")
+
+
+class Appeal(models.Model):
+    """A unit contests how a case counts against it (申诉); a reviewer decides."""
+
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    reason = models.TextField(_("reason"))
+    evidence = models.FileField(_("evidence"), upload_to="appeals/%Y/%m/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "unit"],
+                condition=models.Q(status="pending"),
+                name="one_pending_appeal",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.unit}"
+
+
+class Exclusion(models.Model):
+    """A case that no longer counts for a unit (and the people acting for it): an accepted appeal."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+")
+    appeal = models.ForeignKey(
+        Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "unit"], name="exclusion_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} × {self.unit_id}"
+
+
+class ScoreSettings(models.Model):
+    """The composite score's weights and the strength of the pull toward the group mean."""
+
+    response_weight = models.DecimalField(
+        _("response weight"), max_digits=4, decimal_places=2, default=0.30
+    )
+    resolution_weight = models.DecimalField(
+        _("resolution weight"), max_digits=4, decimal_places=2, default=0.35
+    )
+    satisfaction_weight = models.DecimalField(
+        _("satisfaction weight"), max_digits=4, decimal_places=2, default=0.35
+    )
+    prior_weight = models.PositiveIntegerField(
+        _("prior weight"),
+        default=10,
+        help_text=_(
+            "How many cases' worth of the group mean each rate starts from (Bayesian average)."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("score settings")
+        verbose_name_plural = _("score settings")
+
+    def __str__(self) -> str:
+        return f"{self.response_weight}/{self.resolution_weight}/{self.satisfaction_weight}"

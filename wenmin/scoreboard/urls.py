@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from wenmin.scoreboard import views, views_appeals
+
+app_name = "scoreboard"
+urlpatterns = [
+    path("", views.ranking_page, name="ranking"),
+    path("lists/", views.lists_page, name="lists"),
+    path("bulletin/", views.bulletin_page, name="bulletin"),
+    path("card/<str:group>/<int:pk>/", views.scorecard_page, name="scorecard"),
+    path("dossier/<int:person_id>/", views.dossier_page, name="dossier"),
+    path("appeals/", views_appeals.appeals_page, name="appeals"),
+    path("appeals/new/", views_appeals.appeal_new, name="appeal_new"),
+    path("appeals/<int:appeal_id>/", views_appeals.appeal_detail, name="appeal_detail"),
+    path(
+        "appeals/<int:appeal_id>/evidence/",
+        views_appeals.appeal_evidence,
+        name="appeal_evidence",
+    ),
+]

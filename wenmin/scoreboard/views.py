@@ -1,0 +1,380 @@
+"""The scoreboard's pages: the ranking, the red and black lists, a scorecard, a cadre's dossier
+and the monthly bulletin. The appeals pages live in views_appeals.py.
+
+Every page reads the daily counts through `ranking`, a constant number of grouped queries
+whatever the number of units or cases.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from wenmin.cases.forms_staff import HANDLING_KINDS
+from wenmin.cases.models import Case, CaseEvent
+from wenmin.cases.selectors import cases_visible_to
+from wenmin.cases.workflow import Action, State
+from wenmin.core import roles
+from wenmin.core.models import User
+from wenmin.organisation.excel import XLSX_CONTENT_TYPE
+from wenmin.organisation.models import Person
+from wenmin.organisation.views import staff_page
+from wenmin.scoreboard import selectors
+from wenmin.scoreboard.bulletin import bulletin_build, bulletin_export, bulletin_filename
+from wenmin.scoreboard.forms import (
+    LIST_SIZES,
+    ScoreboardForm,
+    period_choices,
+    query_value,
+    this_month,
+)
+from wenmin.scoreboard.periods import Period
+from wenmin.scoreboard.presenting import cases_link, percent, row_views
+from wenmin.scoreboard.ranking import (
+    Group,
+    Row,
+    Weights,
+    last_months,
+    ranking,
+    ranking_by_month,
+    ranking_with_trend,
+    red_and_black,
+)
+
+SATISFIED_FROM = 4
+CASES_LISTED = 50
+
+
+def _viewer(request: HttpRequest) -> User:
+    return cast(User, request.user)  # staff_page has let only logged-in staff through
+
+
+def _choose(request: HttpRequest, default_period: Period | None = None) -> dict[str, Any]:
+    """The parsed query (group, period, county, list size) and what every page's header shows."""
+    user = _viewer(request)
+    form = ScoreboardForm(request.GET, default_period=default_period)
+    form.is_valid()
+    county, counties = selectors.county_for(user=user, county_id=form.chosen_county)
+    period = form.chosen_period
+    return {
+        "form": form,
+        "county": county,
+        "counties": counties if len(counties) > 1 else [],
+        "group": form.chosen_group,
+        "groups": Group.choices,
+        "period": period,
+        "period_value": query_value(period),
+        "period_choices": period_choices(period),
+        "size": form.chosen_size,
+        "sizes": LIST_SIZES,
+        "weights": Weights.current(),
+    }
+
+
+@staff_page
+@require_GET
+def ranking_page(request: HttpRequest) -> HttpResponse:
+    """One group's ranking over a period, with trend arrows, sample sizes and links to cases."""
+    context = _choose(request)
+    group, period = context["group"], context["period"]
+    rows = ranking_with_trend(
+        group=group, period=period, county=context["county"], weights=context["weights"]
+    )
+    context["rows"] = row_views(
+        group=group,
+        rows=rows,
+        period=period,
+        dossiers=selectors.can_see_dossiers(_viewer(request)),
+    )
+    context["has_response"] = group != Group.BRANCH
+    context["has_population"] = group in (Group.TOWNSHIP, Group.BRANCH)
+    return render(request, "scoreboard/ranking.html", context)
+
+
+@staff_page
+@require_GET
+def lists_page(request: HttpRequest) -> HttpResponse:
+    """The red and black lists (红榜, 黑榜) of every group, laid out for publication."""
+    context = _choose(request)
+    period, county, weights = context["period"], context["county"], context["weights"]
+    boards = []
+    for group, label in Group.choices:
+        rows = ranking(group=group, period=period, county=county, weights=weights)
+        ranked = [row for row in rows if row.sample]
+        red, black = red_and_black(ranked, context["size"])
+        boards.append(
+            {
+                "group": group,
+                "label": label,
+                "red": row_views(group=group, rows=red, period=period),
+                "black": row_views(group=group, rows=black, period=period),
+                "ranked": len(ranked),
+            }
+        )
+    context["boards"] = boards
+    return render(request, "scoreboard/lists.html", context)
+
+
+def _monthly(subject_id: int, months: list[tuple[Period, list[Row]]]) -> list[dict[str, Any]]:
+    series = []
+    for month, rows in months:
+        row = next((r for r in rows if r.subject_id == subject_id), None)
+        series.append({"period": month, "row": row, "of": len(rows)})
+    return series
+
+
+def _chart(series: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ECharts data: month labels and four lines (composite and the three rates, in %)."""
+
+    def line(name: str) -> list[float | None]:
+        values: list[float | None] = []
+        for point in series:
+            rate = point["row"].rates.get(name) if point["row"] else None
+            values.append(round(100 * rate.raw, 1) if rate and rate.raw is not None else None)
+        return values
+
+    composite = [
+        round(p["row"].composite, 1) if p["row"] and p["row"].sample else None for p in series
+    ]
+    return {
+        "labels": [p["period"].label for p in series],
+        "series": [
+            {"key": "composite", "values": composite},
+            {"key": "response", "values": line("response")},
+            {"key": "resolution", "values": line("resolution")},
+            {"key": "satisfaction", "values": line("satisfaction")},
+        ],
+    }
+
+
+def _table(series: list[dict[str, Any]], subject: selectors.Subject) -> list[dict[str, Any]]:
+    rows = []
+    unit_id, township = _targets(subject)
+    for point in reversed(series):
+        row, period = point["row"], point["period"]
+        rates = {
+            name: (percent(row.rates[name].raw), row.rates[name].trials)
+            for name in ("response", "resolution", "satisfaction")
+            if row and name in row.rates
+        }
+        rows.append(
+            {
+                "period": period,
+                "row": row,
+                "of": point["of"],
+                "rates": rates,
+                "href": cases_link(period=period, lead_unit_id=unit_id, township_id=township)
+                if unit_id or township
+                else "",
+            }
+        )
+    return rows
+
+
+def _targets(subject: selectors.Subject) -> tuple[int | None, int | None]:
+    """(lead unit, township) whose workbench lists a subject's cases."""
+    unit = subject.unit
+    if subject.group == Group.BRANCH or unit is None:
+        township = subject.obj.pk if subject.group == Group.TOWNSHIP else None
+        if subject.group == Group.BRANCH:
+            township = subject.obj.region.township_id  # type: ignore[attr-defined]
+        return None, township
+    # The workbench filters by the units cases are dispatched to; a leadership body is not one.
+    return (unit.pk if unit.kind in HANDLING_KINDS else None), None
+
+
+def _chart_labels() -> dict[str, str]:
+    return {
+        "composite": _("Composite score"),
+        "response": _("Response rate %"),
+        "resolution": _("Resolution rate %"),
+        "satisfaction": _("Satisfaction rate %"),
+    }
+
+
+@staff_page
+@require_GET
+def scorecard_page(request: HttpRequest, group: str, pk: int) -> HttpResponse:
+    """A unit's, branch's or cadre's last 12 months: a chart, the table, its cases and appeals."""
+    user = _viewer(request)
+    if group not in Group.values:
+        raise Http404
+    subject = selectors.subject_get_for(user=user, group=group, pk=pk)
+    form = ScoreboardForm(request.GET)
+    form.is_valid()
+    period = form.chosen_period
+    months = ranking_by_month(group=group, county=subject.county, months=last_months(period))
+    subject_id = _subject_id(subject)
+    series = _monthly(subject_id, months)
+    chart = _chart(series)
+    chart["names"] = _chart_labels()
+    context: dict[str, Any] = {
+        "subject": subject,
+        "group": group,
+        "group_label": Group(group).label,
+        "period": period,
+        "chart": chart,
+        "table": _table(series, subject),
+        "appeals": [],
+        "cases": [],
+        "can_appeal": False,
+        "dossier": reverse("scoreboard:dossier", args=[subject.obj.pk])
+        if group == Group.CADRE and selectors.can_see_dossiers(user)
+        else "",
+    }
+    if subject.unit is not None and group != Group.CADRE:
+        context["appeals"] = list(selectors.appeals_visible_to(user).filter(unit=subject.unit)[:20])
+        context["cases"] = selectors.unit_cases_for(user=user, unit=subject.unit)
+        context["can_appeal"] = selectors.can_appeal(user) and user.unit_id == subject.unit.pk
+    return render(request, "scoreboard/scorecard.html", context)
+
+
+def _subject_id(subject: selectors.Subject) -> int:
+    """The id the daily counts use: the government for a township, the village for a branch."""
+    if subject.group == Group.TOWNSHIP:
+        return subject.unit.pk if subject.unit else 0
+    if subject.group == Group.BRANCH:
+        return int(subject.obj.region_id)  # type: ignore[attr-defined]
+    return int(subject.obj.pk)
+
+
+def _led_cases(user: User, person: Person) -> tuple[list[Case], dict[str, int]]:
+    """The cases a person signed for or replied to, latest first, and their outcomes."""
+    led = CaseEvent.objects.filter(
+        actor__person=person, action__in=(Action.SIGN_FOR, Action.REPLY)
+    ).values("case_id")
+    cases = cases_visible_to(user).filter(pk__in=led)
+    closed = Q(state=State.CLOSED)
+    outcomes = cases.order_by().aggregate(
+        total=Count("id"),
+        closed=Count("id", filter=closed),
+        resolved=Count("id", filter=Q(resolved=True)),
+        satisfied=Count("id", filter=Q(satisfaction__gte=SATISFIED_FROM)),
+        rated=Count("id", filter=Q(satisfaction__isnull=False)),
+        reworked=Count("id", filter=Q(rework_count__gt=0)),
+        on_time=Count("id", filter=closed & Q(closed_at__lte=F("result_due"))),
+        open=Count("id", filter=Q(state__in=(State.SIGNED, State.IN_PROGRESS, State.REPLIED))),
+    )
+    listed = list(
+        cases.select_related("lead_unit", "region", "category").order_by("-received_at", "-id")[
+            :CASES_LISTED
+        ]
+    )
+    return listed, {k: int(v or 0) for k, v in outcomes.items()}
+
+
+@staff_page
+@require_GET
+def dossier_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A cadre's front-line dossier (一线考察) for the organisation department."""
+    user = _viewer(request)
+    subject = selectors.cadre_get_for(user=user, person_id=person_id)
+    person = cast(Person, subject.obj)
+    form = ScoreboardForm(request.GET)
+    form.is_valid()
+    period = form.chosen_period
+    weights = Weights.current()
+    rows = ranking(group=Group.CADRE, period=period, county=subject.county, weights=weights)
+    mine = next((r for r in rows if r.subject_id == person.pk), None)
+    months = ranking_by_month(
+        group=Group.CADRE, county=subject.county, months=last_months(period), weights=weights
+    )
+    series = _monthly(person.pk, months)
+    chart = _chart(series)
+    chart["names"] = _chart_labels()
+    cases, outcomes = _led_cases(user, person)
+    context = {
+        "subject": subject,
+        "person": person,
+        "cadre": person.cadre,
+        "period": period,
+        "period_value": query_value(period),
+        "row": mine,
+        "ranked": len(rows),
+        "counts": {k: int(v) for k, v in mine.counts.items()} if mine else {},
+        "rates": {n: (percent(r.raw), r.trials) for n, r in mine.rates.items()} if mine else {},
+        "chart": chart,
+        "table": _table(series, subject),
+        "cases": cases,
+        "outcomes": outcomes,
+        "outcome_rates": {
+            "resolved": percent(outcomes["resolved"] / outcomes["closed"])
+            if outcomes["closed"]
+            else "—",
+            "satisfied": percent(outcomes["satisfied"] / outcomes["rated"])
+            if outcomes["rated"]
+            else "—",
+        },
+    }
+    return render(request, "scoreboard/dossier.html", context)
+
+
+def _last_month() -> Period:
+    return this_month().previous()
+
+
+@staff_page  # type: ignore[arg-type]  # a FileResponse streams
+@require_GET
+def bulletin_page(request: HttpRequest) -> HttpResponse | FileResponse:
+    """The month's bulletin as a printable page, or as Excel with ?format=xlsx."""
+    user = _viewer(request)
+    context = _choose(request, default_period=_last_month())
+    bulletin = bulletin_build(
+        user=user, county=context["county"], period=context["period"], size=context["size"]
+    )
+    if request.GET.get("format") == "xlsx":
+        if not roles.can_export(user.role):
+            raise PermissionDenied
+        handle = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
+        try:
+            bulletin_export(actor=user, bulletin=bulletin, target=handle)
+            handle.seek(0)
+        except BaseException:
+            handle.close()
+            raise
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=bulletin_filename(bulletin),
+            content_type=XLSX_CONTENT_TYPE,
+        )
+    h = bulletin.headline
+    context.update(
+        {
+            "bulletin": bulletin,
+            "headline_rates": [
+                (name, percent(figure.rate), figure.trials)
+                for name, figure in (
+                    ("response", h.response),
+                    ("resolution", h.resolution),
+                    ("satisfaction", h.satisfaction),
+                )
+            ],
+            "townships": row_views(
+                group=Group.TOWNSHIP, rows=bulletin.townships, period=bulletin.period
+            ),
+            "departments": row_views(
+                group=Group.DEPARTMENT, rows=bulletin.departments, period=bulletin.period
+            ),
+            "lists": [
+                (
+                    label,
+                    row_views(group=group, rows=red, period=bulletin.period),
+                    row_views(group=group, rows=black, period=bulletin.period),
+                )
+                for group, label, red, black in bulletin.lists
+            ],
+            "can_export": roles.can_export(user.role),
+            "generated": timezone.now(),
+        }
+    )
+    return render(request, "scoreboard/bulletin.html", context)
