@@ -25,12 +25,18 @@ def is_dispatcher(user: User) -> bool:
         return True
     if not user.person_id:
         return False
+    # Asked several times per request (queues, actions, scope): remember it on the user object.
+    cached: bool | None = getattr(user, "_wenmin_is_dispatcher", None)
+    if cached is not None:
+        return cached
     today = timezone.localdate()
-    return user.person.positions.filter(  # type: ignore[union-attr]
+    answer = user.person.positions.filter(  # type: ignore[union-attr]
         Q(end_date__isnull=True) | Q(end_date__gte=today),
         kind=PositionKind.DISPATCHER,
         start_date__lte=today,
     ).exists()
+    user._wenmin_is_dispatcher = answer  # type: ignore[attr-defined]
+    return answer
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:

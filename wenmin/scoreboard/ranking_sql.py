@@ -9,7 +9,7 @@ read, the rest deferred. Only placeholders and the models' own names go into the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from wenmin.scoreboard.periods import Period
 
 NAMES = [*COUNTERS, "handling_days"]
 Subjects = list[tuple[Model, str, int, int | None]]
+Quote = Callable[[str], str]  # connection.ops.quote_name
 
 UNIT_FIELDS = ("id", "code", "name", "kind", "region_id")
 REGION_FIELDS = ("id", "code", "name", "level", "kind", "path", "township_id", "population")
@@ -41,10 +42,9 @@ class Part:
     def names(self) -> list[str]:
         return [f.attname for f in self.model._meta.concrete_fields if f.attname in self.wanted]
 
-    def columns(self, quote: object) -> list[str]:
-        q = quote  # connection.ops.quote_name
+    def columns(self, quote: Quote) -> list[str]:
         return [
-            f"{self.alias}.{q(f.column)}"  # type: ignore[operator]
+            f"{self.alias}.{quote(f.column)}"
             for f in self.model._meta.concrete_fields
             if f.attname in self.wanted
         ]
@@ -113,10 +113,9 @@ SHAPES: dict[str, Shape] = {
 }
 
 
-def _sql(shape: Shape, quote: object) -> str:
-    q = quote
+def _sql(shape: Shape, q: Quote) -> str:
     tables = {
-        name: q(model._meta.db_table)  # type: ignore[operator]
+        name: q(model._meta.db_table)
         for name, model in (
             ("unit", Unit),
             ("region", Region),
@@ -124,9 +123,9 @@ def _sql(shape: Shape, quote: object) -> str:
             ("cadre", Cadre),
         )
     }
-    daily = q(DailyStat._meta.db_table)  # type: ignore[operator]
-    columns = [column for part in shape.parts for column in part.columns(quote)]
-    sums = [f"SUM(d.{q(n)})" for n in NAMES]  # type: ignore[operator]
+    daily = q(DailyStat._meta.db_table)
+    columns = [column for part in shape.parts for column in part.columns(q)]
+    sums = [f"SUM(d.{q(n)})" for n in NAMES]
     if shape.region_received:
         sums.append(
             f"(SELECT SUM(x.received) FROM {daily} x WHERE x.subject_type = %s"  # noqa: S608
@@ -136,7 +135,7 @@ def _sql(shape: Shape, quote: object) -> str:
     keys = ", ".join(f"{part.alias}.id" for part in shape.parts)
     return (
         f"SELECT {', '.join(columns + sums)}"  # noqa: S608  (placeholders and model names only)
-        f" FROM {q(first.model._meta.db_table)} {first.alias} "  # type: ignore[operator]
+        f" FROM {q(first.model._meta.db_table)} {first.alias} "
         + shape.joins.format(**tables)
         + f" LEFT JOIN {daily} d ON d.subject_type = %s AND d.subject_id = {shape.counted}"
         " AND d.day >= %s AND d.day <= %s"
