@@ -5,8 +5,9 @@ daily counts rebuilt, for each county and last month it times, in the same proce
 
 - ranking: what the ranking endpoint computes, `ranking(group=township|department, …)` on the
   daily counts (the weights read once, as the page does);
-- sql: ONE hand-written `GROUP BY lead_unit` over `cases_case` joined with `organisation_unit` and `organisation_region`,
-  counting per lead unit the month's cases dispatched, signed for on time, called back,
+- sql: for each ranking, ONE hand-written `GROUP BY lead_unit` over `cases_case` joined with
+  `organisation_unit` and `organisation_region`, for the same group and county, counting per
+  lead unit the month's cases dispatched, signed for on time, called back,
   resolved, rated and satisfied: the response, resolution and satisfaction figures;
 - endpoint: the ranking page itself (`GET /scoreboard/?group=township`, with the previous
   month's ranking for the trend arrows and the HTML), through Django's test client, for scale.
@@ -39,8 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
+KINDS = ("township_government", "department")  # the lead units of the two groups ranked
 
-# Per lead unit of one county, the month's cases and their response, resolution and
+# Per lead unit of one group (township governments or departments) of one county — the figures
+# one ranking shows — the month's cases and their response, resolution and
 # satisfaction counts. Portable between SQLite and PostgreSQL; the month bounds are parameters.
 SQL = """
 SELECT c.lead_unit_id,
@@ -56,7 +59,7 @@ SELECT c.lead_unit_id,
   JOIN organisation_unit u ON u.id = c.lead_unit_id
   JOIN organisation_region r ON r.id = u.region_id
  WHERE c.dispatched_at >= %s AND c.dispatched_at < %s
-   AND u.kind IN ('township_government', 'department')
+   AND u.kind = %s
    AND r.path LIKE %s
  GROUP BY c.lead_unit_id
 """
@@ -125,8 +128,9 @@ def measure(runs: int) -> dict[str, Any]:
         rows = 0
         with connection.cursor() as cursor:
             for county in counties:
-                cursor.execute(SQL, [*bounds, f"{county.path}%"])
-                rows += len(cursor.fetchall())
+                for kind in KINDS:
+                    cursor.execute(SQL, [*bounds, kind, f"{county.path}%"])
+                    rows += len(cursor.fetchall())
         return rows
 
     leader = User.objects.filter(role=Role.COUNTY_LEADER).order_by("id").first()
@@ -170,8 +174,8 @@ def _totals(connection: Any, sql: str, bounds: list[Any], counties: list[Any], m
 
     by_sql = {"dispatched": 0, "callbacks": 0, "satisfied": 0}
     with connection.cursor() as cursor:
-        for county in counties:
-            cursor.execute(sql, [*bounds, f"{county.path}%"])
+        for county, kind in ((county, kind) for county in counties for kind in KINDS):
+            cursor.execute(sql, [*bounds, kind, f"{county.path}%"])
             for row in cursor.fetchall():
                 by_sql["dispatched"] += row[1]
                 by_sql["callbacks"] += row[3]

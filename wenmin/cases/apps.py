@@ -11,9 +11,19 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks as django_checks
+        from django.db.models.signals import post_delete, post_save
 
         from wenmin.cases import checks, compat, notifications
+        from wenmin.cases.models import DeadlineOverride, WorkdayOverride
+        from wenmin.cases.services.policy import policy_forget
 
+        for model in (DeadlineOverride, WorkdayOverride):
+            post_save.connect(
+                policy_forget, sender=model, dispatch_uid=f"policy-{model.__name__}-save"
+            )
+            post_delete.connect(
+                policy_forget, sender=model, dispatch_uid=f"policy-{model.__name__}-delete"
+            )
         compat.task_results_patch()
         notifications.connect()
         # A database check: it reads the administrator's working-day overrides.

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -106,24 +105,23 @@ def _intake(request: HttpRequest, form: SubmitForm) -> Case:
     requester = None
     if not data["requester_phone"] and viewer and not roles.can_use_staff_pages(viewer.role):
         requester = viewer.person  # a logged-in resident reports for themselves
-    # A resident found or created by phone must not outlive a refused submission.
-    with transaction.atomic():
-        return services.case_intake(
-            channel=Channel.WEB,
-            actor=viewer,
-            content=data["content"],
-            kind=data["kind"],
-            urgency="urgent" if data["urgent"] else "normal",
-            category=data["category"],
-            extra=form.extra_answers(),
-            requester=requester,
-            requester_name=data["requester_name"],
-            requester_phone=data["requester_phone"],
-            address=data["address"],
-            latitude=data["latitude"],
-            longitude=data["longitude"],
-            files=request.FILES.getlist("photos"),
-        )
+    # case_intake finds or creates the resident in the case's own transaction.
+    return services.case_intake(
+        channel=Channel.WEB,
+        actor=viewer,
+        content=data["content"],
+        kind=data["kind"],
+        urgency="urgent" if data["urgent"] else "normal",
+        category=data["category"],
+        extra=form.extra_answers(),
+        requester=requester,
+        requester_name=data["requester_name"],
+        requester_phone=data["requester_phone"],
+        address=data["address"],
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        files=request.FILES.getlist("photos"),
+    )
 
 
 def _messages_of(error: ValidationError) -> dict[str, list[str]]:

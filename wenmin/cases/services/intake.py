@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -46,13 +47,17 @@ def case_number_next(*, county_code: str, day: dt.date) -> str:
 def _county_code(region: Region | None) -> str:
     if region is not None:
         return region.path.split("/", 1)[0][:6]
-    county = (
-        Region.objects.filter(level=RegionLevel.COUNTY)
-        .order_by("code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    return (county or "000000")[:6]
+    # A case with no place is numbered in the first county; counties come and go rarely.
+    county: str | None = cache.get("wenmin:cases:first-county-code")
+    if county is None:
+        county = (
+            Region.objects.filter(level=RegionLevel.COUNTY)
+            .order_by("code")
+            .values_list("code", flat=True)
+            .first()
+        ) or "000000"
+        cache.set("wenmin:cases:first-county-code", county, 600)
+    return county[:6]
 
 
 def extra_fields_check(category: Category | None, extra: dict[str, Any]) -> dict[str, Any]:
