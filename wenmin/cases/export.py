@@ -20,14 +20,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from wenmin.cases.deadlines import Kind, Urgency
+from wenmin.cases.forms_staff import WorkbenchFilterForm
 from wenmin.cases.models import Case, Channel
-from wenmin.cases.queues import CaseFilter, Sort, viewer_for, workbench_cases
+from wenmin.cases.queues import viewer_for, workbench_cases
 from wenmin.cases.workflow import State
 from wenmin.core.audit import audit_record
 from wenmin.core.crypto import mask_phone
 from wenmin.core.models import User
 from wenmin.organisation.excel import NO, YES
-from wenmin.organisation.models import Region, RegionLevel
 
 CHUNK_SIZE = 2000
 SHEET_TITLE = "诉求"  # fixed Chinese, like the organisation workbooks' titles and headers
@@ -95,6 +95,7 @@ FILTER_PARAMS = (
     "channel",
     "urgency",
     "township",
+    "lead_unit",
     "received_from",
     "received_to",
     "sort",
@@ -106,52 +107,16 @@ def filename() -> str:
     return f"{SHEET_TITLE}_{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def _day(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _choice(value: str | None, allowed: list[str]) -> str:
-    return value if value in allowed else ""
-
-
-def filters_from(params: Mapping[str, Any]) -> CaseFilter:
-    """The workbench's filters from its query string; an invalid value filters nothing."""
-    township_id = _number(params.get("township"))
-    township = (
-        Region.objects.filter(pk=township_id, level=RegionLevel.TOWNSHIP).first()
-        if township_id
-        else None
-    )
-    return CaseFilter(
-        text=(params.get("q") or "")[:64],
-        kind=_choice(params.get("kind"), Kind.values),
-        category_id=_number(params.get("category")),
-        state=_choice(params.get("state"), State.values),
-        channel=_choice(params.get("channel"), Channel.values),
-        urgency=_choice(params.get("urgency"), Urgency.values),
-        township=township,
-        received_from=_day(params.get("received_from")),
-        received_to=_day(params.get("received_to")),
-        sort=_choice(params.get("sort"), Sort.values) or Sort.RECEIVED_NEWEST,
-    )
-
-
 def cases_filtered(user: User, params: Mapping[str, Any]) -> QuerySet[Case]:
     """The cases of the workbench tab and filters in `params`, within the viewer's scope."""
     viewer = viewer_for(user)
     queue = params.get("queue") or ""
     if queue not in viewer.queues:
         queue = viewer.queues[0]
-    cases = workbench_cases(
-        viewer=viewer, queue=queue, filters=filters_from(params), now=timezone.now()
-    )
+    # The workbench's own form reads the filters, so the export lists what the page lists.
+    form = WorkbenchFilterForm(params, user=user)
+    form.is_valid()
+    cases = workbench_cases(viewer=viewer, queue=queue, filters=form.filters(), now=timezone.now())
     return cases.select_related("requester").only(*COLUMNS)
 
 

@@ -79,6 +79,15 @@ def test_the_workbench_filters_narrow_the_export(desk, spread):
     assert [row["编号"] for row in rows] == [spread["baisha"].number]
 
 
+def test_the_export_lists_what_the_workbench_lists_for_a_lead_unit(desk, spread):
+    client = _client(desk.dispatcher)
+    params = {"queue": "all", "lead_unit": desk.county.government_a.pk}
+    page = client.get(reverse("cases:workbench"), params)
+    listed = [case.number for case in page.context["page"].object_list]
+    assert listed == [spread["led"].number]
+    assert [row["编号"] for row in _sheet(client.get(URL, params))] == listed
+
+
 def test_a_residents_formula_stays_text(desk, spread):
     response = _client(desk.dispatcher).get(URL, {"queue": "all", "kind": "complaint"})
     book = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
