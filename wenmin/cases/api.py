@@ -26,9 +26,14 @@ from wenmin.cases.schemas import (
     CasePage,
     EventOut,
 )
-from wenmin.cases.selectors import case_actors_for, case_get_for, cases_visible_to
+from wenmin.cases.selectors import (
+    case_action_refusal,
+    case_actors_for,
+    case_get_for,
+    cases_visible_to,
+)
 from wenmin.cases.services.access import requester_contact_for
-from wenmin.cases.workflow import TRANSITIONS, Action, State, Step, allowed_actions, step_of
+from wenmin.cases.workflow import Action, State, Step, allowed_actions, step_of
 from wenmin.core import roles
 from wenmin.core.api_auth import auth_for
 from wenmin.core.api_support import (
@@ -102,10 +107,10 @@ def _region_by_code(code: str) -> Region:
 
 def act_check(user: User, case: Case, action: str) -> None:
     """The case page's order: the state first (409), then whether the viewer may act (403)."""
-    transition = TRANSITIONS[action]
-    if case.state not in transition.sources:
+    refusal = case_action_refusal(user, case, action)
+    if refusal == "state":
         raise ApiError(409, "transition_not_allowed", params={"state": State(case.state).label})
-    if not transition.actors & case_actors_for(user, case):
+    if refusal == "actor":
         raise ApiError(403, "forbidden")
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from wenmin.cases.deadlines import Kind
 from wenmin.cases.models import Case
-from wenmin.cases.workflow import FINAL_STATES, Actor, State
+from wenmin.cases.workflow import FINAL_STATES, TRANSITIONS, Actor, State
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
 from wenmin.organisation.models import PositionKind
@@ -101,6 +101,17 @@ def case_actors_for(user: User | None, case: Case) -> frozenset[str]:
     if user.person_id and case.requester_id == user.person_id:
         actors.add(Actor.CALLBACK)
     return frozenset(actors)
+
+
+def case_action_refusal(user: User, case: Case, action: str) -> str | None:
+    """Why the viewer cannot take this action now, in the order every page and the API answer:
+    "state" when the case has moved on (someone acted first), "actor" when it is not theirs."""
+    transition = TRANSITIONS[action]
+    if case.state not in transition.sources:
+        return "state"
+    if not transition.actors & case_actors_for(user, case):
+        return "actor"
+    return None
 
 
 def case_by_tracking_code(code: str) -> Case:

@@ -24,11 +24,10 @@ from wenmin.cases.dispatch import dispatch_proposal
 from wenmin.cases.labels import EVENT_LABELS
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.queues import HANDLING_STATES, attachment_get_for
-from wenmin.cases.selectors import case_actors_for, case_get_for
+from wenmin.cases.selectors import case_action_refusal, case_actors_for, case_get_for
 from wenmin.cases.services.access import requester_contact_for
 from wenmin.cases.services.policy import calendar_current
 from wenmin.cases.workflow import (
-    TRANSITIONS,
     Action,
     State,
     Step,
@@ -306,12 +305,12 @@ def case_act(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
         raise Http404
     user = viewer_of(request)
     case = case_get_for(user, case_id)
-    transition = TRANSITIONS[spec.action]
     # The state first: a colleague's return or sign-for also changes who may act, and "someone
     # acted before you" is the truth the viewer needs then, not "not yours".
-    if case.state not in transition.sources:
+    refusal = case_action_refusal(user, case, spec.action)
+    if refusal == "state":
         return _conflict(request, case)
-    if not transition.actors & case_actors_for(user, case):
+    if refusal == "actor":
         raise PermissionDenied
     form = action_form(action, case=case, user=user, data=request.POST, files=request.FILES)
     if form.is_valid():
