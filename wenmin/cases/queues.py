@@ -17,17 +17,15 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet,
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from wenmin.cases.deadlines import due_soon_condition, overdue_condition
 from wenmin.cases.models import Attachment, Case, CaseEvent
-from wenmin.cases.selectors import case_get_for, cases_visible_to, due_soon_cutoff, is_dispatcher
-from wenmin.cases.workflow import Action, State
+from wenmin.cases.selectors import case_get_for, cases_visible_to, is_dispatcher
+from wenmin.cases.workflow import OPEN_STATES, Action, State
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
 from wenmin.core.workdays import SHANGHAI
 from wenmin.organisation.models import Region, Unit
 
-OPEN_STATES = (State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS, State.REPLIED)
-# The result deadline runs while a case is being handled; after the reply the callback clock runs.
-HANDLING_STATES = (State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS)
 LIST_RELATED = ("category", "region", "lead_unit")
 
 
@@ -93,12 +91,9 @@ def queue_condition(*, viewer: Viewer, queue: str, now: dt.datetime) -> Q:
     if queue == Queue.IN_PROGRESS:
         return Q(state__in=(State.SIGNED, State.IN_PROGRESS)) & mine
     if queue == Queue.DUE_SOON:
-        return (
-            Q(state__in=HANDLING_STATES, result_due__gte=now, result_due__lt=due_soon_cutoff(now))
-            & mine
-        )
+        return due_soon_condition(now) & mine
     if queue == Queue.OVERDUE:
-        return Q(state__in=HANDLING_STATES, result_due__lt=now) & mine
+        return overdue_condition(now) & mine
     if queue == Queue.RETURNED:
         if viewer.unit is None:
             return Q(state__in=OPEN_STATES, return_count__gt=0)
@@ -177,11 +172,8 @@ def with_due_flag(cases: QuerySet[Case], *, now: dt.datetime) -> QuerySet[Case]:
     """Each case with `due_flag`: "overdue", "due_soon" or "" (its result deadline)."""
     return cases.annotate(
         due_flag=SqlCase(
-            When(Q(state__in=HANDLING_STATES, result_due__lt=now), then=Value("overdue")),
-            When(
-                Q(state__in=HANDLING_STATES, result_due__lt=due_soon_cutoff(now)),
-                then=Value("due_soon"),
-            ),
+            When(overdue_condition(now), then=Value("overdue")),
+            When(due_soon_condition(now), then=Value("due_soon")),
             default=Value(""),
             output_field=CharField(),
         )
@@ -246,7 +238,7 @@ SUPERVISION_ORDERINGS: dict[str, tuple[Any, ...]] = {
 
 
 def _supervised(user: User, now: dt.datetime) -> tuple[QuerySet[Case], Q, Q]:
-    overdue = Q(state__in=HANDLING_STATES, result_due__lt=now)
+    overdue = overdue_condition(now)
     escalated = Q(state__in=OPEN_STATES, escalated_at__isnull=False)
     return cases_visible_to(user).filter(overdue | escalated), overdue, escalated
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -15,6 +14,7 @@ from wenmin.cases.workflow import FINAL_STATES, TRANSITIONS, Actor, State
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
 from wenmin.organisation.models import PositionKind
+from wenmin.organisation.selectors import branch_area
 
 
 def is_dispatcher(user: User) -> bool:
@@ -42,7 +42,7 @@ def is_dispatcher(user: User) -> bool:
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """Cases in the viewer's scope: all for county-wide roles and dispatchers; a unit's own cases
     (led, co-handled or escalated to it) and, for township staff, the cases in their township;
-    a branch secretary's village; a resident's own cases."""
+    a branch secretary's village and branch members; a resident's own cases."""
     cases = Case.objects.all()
     if not user.is_authenticated or not user.is_active:
         return cases.none()
@@ -63,7 +63,10 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
             own |= Q(region__township_id=unit.region.township_id)
         return cases.filter(own)
     if user.role == Role.BRANCH_SECRETARY and unit is not None:
-        return cases.filter(region__path__startswith=unit.region.path)
+        # The branch's village and its own members' cases; an organ branch has no village.
+        area = branch_area(unit)
+        members = Q(requester__party_membership__branch=unit)
+        return cases.filter(members | Q(region__path__startswith=area.path) if area else members)
     if user.person_id:
         return cases.filter(requester_id=user.person_id)
     return cases.none()
@@ -122,11 +125,6 @@ def case_by_tracking_code(code: str) -> Case:
         )
     except Case.DoesNotExist:
         raise Http404 from None
-
-
-def due_soon_cutoff(now: dt.datetime | None = None) -> dt.datetime:
-    """Cases due before this moment count as due soon (one day ahead)."""
-    return (now or timezone.now()) + dt.timedelta(days=1)
 
 
 def case_stats() -> dict[str, Any]:

@@ -23,11 +23,12 @@ from wenmin.cases import services
 from wenmin.cases.dispatch import dispatch_proposal
 from wenmin.cases.labels import EVENT_LABELS
 from wenmin.cases.models import Case, CaseEvent
-from wenmin.cases.queues import HANDLING_STATES, attachment_get_for
+from wenmin.cases.queues import attachment_get_for
 from wenmin.cases.selectors import case_action_refusal, case_actors_for, case_get_for
 from wenmin.cases.services.access import requester_contact_for
 from wenmin.cases.services.policy import calendar_current
 from wenmin.cases.workflow import (
+    HANDLING_STATES,
     Action,
     State,
     Step,

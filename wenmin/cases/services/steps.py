@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenmin.cases.deadlines import Kind, Urgency
+from wenmin.cases.deadlines import Kind, Urgency, escalation_due, reminder_due_now
 from wenmin.cases.models import Case, CaseEvent, Category, RejectionReason
 from wenmin.cases.selectors import case_actors_for
 from wenmin.cases.services.attachments import attachments_check, attachments_save
@@ -138,28 +138,42 @@ def case_classify(
 
 
 def case_merge(*, case: Case, actor: User, primary: Case, note: str = "") -> Case:
-    """Analyse: a duplicate joins its primary case and ends."""
-    if primary.pk == case.pk or primary.state in (State.MERGED, State.REJECTED):
-        raise ValidationError(
-            {"primary": [_("Choose another open or closed case as the primary.")]}
-        )
+    """Analyse: a duplicate joins its primary case and ends.
 
-    data: dict[str, Any] = {"primary": primary.number}
-
-    def change(c: Case) -> list[str]:
-        c.merged_into = primary
-        data["received_on"] = timezone.localtime(c.received_at).date().isoformat()
-        return ["merged_into"]
-
-    return _step(
-        case=case,
-        action=Action.MERGE,
-        actor=actor,
-        change=change,
-        note=note,
-        public_note=_("Merged into case %(number)s.") % {"number": primary.number},
-        data=data,
+    Both rows are locked, in id order so that two opposite merges cannot deadlock, and the
+    primary is judged as it is now: a primary merged or rejected a moment ago is refused."""
+    refused = ValidationError(
+        {"primary": [_("Choose another open or closed case as the primary.")]}
     )
+    if primary.pk == case.pk:
+        raise refused
+    with transaction.atomic():
+        locked = {
+            c.pk: c
+            for c in Case.objects.select_for_update()
+            .filter(pk__in=sorted((case.pk, primary.pk)))
+            .order_by("pk")
+        }
+        current = locked.get(primary.pk)
+        if current is None or current.state in (State.MERGED, State.REJECTED):
+            raise refused
+
+        data: dict[str, Any] = {"primary": current.number}
+
+        def change(c: Case) -> list[str]:
+            c.merged_into = current
+            data["received_on"] = timezone.localtime(c.received_at).date().isoformat()
+            return ["merged_into"]
+
+        return _step(
+            case=case,
+            action=Action.MERGE,
+            actor=actor,
+            change=change,
+            note=note,
+            public_note=_("Merged into case %(number)s.") % {"number": current.number},
+            data=data,
+        )
 
 
 def case_reject(*, case: Case, actor: User, reason: str, note: str) -> Case:
@@ -404,33 +418,51 @@ def case_callback(
 
 
 def case_remind(*, case: Case, now: dt.datetime | None = None) -> bool:
-    """催办: once per deadline, when 75% of it is used; True when a reminder was recorded."""
+    """催办: once per deadline, when 75% of it is used; True when a reminder was recorded.
+
+    The rule (deadlines.reminder_due_now) is checked here, under the row lock, whoever calls."""
+    now = now or timezone.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if (
-            locked.state not in (State.DISPATCHED, State.SIGNED, State.IN_PROGRESS)
-            or locked.reminded_at
+        if not reminder_due_now(
+            state=locked.state,
+            received_at=locked.received_at,
+            dispatched_at=locked.dispatched_at,
+            sign_for_due=locked.sign_for_due,
+            result_due=locked.result_due,
+            reminded=locked.reminded_at is not None,
+            now=now,
         ):
             return False
-        locked.reminded_at = now or timezone.now()
+        locked.reminded_at = now
         locked.save(update_fields=["reminded_at"])
+        due = locked.sign_for_due if locked.state == State.DISPATCHED else locked.result_due
         event_record(
             case=locked,
             action="remind",
             actor=None,
             state_before=locked.state,
-            data={"result_due": locked.result_due.isoformat() if locked.result_due else None},
+            data={
+                "result_due": locked.result_due.isoformat() if locked.result_due else None,
+                "due": due.isoformat() if due else None,
+            },
         )
     return True
 
 
-def case_escalate_overdue(*, case: Case) -> bool:
-    """提级督办 for a case whose deadline has passed; True when it was escalated now."""
+def case_escalate_overdue(*, case: Case, now: dt.datetime | None = None) -> bool:
+    """提级督办 for a case whose deadline has passed; True when it was escalated now.
+
+    Only when deadlines.escalation_due says so, checked under the row lock."""
+    now = now or timezone.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if (
-            locked.state not in (State.DISPATCHED, State.SIGNED, State.IN_PROGRESS)
-            or locked.escalated_at
+        if not escalation_due(
+            state=locked.state,
+            result_due=locked.result_due,
+            sign_for_due=locked.sign_for_due,
+            escalated=locked.escalated_at is not None,
+            now=now,
         ):
             return False
         _escalate(locked, reason="overdue")

@@ -198,10 +198,13 @@ def test_a_supervision_order_sets_a_new_deadline(desk):
 def test_reminders_and_overdue_escalation_happen_once(desk):
     c = desk.county
     case = cases.case_dispatch(case=_intake(desk), actor=desk.dispatcher, unit=c.government_a)
-    assert cases.case_remind(case=case) is True
-    assert cases.case_remind(case=case) is False
-    assert cases.case_escalate_overdue(case=case) is True
-    assert cases.case_escalate_overdue(case=case) is False
+    # The services judge the time themselves: at 80 % of the sign-for time, then after it.
+    window = case.sign_for_due - case.dispatched_at
+    nearly, late = case.dispatched_at + window * 0.8, case.sign_for_due + dt.timedelta(minutes=1)
+    assert cases.case_remind(case=case, now=nearly) is True
+    assert cases.case_remind(case=case, now=nearly) is False
+    assert cases.case_escalate_overdue(case=case, now=late) is True
+    assert cases.case_escalate_overdue(case=case, now=late) is False
     assert list(
         CaseEvent.objects.filter(case=case, action__in=["remind", "escalate"]).values_list(
             "action", flat=True

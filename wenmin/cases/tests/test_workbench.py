@@ -241,7 +241,9 @@ def test_supervision_lists_overdue_and_escalated_cases_with_counts_per_unit(clie
     late = _dispatched(desk)
     _set_due(late, timezone.now() - dt.timedelta(days=2))
     escalated = _dispatched(desk, unit=c.department)
-    cases.case_escalate_overdue(case=escalated)
+    # Escalated for signing late; its result deadline has not passed.
+    unsigned_late = escalated.sign_for_due + dt.timedelta(minutes=1)
+    assert cases.case_escalate_overdue(case=escalated, now=unsigned_late)
     on_time = _dispatched(desk)
     closed_late = _intake(desk)
     cases.case_reject(case=closed_late, actor=desk.dispatcher, reason="outside_duty", note="不属")
