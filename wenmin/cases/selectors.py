@@ -13,7 +13,7 @@ from wenmin.cases.models import Case
 from wenmin.cases.workflow import FINAL_STATES, TRANSITIONS, Actor, State
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
-from wenmin.organisation.models import PositionKind
+from wenmin.organisation.models import Position, PositionKind
 from wenmin.organisation.selectors import branch_area
 
 
@@ -30,8 +30,9 @@ def is_dispatcher(user: User) -> bool:
     if cached is not None:
         return cached
     today = timezone.localdate()
-    answer = user.person.positions.filter(  # type: ignore[union-attr]
+    answer = Position.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today),
+        person_id=user.person_id,
         kind=PositionKind.DISPATCHER,
         start_date__lte=today,
     ).exists()

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -27,7 +27,7 @@ from wenmin.organisation.models import (
     UnitKind,
     Volunteer,
 )
-from wenmin.organisation.validation import normalise_phone
+from wenmin.organisation.validation import phone_or_empty
 
 M = TypeVar("M", bound=models.Model)
 
@@ -252,10 +252,7 @@ def people_search(
     people = people_visible_to(user)
     text = text.strip()
     if text:
-        try:
-            phone = normalise_phone(text)
-        except ValidationError:
-            phone = ""
+        phone = phone_or_empty(text)
         people = (
             people.filter(phone_digest=digest(phone))
             if phone
