@@ -196,6 +196,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "wenmin.core.middleware.client_ip"
 
 SESSION_COOKIE_AGE = env_int("WENMIN_SESSION_HOURS", 8, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -238,7 +239,15 @@ LOGGING = {
 }
 
 WENMIN_DEMO_PASSWORD = env_str("WENMIN_DEMO_PASSWORD", "wenmin-demo-2026")
-WENMIN_TRUST_X_FORWARDED_FOR = env_bool("WENMIN_TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies (nginx, a load balancer…) stand in front of Wenmin, each appending
+# to X-Forwarded-For: the client address is taken from there (core.middleware.client_ip) for
+# the audit log, the portal's limits and the login lock-out alike. 0: the socket's address.
+WENMIN_TRUSTED_PROXIES = env_int("WENMIN_TRUSTED_PROXIES", 0, minimum=0)
+if env_str("WENMIN_TRUST_X_FORWARDED_FOR"):
+    raise ImproperlyConfigured(
+        "WENMIN_TRUST_X_FORWARDED_FOR is replaced by WENMIN_TRUSTED_PROXIES, the number of "
+        "reverse proxies in front of Wenmin (1 for one nginx)"
+    )
 # The unit that receives escalated cases (提级督办), by its code; empty: county-wide supervisors.
 WENMIN_SUPERVISING_UNIT = env_str("WENMIN_SUPERVISING_UNIT", "")
 
