@@ -105,7 +105,8 @@ ROOT_URLCONF = "wenmin.urls"
 WSGI_APPLICATION = "wenmin.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "organisation:home"
+LOGIN_REDIRECT_URL = "root"  # each role's own home (core.nav.landing_for)
+CSRF_FAILURE_VIEW = "wenmin.core.views.csrf_failure"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
@@ -234,7 +235,9 @@ EMAIL_BACKEND = env_str("WENMIN_EMAIL_BACKEND", "django.core.mail.backends.conso
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403, 404…) is one line in the log; only a server error has a traceback.
+    "filters": {"refusals": {"()": "wenmin.core.logs.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("WENMIN_LOG_LEVEL", "WARNING")},
 }
 

@@ -24,7 +24,18 @@ class CasesConfig(AppConfig):
             post_delete.connect(
                 policy_forget, sender=model, dispatch_uid=f"policy-{model.__name__}-delete"
             )
+        self._pages()
         compat.task_results_patch()
         notifications.connect()
         # A database check: it reads the administrator's working-day overrides.
         django_checks.register(checks.calendar_check, django_checks.Tags.database)
+
+    @staticmethod
+    def _pages() -> None:
+        from wenmin.cases.queues import can_supervise
+        from wenmin.core import nav, roles
+
+        nav.menu_register("cases:workbench", _("Cases"), 10, roles.staff_user)
+        nav.menu_register("cases:supervision", _("Supervision"), 20, can_supervise)
+        nav.menu_register("portal:submit", _("Report a problem"), 60, roles.public_user)
+        nav.menu_register("portal:track_lookup", _("Track a case"), 70, roles.public_user)

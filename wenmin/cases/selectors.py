@@ -16,14 +16,18 @@ from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
 from wenmin.organisation.models import Position, PositionKind
 from wenmin.organisation.selectors import branch_area
 
+# The roles whose accounts can hold the dispatcher's post: the centre's staff. A county leader
+# sees every case but does not dispatch, whatever positions the person holds.
+DISPATCHING_ROLES = frozenset({Role.TOWNSHIP_STAFF, Role.DEPARTMENT_STAFF})
+
 
 def is_dispatcher(user: User) -> bool:
-    """The administrator, or a person holding a current dispatcher position."""
+    """The administrator, or a unit's staff member holding a current dispatcher position."""
     if not user.is_authenticated:
         return False
     if user.role == Role.ADMINISTRATOR:
         return True
-    if not user.person_id:
+    if user.role not in DISPATCHING_ROLES or not user.person_id:
         return False
     # Asked several times per request (queues, actions, scope): remember it on the user object.
     cached: bool | None = getattr(user, "_wenmin_is_dispatcher", None)

@@ -225,6 +225,17 @@ def unit_secretary(*, unit: Unit, on: dt.date) -> Position | None:
     )
 
 
+def volunteer_of(user: User) -> Volunteer | None:
+    """The volunteer record of the viewer's own person, with its team, if any."""
+    if not user.is_authenticated or not user.person_id:
+        return None
+    return (
+        Volunteer.objects.filter(person_id=user.person_id)
+        .select_related("person", "team__region")
+        .first()
+    )
+
+
 def person_positions(*, person: Person) -> QuerySet[Position]:
     """Every position a person holds or held, newest first."""
     return person.positions.select_related("unit", "region").order_by("-start_date", "-id")

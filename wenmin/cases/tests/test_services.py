@@ -199,6 +199,7 @@ def test_reminders_and_overdue_escalation_happen_once(desk):
     c = desk.county
     case = cases.case_dispatch(case=_intake(desk), actor=desk.dispatcher, unit=c.government_a)
     # The services judge the time themselves: at 80 % of the sign-for time, then after it.
+    assert case.sign_for_due is not None and case.dispatched_at is not None
     window = case.sign_for_due - case.dispatched_at
     nearly, late = case.dispatched_at + window * 0.8, case.sign_for_due + dt.timedelta(minutes=1)
     assert cases.case_remind(case=case, now=nearly) is True

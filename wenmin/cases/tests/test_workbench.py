@@ -270,6 +270,7 @@ def test_supervision_lists_overdue_and_escalated_cases_with_counts_per_unit(clie
     _set_due(late, timezone.now() - dt.timedelta(days=2))
     escalated = _dispatched(desk, unit=c.department)
     # Escalated for signing late; its result deadline has not passed.
+    assert escalated.sign_for_due is not None
     unsigned_late = escalated.sign_for_due + dt.timedelta(minutes=1)
     assert cases.case_escalate_overdue(case=escalated, now=unsigned_late)
     on_time = _dispatched(desk)

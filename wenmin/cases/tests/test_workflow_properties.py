@@ -291,12 +291,12 @@ def _assert_took_effect(move: Move, before: Case, last_event_id: int, result: An
     assert [e.action for e in new][:1] == [action]
     event(f"took: {action}")
     assert [e.action for e in new[1:]] in ([], ["escalate"])
-    expected = (
+    expected_state = (
         next_state(before.state, action, TRANSITIONS[action].actors)
         if action in TRANSITIONS
         else before.state
     )
-    assert case.state == expected
+    assert case.state == expected_state
 
 
 def _assert_possible(case_id: int) -> None:

@@ -37,7 +37,7 @@ def test_logging_in_with_the_right_password_opens_a_session(county):
     client = Client()
     response = _login(client, "qingshi", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("organisation:home")
+    assert response["Location"] == reverse("cases:workbench")
     assert client.session["_auth_user_id"] == str(county.township_clerk.pk)
 
 
