@@ -255,11 +255,21 @@ if env_str("WENMIN_TRUST_X_FORWARDED_FOR"):
 WENMIN_SUPERVISING_UNIT = env_str("WENMIN_SUPERVISING_UNIT", "")
 
 # Background work and notifications (cases): which backends deliver, how often deadlines are swept.
-WENMIN_NOTIFY_BACKENDS = env_list("WENMIN_NOTIFY_BACKENDS", ["inapp", "sms"])
+WENMIN_NOTIFY_BACKENDS = env_list(
+    "WENMIN_NOTIFY_BACKENDS", ["inapp"] if PRODUCTION else ["inapp", "sms"]
+)
 if _unknown_backends := set(WENMIN_NOTIFY_BACKENDS) - {"email", "sms", "inapp"}:
     raise ImproperlyConfigured(
         f"WENMIN_NOTIFY_BACKENDS: unknown {', '.join(sorted(_unknown_backends))} "
         "(use email, sms, inapp)"
+    )
+# The SMS gateway. Only a stub exists (it logs and sends nothing); production must say so.
+WENMIN_SMS_GATEWAY = env_choice("WENMIN_SMS_GATEWAY", "" if PRODUCTION else "stub", ("", "stub"))
+if PRODUCTION and "sms" in WENMIN_NOTIFY_BACKENDS and WENMIN_SMS_GATEWAY != "stub":
+    raise ImproperlyConfigured(
+        "WENMIN_NOTIFY_BACKENDS includes sms, but no SMS gateway is configured: the only one is "
+        "a stub that sends nothing. Remove sms from WENMIN_NOTIFY_BACKENDS, or set "
+        "WENMIN_SMS_GATEWAY=stub to accept that residents receive no text messages."
     )
 DEFAULT_FROM_EMAIL = env_str("WENMIN_FROM_EMAIL", "wenmin@localhost")
 WENMIN_SWEEP_SECONDS = env_int("WENMIN_SWEEP_SECONDS", 300, minimum=10)

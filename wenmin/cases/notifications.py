@@ -36,7 +36,15 @@ def _requester_sms(case: Case, subject: str, text: str) -> list[Notification]:
     phone = case.requester.phone if case.requester is not None else ""
     if not phone:
         return []
-    return [Notification(subject=subject, text=text, phone=phone, case_id=case.pk)]
+    return [
+        Notification(
+            subject=subject,
+            text=text,
+            phone=phone,
+            case_id=case.pk,
+            secrets=(case.tracking_code,),
+        )
+    ]
 
 
 def _accounts(

@@ -11,7 +11,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
-        from wenmin.core import nav, roles, signals  # noqa: F401  (signals: login auditing)
+        from django.core import checks as django_checks
+
+        from wenmin.core import checks, nav, roles, signals  # noqa: F401  (signals: login audit)
+
+        django_checks.register(checks.sms_stub_check)
 
         nav.menu_register("core:audit_log", _("Audit log"), 90, roles.administrator_user)
         nav.menu_register("admin:index", _("Admin"), 95, roles.administrator_user)

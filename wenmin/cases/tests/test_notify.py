@@ -22,13 +22,55 @@ def all_backends(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def test_the_sms_stub_logs_the_message_with_the_phone_masked(settings, caplog):
+def test_the_sms_stub_logs_the_message_masked_and_says_it_was_not_sent(settings, caplog):
     settings.WENMIN_NOTIFY_BACKENDS = ["sms"]
+    code = "K7QX3M9P"
+    note = Notification(
+        subject="s",
+        text=f"您的诉求已受理，查询码 {code}",
+        phone=PHONE,
+        case_id=7,
+        secrets=(code,),
+    )
     with caplog.at_level(logging.INFO, logger="wenmin.notify"):
-        delivered = notify(Notification(subject="s", text="您的诉求已受理", phone=PHONE, case_id=7))
-    assert delivered == ["sms"]
+        delivered = notify(note)
+    assert delivered == []  # the stub sends nothing and does not pretend otherwise
+    assert "NOT SENT" in caplog.text
     assert "186****3333" in caplog.text and "您的诉求已受理" in caplog.text
     assert PHONE not in caplog.text
+    assert code not in caplog.text and "K7******" in caplog.text
+
+
+def test_the_stub_is_announced_at_start_and_refused_in_production(settings):
+    import os
+    import subprocess
+    import sys
+
+    from django.core import checks
+
+    settings.WENMIN_NOTIFY_BACKENDS = ["inapp", "sms"]
+    settings.WENMIN_SMS_GATEWAY = "stub"
+    assert "wenmin.W010" in [m.id for m in checks.run_checks()]
+    settings.WENMIN_NOTIFY_BACKENDS = ["inapp"]
+    assert "wenmin.W010" not in [m.id for m in checks.run_checks()]
+    production = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "wenmin.settings",
+        "WENMIN_ENV": "production",
+        "WENMIN_SECRET_KEY": "k" * 30 + "abcdefghijklmnopqrstuvwxyz",
+        "WENMIN_FIELD_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        "WENMIN_DIGEST_KEY": "digest-key-for-the-test",
+        "WENMIN_ALLOWED_HOSTS": "wenmin.example.cn",
+        "WENMIN_NOTIFY_BACKENDS": "inapp,sms",
+    }
+    production.pop("WENMIN_SMS_GATEWAY", None)
+    run = [sys.executable, "-c", "import django; django.setup()"]
+    refused = subprocess.run(run, env=production, capture_output=True, text=True)
+    assert refused.returncode != 0 and "WENMIN_SMS_GATEWAY" in refused.stderr
+    accepted = subprocess.run(
+        run, env={**production, "WENMIN_SMS_GATEWAY": "stub"}, capture_output=True, text=True
+    )
+    assert accepted.returncode == 0, accepted.stderr
 
 
 def test_a_notification_never_shows_its_phone_in_a_repr():
@@ -45,13 +87,13 @@ def test_a_failing_backend_does_not_stop_the_others(county, all_backends, monkey
     clerk = county.township_clerk
     with caplog.at_level(logging.INFO, logger="wenmin.notify"):
         delivered = notify(Notification(subject="新诉求", text="t", user=clerk, phone=PHONE))
-    assert delivered == ["inapp", "sms"]
+    assert delivered == ["inapp"]
     assert InAppNotification.objects.filter(user=clerk, subject="新诉求").count() == 1
     assert "backend email failed" in caplog.text
 
 
 def test_each_backend_uses_only_the_address_it_understands(county, all_backends, mailoutbox):
-    assert notify(Notification(subject="s", text="t", phone=PHONE)) == ["sms"]
+    assert notify(Notification(subject="s", text="t", phone=PHONE)) == []  # only the SMS stub
     assert InAppNotification.objects.count() == 0 and mailoutbox == []
     clerk = county.township_clerk
     clerk.email = "qingshi@example.cn"

@@ -100,7 +100,8 @@ def test_the_delivery_texts_the_requester_and_tells_the_lead_unit(
     with caplog.at_level(logging.INFO, logger="wenmin.notify"):
         with django_capture_on_commit_callbacks(execute=True):
             case = _intake(desk)
-        assert "186****3333" in caplog.text and case.tracking_code in caplog.text
+        assert "186****3333" in caplog.text and case.tracking_code[:2] + "******" in caplog.text
+        assert case.tracking_code not in caplog.text
         with django_capture_on_commit_callbacks(execute=True):
             cases.case_dispatch(case=case, actor=desk.dispatcher, unit=c.government_a)
     notified = InAppNotification.objects.filter(case_id=case.pk)
