@@ -25,10 +25,25 @@ class CasesConfig(AppConfig):
                 policy_forget, sender=model, dispatch_uid=f"policy-{model.__name__}-delete"
             )
         self._pages()
+        self._audit_words()
         compat.task_results_patch()
         notifications.connect()
         # A database check: it reads the administrator's working-day overrides.
         django_checks.register(checks.calendar_check, django_checks.Tags.database)
+
+    @staticmethod
+    def _audit_words() -> None:
+        from wenmin.cases.labels import EVENT_LABELS
+        from wenmin.core import audit_labels
+
+        audit_labels.register(
+            nouns={"case": _("Case"), "category": _("Category")},
+            phrases={
+                **{f"case.{code}": label for code, label in EVENT_LABELS.items()},
+                "case.export": _("Cases exported"),
+                "case.requester_viewed": _("Requester's phone shown"),
+            },
+        )
 
     @staticmethod
     def _pages() -> None:

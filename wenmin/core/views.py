@@ -24,7 +24,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """The append-only audit log, newest first, for the administrator."""
     if not roles.can_view_audit_log(request.user.role):  # type: ignore[union-attr]
         raise PermissionDenied
-    events = AuditEvent.objects.select_related("actor").order_by("-created_at", "-id")
+    events = (
+        AuditEvent.objects.select_related("actor__person")
+        .defer("actor__person__phone", "actor__person__id_number")  # only the name is shown
+        .order_by("-created_at", "-id")
+    )
     action = request.GET.get("action", "").strip()[:64]
     if action:
         events = events.filter(action__startswith=action)

@@ -24,3 +24,12 @@ class ScoreboardConfig(AppConfig):
 
         nav.menu_register("scoreboard:ranking", _("Compare and see"), 30, can_see_rankings)
         nav.page_register("scoreboard:appeals", can_open_appeals)
+
+        from wenmin.core import audit_labels
+
+        audit_labels.register(
+            phrases={
+                "scoreboard.bulletin_export": _("Monthly bulletin exported"),
+                "scoreboard.rebuild": _("Scoreboard counts rebuilt"),
+            }
+        )

@@ -41,11 +41,7 @@ def test_the_sms_stub_logs_the_message_masked_and_says_it_was_not_sent(settings,
     assert code not in caplog.text and "K7******" in caplog.text
 
 
-def test_the_stub_is_announced_at_start_and_refused_in_production(settings):
-    import os
-    import subprocess
-    import sys
-
+def test_the_stub_is_announced_at_every_start(settings):
     from django.core import checks
 
     settings.WENMIN_NOTIFY_BACKENDS = ["inapp", "sms"]
@@ -53,24 +49,6 @@ def test_the_stub_is_announced_at_start_and_refused_in_production(settings):
     assert "wenmin.W010" in [m.id for m in checks.run_checks()]
     settings.WENMIN_NOTIFY_BACKENDS = ["inapp"]
     assert "wenmin.W010" not in [m.id for m in checks.run_checks()]
-    production = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "wenmin.settings",
-        "WENMIN_ENV": "production",
-        "WENMIN_SECRET_KEY": "k" * 30 + "abcdefghijklmnopqrstuvwxyz",
-        "WENMIN_FIELD_KEYS": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-        "WENMIN_DIGEST_KEY": "digest-key-for-the-test",
-        "WENMIN_ALLOWED_HOSTS": "wenmin.example.cn",
-        "WENMIN_NOTIFY_BACKENDS": "inapp,sms",
-    }
-    production.pop("WENMIN_SMS_GATEWAY", None)
-    run = [sys.executable, "-c", "import django; django.setup()"]
-    refused = subprocess.run(run, env=production, capture_output=True, text=True)
-    assert refused.returncode != 0 and "WENMIN_SMS_GATEWAY" in refused.stderr
-    accepted = subprocess.run(
-        run, env={**production, "WENMIN_SMS_GATEWAY": "stub"}, capture_output=True, text=True
-    )
-    assert accepted.returncode == 0, accepted.stderr
 
 
 def test_a_notification_never_shows_its_phone_in_a_repr():

@@ -17,9 +17,9 @@ def po() -> polib.POFile:
     return polib.pofile(str(CATALOGUE / "django.po"))
 
 
-def _translations(catalogue: polib._BaseFile) -> dict[tuple[str, str], tuple[str, ...]]:
+def _translations(catalogue: polib._BaseFile) -> dict[tuple[str, str, str], tuple[str, ...]]:
     return {
-        (e.msgid, e.msgid_plural): tuple(e.msgstr_plural[k] for k in sorted(e.msgstr_plural))
+        (e.msgctxt or "", e.msgid, e.msgid_plural): tuple(e.msgstr_plural[k] for k in sorted(e.msgstr_plural))
         if e.msgid_plural
         else (e.msgstr,)
         for e in catalogue
