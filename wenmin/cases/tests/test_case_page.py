@@ -286,3 +286,24 @@ def test_the_case_page_shows_the_facts_and_the_timeline(client, desk):
         assert fact in page
     assert re.findall(r'data-action="(\w+)"', page) == ["intake", "dispatch", "return"]
     assert "Returned 1×" in page
+
+
+def test_the_coordinating_leader_is_chosen_by_name_and_post(client, desk):
+    import datetime as dt
+
+    from wenmin.organisation import services as org
+
+    c = desk.county
+    deputy = org.person_create(actor=None, name="许荣永", gender="male", birth_year=1970)
+    org.cadre_set(actor=None, person=deputy, unit=c.county_committee, position="县委常委")
+    org.position_start(
+        actor=None,
+        person=deputy,
+        kind="county_leader_liaison",
+        region=c.township_a,
+        start_date=dt.date(2024, 1, 1),
+    )
+    case = cases.case_dispatch(case=_intake(desk), actor=desk.dispatcher, unit=c.government_a)
+    case = cases.case_sign_for(case=case, actor=c.township_clerk)
+    page = _page(client, c.township_clerk, case).content.decode()
+    assert "许荣永（县委常委 · 中共枫岭县委员会）" in page
