@@ -77,9 +77,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    "wenmin.core.apps.AxesConfig",  # django-axes, named in Chinese in the admin
     "django_tasks",
-    "django_tasks.backends.database",
+    "wenmin.core.apps.TasksDatabaseConfig",  # django-tasks' database backend, likewise
     "ninja",  # the API docs page serves Swagger UI from static files, not a CDN
     "wenmin.core",
     "wenmin.organisation",
@@ -217,7 +217,8 @@ X_FRAME_OPTIONS = "DENY"
 # Language and time: zh-hans first, English complete; store UTC, show Asia/Shanghai.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogue first; then the words of third-party apps that ship no zh-hans (admin pages).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
