@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
-from django_tasks.backends.database.apps import TasksAppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+from django_tasks.backends.database.apps import TasksAppConfig
 
 
 class CoreConfig(AppConfig):
