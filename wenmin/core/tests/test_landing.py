@@ -185,3 +185,10 @@ def test_the_volunteer_home_says_what_they_can_do(client, desk):
     assert reverse("portal:submit") in page and reverse("portal:track_lookup") in page
     client.force_login(desk.county.resident)
     assert client.get(reverse("volunteer:home")).status_code == 403
+
+
+def test_every_page_has_a_favicon(client, county):
+    page = client.get(reverse("portal:submit")).content.decode()
+    assert 'rel="icon" href="/static/wenmin/favicon.svg"' in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/wenmin/favicon.svg"
