@@ -77,9 +77,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "wenmin.core.apps.AxesConfig",  # django-axes, named in Chinese in the admin
+    "wenmin.core.apps_thirdparty.AxesConfig",  # django-axes, named in Chinese in the admin
     "django_tasks",
-    "wenmin.core.apps.TasksDatabaseConfig",  # django-tasks' database backend, likewise
+    "wenmin.core.apps_thirdparty.TasksDatabaseConfig",  # django-tasks' database backend, likewise
     "ninja",  # the API docs page serves Swagger UI from static files, not a CDN
     "wenmin.core",
     "wenmin.organisation",

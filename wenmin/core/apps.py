@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
-from django_tasks.backends.database.apps import TasksAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -31,17 +29,3 @@ class WenminAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "wenmin.core.sites.WenminAdminSite"
-
-
-class AxesConfig(AxesAppConfig):
-    """django-axes under a Chinese name (its models' words: wenmin/locale_thirdparty)."""
-
-    default = False
-    verbose_name = _("Login lock-out")
-
-
-class TasksDatabaseConfig(TasksAppConfig):
-    """django-tasks' database backend under a Chinese name."""
-
-    default = False
-    verbose_name = _("Background tasks")

@@ -192,3 +192,12 @@ def test_every_page_has_a_favicon(client, county):
     assert 'rel="icon" href="/static/wenmin/favicon.svg"' in page
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"] == "/static/wenmin/favicon.svg"
+
+
+def test_core_keeps_its_own_app_config():
+    """wenmin.core's ready() registers the landing pages: Django must pick CoreConfig."""
+    from django.apps import apps
+
+    from wenmin.core.apps import CoreConfig
+
+    assert type(apps.get_app_config("core")) is CoreConfig
