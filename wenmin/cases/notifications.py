@@ -12,12 +12,15 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.services import events
+from wenmin.cases.services.rating import rating_link_token
 from wenmin.cases.workflow import Action, State
 from wenmin.core.models import User
 from wenmin.core.notify import Notification
@@ -81,16 +84,22 @@ def _dispatch(case: Case, event: CaseEvent) -> list[Notification]:
     )
 
 
+def rating_link_url(case: Case, reply_event: CaseEvent) -> str:
+    """The one-time rating link for this reply, as sent to the requester's phone."""
+    token = rating_link_token(case_id=case.pk, reply_event_id=reply_event.pk)
+    return settings.WENMIN_SITE_URL + reverse("portal:rate_link", args=[token])
+
+
 def _reply(case: Case, event: CaseEvent) -> list[Notification]:
     reply = case.reply if len(case.reply) <= REPLY_EXCERPT else case.reply[:REPLY_EXCERPT] + "…"
     return _requester_sms(
         case,
         _("Your case has been answered"),
         _(
-            "Wenmin: your case %(number)s has been answered: %(reply)s Rate the result with the "
-            "tracking code %(code)s."
+            "Wenmin: your case %(number)s has been answered: %(reply)s Tell us whether it is "
+            "solved (this link works once): %(link)s"
         )
-        % {"number": case.number, "reply": reply, "code": case.tracking_code},
+        % {"number": case.number, "reply": reply, "link": rating_link_url(case, event)},
     )
 
 
