@@ -27,6 +27,15 @@ def actor_label_for(user: User) -> str:
     """The person behind an account with their post, as the timeline shows them:
     王芳（象店镇人民政府·办事员）. Stored with the event, so a later change of post leaves the
     history as it was; written in the county's language whatever the request's."""
+    # A bulk action records one event per case: find the post once per account object.
+    cached: str | None = getattr(user, "_wenmin_actor_label", None)
+    if cached is not None:
+        return cached
+    user._wenmin_actor_label = label = _actor_label(user)  # type: ignore[attr-defined]
+    return label
+
+
+def _actor_label(user: User) -> str:
     person = user.person if user.person_id else None
     name = person.name if person is not None else (user.get_full_name() or user.get_username())
     unit = user.unit.name if user.unit_id and user.unit is not None else ""
