@@ -100,10 +100,13 @@ def test_labels_after_a_question_mark_get_no_colon(client, desk):
     assert "？:" not in html and "？：" not in html
     assert "您要反映什么问题？</label>" in html
     assert "您想做什么？</legend>" in html
-    assert re.search(r"地址或地点[:：]</label>", html)  # other labels keep their suffix
+    assert "地址或地点：</label>" in html  # other labels end in the full-width colon
+    assert not re.search(r"[）\u4e00-\u9fff]:</(label|legend)>", html)
     staff = Client()
     staff.force_login(desk.county.township_clerk)
-    assert "？:" not in staff.get(reverse("cases:case_new")).content.decode()
+    form = staff.get(reverse("cases:case_new")).content.decode()
+    assert "？:" not in form and "标题：</label>" in form
+    assert not re.search(r"[）\u4e00-\u9fff]:</label>", form)
     english = Client()
     english.cookies["django_language"] = "en"
     assert "What is the matter?</label>" in english.get(reverse("portal:submit")).content.decode()
