@@ -278,3 +278,10 @@ WENMIN_PORTAL_SUBMISSIONS_PER_HOUR = env_int("WENMIN_PORTAL_SUBMISSIONS_PER_HOUR
 # The SMS stub logs at INFO what it would send (phones masked), so a developer sees it.
 LOGGING["loggers"] = {"wenmin.notify": {"level": "INFO"}}
 WENMIN_PORTAL_RATINGS_PER_HOUR = env_int("WENMIN_PORTAL_RATINGS_PER_HOUR", 10, minimum=1)
+# The site's public address, for links sent by SMS (a resident's one-time rating link).
+WENMIN_SITE_URL = env_str(
+    "WENMIN_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000",
+).rstrip("/")
+if not WENMIN_SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"WENMIN_SITE_URL={WENMIN_SITE_URL!r} must start with https://")

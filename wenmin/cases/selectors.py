@@ -47,7 +47,7 @@ def is_dispatcher(user: User) -> bool:
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """Cases in the viewer's scope: all for county-wide roles and dispatchers; a unit's own cases
     (led, co-handled or escalated to it) and, for township staff, the cases in their township;
-    a branch secretary's village and branch members; a resident's own cases."""
+    a branch secretary's village and branch members; a resident's or volunteer's own reports."""
     cases = Case.objects.all()
     if not user.is_authenticated or not user.is_active:
         return cases.none()
@@ -72,9 +72,16 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
         area = branch_area(unit)
         members = Q(requester__party_membership__branch=unit)
         return cases.filter(members | Q(region__path__startswith=area.path) if area else members)
-    if user.person_id:
-        return cases.filter(requester_id=user.person_id)
-    return cases.none()
+    return cases.filter(own_reports(user))
+
+
+def own_reports(user: User) -> Q:
+    """The cases a resident or volunteer raised: as the requester, or reported for a resident
+    (a volunteer's door-to-door visit); staff: as the requester only."""
+    mine = Q(requester_id=user.person_id) if user.person_id else Q(pk__in=[])
+    if user.role in (Role.RESIDENT, Role.VOLUNTEER):
+        mine |= Q(registered_by=user)
+    return mine
 
 
 def case_get_for(user: User, case_id: int | str) -> Case:

@@ -21,4 +21,4 @@ class TasksDatabaseConfig(TasksAppConfig):
     """django-tasks' database backend under a Chinese name."""
 
     default = False
-    verbose_name = _("Background tasks")
+    verbose_name = _("Background tasks")  # type: ignore[assignment]  # a lazy string, as Django allows

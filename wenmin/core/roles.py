@@ -75,6 +75,11 @@ def public_user(user: object) -> bool:
     return not staff_user(user)
 
 
+def public_account(user: object) -> bool:
+    """A logged-in resident or volunteer."""
+    return _role(user) in (Role.RESIDENT, Role.VOLUNTEER)
+
+
 def exporting_user(user: object) -> bool:
     return can_export(_role(user))
 

@@ -25,6 +25,13 @@ from wenmin.cases.selectors import case_actors_for
 from wenmin.cases.services.attachments import attachments_check, attachments_save
 from wenmin.cases.services.events import event_record
 from wenmin.cases.services.policy import policy_current
+from wenmin.cases.services.rating import (
+    Proof,
+    ProofRefused,
+    RequesterProof,
+    proof_check,
+    requester_label,
+)
 from wenmin.cases.workflow import (
     TRANSITIONS,
     Action,
@@ -33,6 +40,7 @@ from wenmin.cases.workflow import (
     TransitionNotAllowed,
     next_state,
 )
+from wenmin.core import roles
 from wenmin.core.models import User
 from wenmin.organisation.models import Person, Unit
 
@@ -51,6 +59,7 @@ def _step(
     data: dict[str, Any] | None = None,
     actors: frozenset[str] | None = None,
     files: list[tuple[UploadedFile, str]] | None = None,
+    actor_label: str = "",
 ) -> Case:
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -76,6 +85,7 @@ def _step(
             note=note,
             public_note=public_note,
             data=data,
+            actor_label=actor_label,
         )
         if files:
             attachments_save(case=locked, event=event, files=files)
@@ -371,19 +381,22 @@ def case_callback(
     resolved: bool,
     satisfaction: int,
     note: str = "",
-    by_requester: bool = False,
+    proof: RequesterProof | None = None,
 ) -> Case:
-    """Feed back: the callback (回访) closes a resolved, satisfied case, or sends it back for rework."""
+    """Feed back: the callback (回访) closes a resolved, satisfied case, or sends it back for rework.
+
+    It comes from callback staff, from the requester logged in, or from someone who proves to be
+    the requester (`proof`: the tracking code and the phone's last four digits, or the one-time
+    link sent with the reply), checked here under the case's lock. The event and its audit row
+    say which."""
     if satisfaction not in range(1, 6):
         raise ValidationError({"satisfaction": [_("Satisfaction is 1 to 5.")]})
+    if proof is not None and actor is not None and roles.can_use_staff_pages(actor.role):
+        # A unit must never rate its own case: staff record callbacks as staff, on the case page.
+        raise ProofRefused("", _("A staff account cannot rate a case as its requester."))
     rework = not resolved or satisfaction <= UNSATISFIED_AT_MOST
     now = timezone.now()
-
-    data: dict[str, Any] = {
-        "resolved": resolved,
-        "satisfaction": satisfaction,
-        "by_requester": by_requester,
-    }
+    data: dict[str, Any] = {"resolved": resolved, "satisfaction": satisfaction}
 
     def change(c: Case) -> list[str]:
         c.resolved, c.satisfaction = resolved, satisfaction
@@ -405,16 +418,30 @@ def case_callback(
         c.closed_at = now
         return ["resolved", "satisfaction", "closed_at"]
 
-    return _step(
-        case=case,
-        action=Action.CALLBACK_REWORK if rework else Action.CALLBACK_RESOLVED,
-        actor=actor,
-        change=change,
-        note=(note or "").strip(),
-        public_note=_("Sent back for rework.") if rework else _("Closed."),
-        data=data,
-        actors=frozenset({Actor.CALLBACK}) if by_requester else None,
-    )
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if proof is not None:
+            how = proof_check(case=locked, proof=proof)  # ProofRefused: nothing is written
+        elif actor is not None and actor.person_id and actor.person_id == locked.requester_id:
+            how = Proof.LOGIN
+        else:
+            how = ""  # callback staff: whether they may is the workflow table's to say
+        data.update(by_requester=bool(how), rated_by="requester" if how else "callback_staff")
+        if how:
+            data["proof"] = how
+        return _step(
+            case=locked,
+            action=Action.CALLBACK_REWORK if rework else Action.CALLBACK_RESOLVED,
+            actor=actor,
+            change=change,
+            note=(note or "").strip(),
+            public_note=_("Sent back for rework.") if rework else _("Closed."),
+            data=data,
+            # Proven by the tracking code and its proof, the rater is the requester whoever is
+            # logged in (or nobody).
+            actors=frozenset({Actor.CALLBACK}) if proof is not None else None,
+            actor_label=requester_label(how) if how else "",
+        )
 
 
 def case_remind(*, case: Case, now: dt.datetime | None = None) -> bool:

@@ -99,3 +99,32 @@ def test_staff_pages_count_unread_in_app_notifications(county):
     resident = Client()
     resident.force_login(county.resident)
     assert resident.get(reverse("portal:submit")).context["unread_notifications"] == 0
+
+
+def test_the_reply_text_carries_the_one_time_link_masked_in_the_log(desk, settings, caplog):
+    from wenmin.cases import services as cases
+    from wenmin.cases.models import CaseEvent, Channel
+    from wenmin.cases.notifications import notifications_for
+
+    c = desk.county
+    case = cases.case_intake(
+        channel=Channel.PHONE,
+        content="青石村路口水管漏水三天了，请尽快修理。",
+        kind="help",
+        category=desk.water,
+        requester_name="陈明",
+        requester_phone=PHONE,
+        region=c.village_a,
+    )
+    case = cases.case_dispatch(case=case, actor=desk.dispatcher, unit=c.government_a)
+    case = cases.case_sign_for(case=case, actor=c.township_clerk)
+    case = cases.case_plan(case=case, actor=c.township_clerk, plan="安排维修")
+    cases.case_reply(case=case, actor=c.township_clerk, reply="已修复")
+    reply = CaseEvent.objects.get(case=case, action="reply")
+    (sms,) = notifications_for(reply)
+    token = sms.text.rstrip("/").rsplit("/", 1)[-1]
+    assert len(token) > 20 and token in sms.text
+    settings.WENMIN_NOTIFY_BACKENDS = ["sms"]
+    with caplog.at_level(logging.INFO, logger="wenmin.notify"):
+        notify(sms)
+    assert token not in caplog.text and case.tracking_code not in caplog.text

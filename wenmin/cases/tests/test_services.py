@@ -12,6 +12,7 @@ from django.utils import timezone
 from wenmin.cases import services as cases
 from wenmin.cases.dispatch import dispatch_proposal
 from wenmin.cases.models import Attachment, Case, CaseEvent, Channel
+from wenmin.cases.services.rating import RequesterProof
 from wenmin.cases.workflow import State, TransitionNotAllowed
 from wenmin.core.models import AuditEvent
 from wenmin.organisation.models import Person
@@ -113,8 +114,9 @@ def test_the_five_steps_end_in_a_rated_closed_case(desk):
 
 def test_an_unsatisfied_requester_sends_the_case_back_for_rework(desk):
     case = _to_replied(desk, _intake(desk))
+    proof = RequesterProof(tracking_code=case.tracking_code, phone_last4="3333")
     case = cases.case_callback(
-        case=case, actor=None, resolved=True, satisfaction=2, by_requester=True, note="还在漏"
+        case=case, actor=None, resolved=True, satisfaction=2, proof=proof, note="还在漏"
     )
     assert case.state == State.SIGNED and case.rework_count == 1
 

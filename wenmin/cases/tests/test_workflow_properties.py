@@ -26,6 +26,7 @@ from wenmin.cases import services
 from wenmin.cases.deadlines import Kind, Urgency, escalation_due, reminder_due_now
 from wenmin.cases.models import Case, CaseEvent, Channel, RejectionReason
 from wenmin.cases.selectors import case_actors_for
+from wenmin.cases.services.rating import ProofRefused, RequesterProof
 from wenmin.cases.workflow import (
     FINAL_STATES,
     TRANSITIONS,
@@ -36,6 +37,7 @@ from wenmin.cases.workflow import (
     allowed_actions,
     next_state,
 )
+from wenmin.core import roles
 from wenmin.core.models import AuditEvent, User
 from wenmin.testing import CaseDesk
 
@@ -77,7 +79,7 @@ class Move:
     unit: str
     resolved: bool
     satisfaction: int
-    by_requester: bool
+    proof: str  # a callback as the requester: "none", the "right" or a "wrong" last four digits
     primary: str  # the case to merge into: "open", "rejected" or "self"
     moment: str = "now"  # when the sweep's commands run: "now", "nearly" (80 %) or "late"
 
@@ -160,7 +162,7 @@ def _draw_move(data: st.DataObject, example: Example, case: Case) -> Move:
         satisfaction=data.draw(
             st.integers(1, 5) if valid else st.sampled_from([0, 6]), label="satisfaction"
         ),
-        by_requester=data.draw(st.booleans(), label="by the requester on the portal"),
+        proof=data.draw(st.sampled_from(["none", "right", "wrong"]), label="requester's proof"),
         primary="open" if valid else data.draw(st.sampled_from(["self", "rejected"])),
         moment=data.draw(st.sampled_from(["now", "nearly", "late"]), label="when the sweep runs"),
     )
@@ -208,7 +210,12 @@ def _call(move: Move, example: Example, case: Case) -> Callable[[], Any]:
             **common,
             resolved=move.resolved,
             satisfaction=move.satisfaction,
-            by_requester=move.by_requester,
+            proof=None
+            if move.proof == "none"
+            else RequesterProof(
+                tracking_code=case.tracking_code,
+                phone_last4="3333" if move.proof == "right" else "0000",  # 陈明: 18600003333
+            ),
         ),
         "remind": lambda: services.case_remind(case=case, now=_system_moment(move, case)),
         "escalate_overdue": lambda: services.case_escalate_overdue(
@@ -228,8 +235,10 @@ def _expected_refusal(move: Move, example: Example, case: Case) -> type[Exceptio
     if not move.valid:
         return ValidationError  # every service checks its input before anything else
     transition = TRANSITIONS[ACTION_OF[move.service]]
-    if move.service == "callback" and move.by_requester:
-        who: frozenset[str] = frozenset({Actor.CALLBACK})  # the tracking code is the authority
+    if move.service == "callback" and move.proof != "none":
+        if roles.can_use_staff_pages(example.person(move.actor).role) or move.proof == "wrong":
+            return ProofRefused  # staff never rate as the requester; a wrong proof proves nothing
+        who: frozenset[str] = frozenset({Actor.CALLBACK})  # the code and its proof: the requester
     else:
         who = case_actors_for(example.person(move.actor), case)
     if not transition.actors & who:

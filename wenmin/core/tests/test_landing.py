@@ -30,6 +30,7 @@ LANDING = {
     "branch_secretary": "cases:workbench",
     "dispatcher": "cases:workbench",
     "volunteer": "volunteer:home",
+    "resident": "portal:mine",
 }
 
 
@@ -201,3 +202,27 @@ def test_core_keeps_its_own_app_config():
     from wenmin.core.apps import CoreConfig
 
     assert type(apps.get_app_config("core")) is CoreConfig
+
+
+def test_a_volunteer_follows_what_they_reported_for_a_resident(client, desk):
+    from wenmin.cases.models import Case
+
+    client.force_login(desk.county.volunteer)
+    response = client.post(
+        reverse("portal:submit"),
+        {
+            "content": "走访时孤寡老人反映屋顶漏雨，请帮忙修缮。",
+            "kind": "help",
+            "requester_name": "赵丽",
+            "requester_phone": "18600004444",
+            "address": "白沙村",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(content__startswith="走访时")
+    assert case.requester == desk.county.resident_b and case.registered_by == desk.county.volunteer
+    mine = client.get(reverse("portal:mine")).content.decode()
+    assert case.number in mine or "屋顶漏雨" in mine
+    assert reverse("portal:mine") in _menu(client.get(reverse("volunteer:home")))
+    client.force_login(desk.county.resident)
+    assert "屋顶漏雨" not in client.get(reverse("portal:mine")).content.decode()
