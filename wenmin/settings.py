@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "wenmin.core.apps_thirdparty.AxesConfig",  # django-axes, named in Chinese in the admin
     "django_tasks",
     "wenmin.core.apps_thirdparty.TasksDatabaseConfig",  # django-tasks' database backend, likewise
+    "csp",
     "ninja",  # the API docs page serves Swagger UI from static files, not a CDN
     "wenmin.core",
     "wenmin.organisation",
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wenmin.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -213,6 +215,23 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our own files (no inline script or
+# handler anywhere: wenmin/static/wenmin/app.js wires the behaviours), nothing from elsewhere.
+# Inline styles stay allowed: style attributes (tree depth, chart sizes) and htmx's indicator.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Language and time: zh-hans first, English complete; store UTC, show Asia/Shanghai.
 LANGUAGE_CODE = "zh-hans"

@@ -192,6 +192,8 @@ class CaseNewForm(forms.Form):
         required=False,
         queryset=Category.objects.filter(is_active=True).order_by("order", "code"),
         empty_label=_("Not classified yet"),
+        # app.js shows the chosen category's extra questions only.
+        widget=forms.Select(attrs={"data-extra-questions": ""}),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
     title = forms.CharField(
