@@ -149,6 +149,8 @@ def numbers(code6: str, moments: list[dt.datetime]) -> tuple[list[str], dict[str
 class CountyPlanner:
     """Plans one county's year of cases, up to `now`."""
 
+    anonymous = ANONYMOUS
+
     def __init__(
         self,
         ctx: CountyContext,

@@ -7,7 +7,7 @@ demo logins: each takes its kind from the year's (the kinds keep their proportio
 a place that lead to the desk, and a receipt time such that its own walk (the same steps, clocks
 and sweep as any other case) leaves it, now, in the state the desk should see: waiting to be
 analysed or signed for; in progress, on time or due within a day or overdue; returned by the desk
-and open again elsewhere; replied and awaiting the callback. A hold (walk.py) says that the step
+and open again; replied and awaiting the callback. A hold (walk.py) says that the step
 which would take the case out of that state comes after now.
 """
 
@@ -140,6 +140,7 @@ class DeskPlanner:
         self.homes: dict[int, list[int]] = defaultdict(list)
         for person, village in self.ctx.residents:
             self.homes[village].append(person)
+        self.everyone = [person for person, _village in self.ctx.residents]
 
     def plan(self, slots: list[Slot], kinds: list[str]) -> list[CasePlan]:
         """A case per slot that can be filled; each takes its kind out of `kinds`."""
@@ -247,8 +248,9 @@ class DeskPlanner:
         topics = [code for code in slot.topics if TOPICS[code].kinds.get(kind)]
         topic = rng.choices(topics, weights=[TOPICS[code].kinds[kind] for code in topics])[0]
         village = rng.choice(slot.villages)
-        residents = self.homes.get(village) or [person for person, _home in ctx.residents]
-        requester = None if rng.random() < 0.08 or not residents else rng.choice(residents)
+        residents = self.homes.get(village) or self.everyone
+        anonymous = rng.random() < planner.anonymous or not residents
+        requester = None if anonymous else rng.choice(residents)
         case = CasePlan(
             number="",
             tracking_code="",
