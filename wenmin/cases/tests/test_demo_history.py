@@ -31,6 +31,7 @@ from wenmin.cases.dispatch import dispatch_proposal
 from wenmin.cases.models import Case, CaseEvent, CaseSequence, Category, DispatchRule
 from wenmin.cases.selectors import is_dispatcher
 from wenmin.cases.services.intake import _TRACKING_ALPHABET, extra_fields_check
+from wenmin.cases.views_staff import PAGE_SIZE
 from wenmin.cases.workflow import FINAL_STATES, Action, Actor, State, next_state
 from wenmin.core.models import AuditEvent, User
 from wenmin.core.roles import Role
@@ -410,7 +411,7 @@ def test_each_demo_login_finds_work_in_every_queue_it_acts_on(seeded, db, client
     }, counts
     for queue in queues:  # and each tab lists what it counts (a page of it)
         listed = _rows(client.get(WORKBENCH, {"queue": queue}))
-        assert len(listed) == min(counts[queue], 25), queue
+        assert len(listed) == min(counts[queue], PAGE_SIZE), queue
 
 
 @pytest.mark.parametrize("username", ["leader", "dispatcher"])
