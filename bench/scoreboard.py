@@ -202,7 +202,7 @@ def bench_backend(name: str, env: dict[str, str], args: argparse.Namespace) -> d
             env,
             "from django.utils import timezone;"
             "from wenmin.cases.demo import cases_seed;"
-            f"cases_seed(seed=1, today=timezone.localdate(), progress=False,"
+            f"cases_seed(seed=1, now=timezone.now(), progress=False,"
             f" per_county={int(args.cases_per_county)})",
         )
     else:

@@ -8,8 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+
 from wenmin.cases.demo.catalogue import CountyRouting
+from wenmin.cases.labels import person_with_post
 from wenmin.cases.services.steps import supervising_unit
+from wenmin.core.models import User
 from wenmin.organisation.models import (
     Cadre,
     Person,
@@ -19,6 +24,12 @@ from wenmin.organisation.models import (
     RegionLevel,
     Unit,
     UnitKind,
+)
+from wenmin.organisation.seed.logins import (
+    DEPARTMENT_LOGIN,
+    SECRETARY_LOGIN,
+    STEP_TAKERS,
+    TOWNSHIP_LOGIN,
 )
 
 
@@ -41,6 +52,27 @@ class UnitInfo:
     id: int
     code: str
     name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Staffer:
+    """Someone who takes a case's steps for a unit: their name, and their account if they have
+    one (case handlers and dispatchers do)."""
+
+    name: str
+    user_id: int | None = None
+    person_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """Where the demo logins of this county work: the seed leaves a working day in their queues."""
+
+    township_unit: int  # the township login's township government
+    township_id: int  # its township
+    department_unit: int  # the department login's department
+    village: int  # the branch secretary's village (an index into the villages)
 
 
 @dataclass
@@ -61,36 +93,75 @@ class CountyContext:
     township_centres: dict[int, int] = field(default_factory=dict)
     township_governments: dict[int, int] = field(default_factory=dict)
     work_stations: dict[int, int] = field(default_factory=dict)  # village id → unit id
-    staff: dict[int, list[str]] = field(default_factory=dict)  # unit id → people's names
+    staff: dict[int, list[Staffer]] = field(default_factory=dict)  # unit id → who acts for it
     liaisons: dict[int, tuple[int, str]] = field(default_factory=dict)  # township → leader
     escalated_to_id: int | None = None
+    desk: Desk | None = None
 
     def lead_unit(self, topic: str, township_id: int) -> int:
         """The catalogue's unit for a topic in a township."""
         return self.township_unit.get((topic, township_id)) or self.county_unit[topic]
 
-    def names(self, unit_id: int) -> list[str]:
-        """Who may act for a unit: its handlers or dispatchers, else its cadres, else its name."""
-        return self.staff.get(unit_id) or [self.units[unit_id].name]
+    def staff_of(self, unit_id: int) -> list[Staffer]:
+        """Who acts for a unit: its handlers or dispatchers (with their accounts), else its
+        cadres, else the unit itself by name."""
+        return self.staff.get(unit_id) or [Staffer(self.units[unit_id].name)]
 
 
-def _staff(unit_ids: set[int]) -> dict[int, list[str]]:
-    staff: dict[int, list[str]] = defaultdict(list)
-    for unit_id, name in (
-        Position.objects.filter(
-            kind__in=(PositionKind.DISPATCHER, PositionKind.CASE_HANDLER), unit_id__in=unit_ids
+def _staff(unit_ids: set[int]) -> dict[int, list[Staffer]]:
+    """Who acts for each unit, named as the live timeline names them (events.actor_label_for):
+    the person with their cadre post, or else with their position."""
+    staff: dict[int, list[Staffer]] = defaultdict(list)
+    kinds = dict(PositionKind.choices)
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = (
+            Position.objects.filter(kind__in=STEP_TAKERS, unit_id__in=unit_ids)
+            .order_by("id")
+            .values_list(
+                "unit_id",
+                "unit__name",
+                "kind",
+                "person__name",
+                "person__account__id",
+                "person_id",
+                "person__cadre__unit__name",
+                "person__cadre__position",
+            )
         )
-        .order_by("id")
-        .values_list("unit_id", "person__name")
-    ):
-        staff[unit_id].append(name)
-    for unit_id, name in (
-        Cadre.objects.filter(unit_id__in=unit_ids - set(staff))
-        .order_by("id")
-        .values_list("unit_id", "person__name")
-    ):
-        staff[unit_id].append(name)
+        for unit_id, unit, kind, name, user_id, person_id, cadre_unit, cadre_post in rows:
+            label = (
+                person_with_post(name, cadre_unit, cadre_post)
+                if cadre_post
+                else person_with_post(name, unit, str(kinds.get(kind, "")))
+            )
+            staff[unit_id].append(Staffer(label, user_id, person_id if user_id else None))
+        for unit_id, unit, name, post in (
+            Cadre.objects.filter(unit_id__in=unit_ids - set(staff))
+            .order_by("id")
+            .values_list("unit_id", "unit__name", "person__name", "position")
+        ):
+            staff[unit_id].append(Staffer(person_with_post(name, unit, post)))
     return dict(staff)
+
+
+def _desk(county: Region, units: dict[int, UnitInfo], villages: list[Village]) -> Desk | None:
+    """The demo logins' units, when this county has them (the first county of a seed)."""
+    logins = dict(
+        User.objects.filter(
+            username__in=(TOWNSHIP_LOGIN, DEPARTMENT_LOGIN, SECRETARY_LOGIN),
+            unit__region__path__startswith=county.path,
+        ).values_list("username", "unit_id")
+    )
+    township, department = logins.get(TOWNSHIP_LOGIN), logins.get(DEPARTMENT_LOGIN)
+    branch = logins.get(SECRETARY_LOGIN)
+    if township not in units or department not in units or branch is None:
+        return None
+    branch_region = Unit.objects.filter(pk=branch).values_list("region_id", flat=True).get()
+    township_region = Unit.objects.filter(pk=township).values_list("region_id", flat=True).get()
+    village = next((i for i, v in enumerate(villages) if v.id == branch_region), None)
+    if village is None or villages[village].township_id != township_region:
+        return None
+    return Desk(township, township_region, department, village)  # type: ignore[arg-type]
 
 
 def _villages(county: Region) -> list[Village]:
@@ -168,7 +239,9 @@ def county_context(
         name=county.name,
         villages=villages,
         residents=_residents(county, villages),
-        units={row["id"]: UnitInfo(row["id"], row["code"], row["name"]) for row in rows},
+        units={
+            row["id"]: UnitInfo(row["id"], row["code"], row["name"], row["kind"]) for row in rows
+        },
         county_unit={topic: unit.pk for topic, unit in routing.county_unit.items()},
         township_unit={key: unit.pk for key, unit in routing.township_unit.items()},
         confused={topic: [unit.pk for unit in units] for topic, units in routing.confused.items()},
@@ -188,4 +261,5 @@ def county_context(
         context.liaisons.setdefault(township, (person, name))
     escalated_to = supervising_unit()
     context.escalated_to_id = escalated_to.pk if escalated_to else None
+    context.desk = _desk(county, context.units, villages)
     return context

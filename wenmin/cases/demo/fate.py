@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
+from wenmin.cases.demo.context import Staffer
 from wenmin.cases.demo.walk import CasePlan
 from wenmin.cases.models import RejectionReason
 
@@ -47,6 +48,7 @@ class Fate:
     primary_index: int = -1
     merge_after_dispatch: bool = False
     misroutes: int = 0
+    wrong_unit: int | None = None  # where the misroutes go (else look-alike units)
     return_after_sign: bool = False
     late_sign: bool = False
     late_replies: list[bool] = field(default_factory=lambda: [False])  # one per round
@@ -56,11 +58,11 @@ class Fate:
 
 @dataclass
 class Cast:
-    """Who acts on the case (names for the timeline) and for which unit."""
+    """Who acts on the case (people, with their accounts where they have one) and for which unit."""
 
-    dispatcher: str
+    dispatcher: Staffer
     centre_id: int
-    intake_label: str
+    intake: Staffer
     intake_unit: int | None
     requester: str
     supervisor: str

@@ -2,7 +2,8 @@
 
 Kinds come in DOMAIN.md's proportions, topics fit the kind and the season, requesters are the
 county's residents (some anonymous), places are its villages, texts come from texts.py, and
-each case walks the workflow (lifecycle.py) up to the start of "today".
+each case walks the workflow (lifecycle.py) up to now, the moment of the seed. In the county of
+the demo logins, a few of the year's cases are the desks' working day (today.py).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from itertools import accumulate
 from django.utils.translation import gettext as _
 
 from wenmin.cases.deadlines import DeadlinePolicy, Kind, Urgency
-from wenmin.cases.demo.context import CountyContext
+from wenmin.cases.demo.context import CountyContext, Staffer
 from wenmin.cases.demo.drafts import draft
 from wenmin.cases.demo.fate import Cast, Fate, Phrases
 from wenmin.cases.demo.lifecycle import Life
+from wenmin.cases.demo.today import working_day
 from wenmin.cases.demo.topics import TOPICS
-from wenmin.cases.demo.walk import SYSTEM, CasePlan, Walk
+from wenmin.cases.demo.walk import SYSTEM, CasePlan, Hold, Walk
 from wenmin.cases.models import Channel, RejectionReason
 from wenmin.cases.services.intake import _TRACKING_ALPHABET
 from wenmin.core.workdays import SHANGHAI
@@ -145,19 +147,22 @@ def numbers(code6: str, moments: list[dt.datetime]) -> tuple[list[str], dict[str
 
 
 class CountyPlanner:
-    """Plans one county's year of cases."""
+    """Plans one county's year of cases, up to `now`."""
+
+    anonymous = ANONYMOUS
 
     def __init__(
         self,
         ctx: CountyContext,
         *,
         rng: random.Random,
-        today: dt.date,
+        now: dt.datetime,
         policy: DeadlinePolicy,
         used_codes: set[str] | None = None,
     ) -> None:
-        self.ctx, self.rng, self.today, self.policy = ctx, rng, today, policy
-        self.cutoff = dt.datetime.combine(today, dt.time(0), tzinfo=SHANGHAI)
+        self.ctx, self.rng, self.now, self.policy = ctx, rng, now, policy
+        self.today = now.astimezone(SHANGHAI).date()
+        self.cutoff = now
         self.used_codes = set() if used_codes is None else used_codes
         self.topics = topic_weights()
         self.phrases = Phrases()
@@ -177,7 +182,8 @@ class CountyPlanner:
     def plan(
         self, count: int | None = None, progress: Callable[[int], object] | None = None
     ) -> list[CasePlan]:
-        """All the county's cases, in the order they were received; progress(n) every 500."""
+        """All the county's cases: the year's in the order they were received, then the demo
+        desks' working day (which takes its kinds from the year's); progress(n) every 500."""
         rng = self.rng
         count = count or rng.randint(*CASES_PER_COUNTY)
         kinds = [
@@ -188,8 +194,10 @@ class CountyPlanner:
             for _ in range(share)
         ]
         rng.shuffle(kinds)
-        moments = receipt_moments(rng, count, self.today, self.policy)
-        numbered, self.last_numbers = numbers(self.ctx.code6, moments)
+        desk_rng = random.Random(rng.getrandbits(64))  # noqa: S311 (demo data, no secret)
+        desk = working_day(self, desk_rng, kinds) if self.ctx.desk else []
+        moments = receipt_moments(rng, len(kinds), self.today, self.policy)
+        numbered = self.number(moments, [case.received_at for case in desk])
         codes = tracking_codes(rng, count, self.used_codes)
         for index, kind in enumerate(kinds):
             self.cases.append(
@@ -197,21 +205,32 @@ class CountyPlanner:
             )
             if progress is not None and index % 500 == 499:
                 progress(500)
+        for index, case in enumerate(desk, start=len(kinds)):
+            case.number, case.tracking_code = numbered[index], codes[index]
+            self.cases.append(case)
         if progress is not None:
-            progress(count % 500)
+            progress(len(kinds) % 500 + len(desk))
         return self.cases
+
+    def number(self, moments: list[dt.datetime], more: list[dt.datetime]) -> list[str]:
+        """The numbers of the year's cases (in order) and of `more`, after them, counted per day
+        in the order all of them were received."""
+        everything = [*moments, *more]
+        order = sorted(range(len(everything)), key=lambda i: (everything[i], i))
+        numbered, self.last_numbers = numbers(self.ctx.code6, [everything[i] for i in order])
+        result = [""] * len(everything)
+        for position, index in enumerate(order):
+            result[index] = numbered[position]
+        return result
 
     def plan_case(
         self, index: int, kind: str, received: dt.datetime, number: str, code: str
     ) -> CasePlan:
         rng, ctx = self.rng, self.ctx
-        codes, weights = self.topics[(kind, received.month)]
-        topic = codes[bisect_left(weights, rng.random() * weights[-1])]
-        channel = rng.choices(list(CHANNEL_SHARES), weights=list(CHANNEL_SHARES.values()))[0]
-        if channel in FACE_TO_FACE and not self.office_open(received):
-            channel = Channel.PHONE
+        topic = self.topic(rng, kind, received)
+        channel = self.channel(rng, received)
         urgent = kind in URGENT_KINDS and rng.random() < TOPICS[topic].urgent * URGENT_SCALE
-        requester, village = self.requester_and_place(urban=TOPICS[topic].urban)
+        requester, village = self.requester_and_place(rng, urban=TOPICS[topic].urban)
         case = CasePlan(
             number=number,
             tracking_code=code,
@@ -227,9 +246,35 @@ class CountyPlanner:
         fate = self.analysis(case)
         township = ctx.villages[case.village].township_id
         lead_unit = ctx.lead_unit(topic, township)
-        quality = self.quality[lead_unit]
         if not fate.reject and fate.primary is None:
-            self.draw_handling(fate, case, quality)
+            self.draw_handling(fate, case, self.quality[lead_unit])
+        self.live(rng, case, fate, lead_unit)
+        if not fate.reject and fate.primary is None:
+            self.recent[(kind, topic, township)].append(index)
+        return case
+
+    def topic(self, rng: random.Random, kind: str, received: dt.datetime) -> str:
+        """A topic that fits the kind and the season."""
+        codes, weights = self.topics[(kind, received.month)]
+        return codes[bisect_left(weights, rng.random() * weights[-1])]
+
+    def channel(self, rng: random.Random, received: dt.datetime) -> str:
+        """How the case came in: face to face only when the offices are open."""
+        channel = rng.choices(list(CHANNEL_SHARES), weights=list(CHANNEL_SHARES.values()))[0]
+        if channel in FACE_TO_FACE and not self.office_open(received):
+            channel = Channel.PHONE
+        return channel
+
+    def live(
+        self,
+        rng: random.Random,
+        case: CasePlan,
+        fate: Fate,
+        lead_unit: int,
+        hold: Hold | None = None,
+    ) -> None:
+        """Draft the case's words, then walk it through its fate up to now."""
+        ctx = self.ctx
         texts = draft(rng, case, ctx, lead_unit=lead_unit, primary=fate.primary)
         walk = Walk(
             case,
@@ -237,11 +282,10 @@ class CountyPlanner:
             policy=self.policy,
             rng=rng,
             escalated_to_id=ctx.escalated_to_id,
+            hold=hold,
         )
-        Life(walk, ctx, self.cast(case), self.phrases, quality).live(fate, texts, lead_unit)
-        if not fate.reject and fate.primary is None:
-            self.recent[(kind, topic, township)].append(index)
-        return case
+        life = Life(walk, ctx, self.cast(rng, case), self.phrases, self.quality[lead_unit])
+        life.live(fate, texts, lead_unit)
 
     def analysis(self, case: CasePlan) -> Fate:
         """Refused, a duplicate of an earlier case (which then sets the place), or handled."""
@@ -292,43 +336,55 @@ class CountyPlanner:
             return index
         return -1
 
-    def cast(self, case: CasePlan) -> Cast:
+    def cast(self, rng: random.Random, case: CasePlan) -> Cast:
         """Who registers, dispatches, supervises and calls back, by channel and place."""
-        ctx, rng = self.ctx, self.rng
+        ctx = self.ctx
         village = ctx.villages[case.village]
-        dispatcher = rng.choice(ctx.names(ctx.centre_id))
+        dispatcher = rng.choice(ctx.staff_of(ctx.centre_id))
         liaison = ctx.liaisons.get(village.township_id)
         government = ctx.township_governments.get(village.township_id, ctx.government_id)
-        label, unit = SYSTEM, None
+        intake: Staffer | None = None
+        unit = None
         if case.channel == Channel.PHONE:
-            label, unit = dispatcher, ctx.centre_id
+            intake, unit = dispatcher, ctx.centre_id
         elif case.channel == Channel.COUNTER:
             unit = ctx.township_centres.get(village.township_id, ctx.centre_id)
         elif case.channel == Channel.WORK_STATION:
             unit = ctx.work_stations.get(village.id, government)
         elif case.channel == Channel.GOVERNANCE_INQUIRY:
-            label, unit = liaison[1] if liaison else SYSTEM, ctx.government_id
+            intake, unit = Staffer(liaison[1] if liaison else SYSTEM), ctx.government_id
         elif case.channel != Channel.WEB and case.channel != Channel.WECHAT:
             unit = government
-        if unit is not None and label == SYSTEM:
-            label = rng.choice(ctx.names(unit))
+        if intake is None:
+            intake = rng.choice(ctx.staff_of(unit)) if unit is not None else Staffer(SYSTEM)
         return Cast(
             dispatcher=dispatcher,
             centre_id=ctx.centre_id,
-            intake_label=label,
+            intake=intake,
             intake_unit=unit,
             requester=self.requester_label,
             supervisor=liaison[1] if liaison else ctx.units[ctx.government_id].name,
             government_id=ctx.government_id,
         )
 
+    @staticmethod
+    def busy(moment: dt.datetime) -> float:
+        """How busy the hour of this moment is, from 0 to 1 (the busiest)."""
+        return HOUR_WEIGHTS[moment.astimezone(SHANGHAI).hour] / max(HOUR_WEIGHTS)
+
+    @staticmethod
+    def may_be_urgent(kind: str) -> bool:
+        return kind in URGENT_KINDS
+
     def office_open(self, moment: dt.datetime) -> bool:
         return self.policy.calendar.is_working_day(moment.date()) and 8 <= moment.hour < 18
 
-    def requester_and_place(self, *, urban: bool = False) -> tuple[int | None, int]:
+    def requester_and_place(
+        self, rng: random.Random, *, urban: bool = False
+    ) -> tuple[int | None, int]:
         """A resident (or nobody) and the village the case is about: mostly the resident's own;
         an urban matter happens in a community."""
-        rng, ctx = self.rng, self.ctx
+        ctx = self.ctx
         weights = self.community_weights if urban and self.communities else self.village_weights
         anywhere = bisect_left(weights, rng.random() * weights[-1])
         if urban and self.communities:

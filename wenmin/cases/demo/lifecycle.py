@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from wenmin.cases.deadlines import Kind, Urgency
 from wenmin.cases.demo import texts as T
-from wenmin.cases.demo.context import CountyContext
+from wenmin.cases.demo.context import CountyContext, Staffer
 from wenmin.cases.demo.fate import (
     NOTES,
     REJECTION_NOTES,
@@ -28,6 +28,7 @@ from wenmin.cases.demo.walk import CasePlan, Walk
 from wenmin.cases.models import Channel
 from wenmin.cases.services.steps import ESCALATE_AFTER
 from wenmin.cases.workflow import Action, Actor
+from wenmin.organisation.models import UnitKind
 
 
 class Life:
@@ -38,6 +39,7 @@ class Life:
     ) -> None:
         self.w, self.ctx, self.cast, self.phrases, self.quality = walk, ctx, cast, phrases, quality
         self.case, self.rng = walk.case, walk.rng
+        self.replier: Staffer | None = None  # who sent the last reply (the callback credits them)
 
     def live(self, fate: Fate, texts: Texts, lead_unit: int) -> None:
         """Intake, analysis, dispatch (with returns), sign-for, then rounds of handling."""
@@ -46,8 +48,9 @@ class Life:
             "intake",
             case.received_at,
             "",
-            label=self.cast.intake_label,
+            label=self.cast.intake.name,
             unit_id=self.cast.intake_unit,
+            actor_id=self.cast.intake.user_id,
             data={"channel": case.channel},
         )
         if case.channel in (Channel.WEB, Channel.WECHAT, Channel.API) and not self.classify():
@@ -58,7 +61,7 @@ class Life:
         if fate.primary is not None and not fate.merge_after_dispatch:
             self.merge(fate.primary, fate.primary_index)
             return
-        wrong = self.wrong_units(lead_unit)
+        wrong = [fate.wrong_unit] if fate.wrong_unit else self.wrong_units(lead_unit)
         for attempt in range(fate.misroutes):
             unit = wrong[attempt % len(wrong)]
             if not self.dispatch(unit, co_unit=False) or not self.send_back(fate):
@@ -98,17 +101,34 @@ class Life:
     def dispatcher(self, action: str, at: dt.datetime, **event: Any) -> bool:
         cast = self.cast
         return self.w.go(
-            action, Actor.DISPATCHER, at, label=cast.dispatcher, unit_id=cast.centre_id, **event
+            action,
+            Actor.DISPATCHER,
+            at,
+            label=cast.dispatcher.name,
+            unit_id=cast.centre_id,
+            actor_id=cast.dispatcher.user_id,
+            **event,
         )
 
     def unit(self, action: str, at: dt.datetime, **event: Any) -> bool:
         unit_id = self.case.lead_unit_id
-        label = self.handler_name(unit_id) if unit_id else self.cast.dispatcher
-        return self.w.go(action, Actor.LEAD_UNIT, at, label=label, unit_id=unit_id, **event)
+        staffer = self.handler(unit_id) if unit_id else self.cast.dispatcher
+        if action == Action.REPLY:
+            self.replier = staffer
+        return self.w.go(
+            action,
+            Actor.LEAD_UNIT,
+            at,
+            label=staffer.name,
+            unit_id=unit_id,
+            actor_id=staffer.user_id,
+            **event,
+        )
 
-    def handler_name(self, unit_id: int) -> str:
-        names = self.ctx.names(unit_id)
-        return names[(self.case.received_at.toordinal() + unit_id) % len(names)]
+    def handler(self, unit_id: int) -> Staffer:
+        """The unit's handler of this case: the same person for all of the unit's steps."""
+        staff = self.ctx.staff_of(unit_id)
+        return staff[(self.case.received_at.toordinal() + unit_id) % len(staff)]
 
     def classify(self) -> bool:
         case = self.case
@@ -213,13 +233,20 @@ class Life:
             Action.RETURN,
             w.after(0.2, 1.8, minutes=(5, 25)),
             change=change,
-            note=self.rng.choice(RETURN_REASONS),
+            note=self.return_reason(known(case.lead_unit_id)),
             data=data,
         ):
             return False
         if case.return_count >= ESCALATE_AFTER:
             w.escalate(w.t, Action.RETURN)
         return True
+
+    def return_reason(self, unit_id: int) -> str:
+        """Why a unit sends a case back: a township never says it is a township's matter."""
+        reasons: tuple[str, ...] = RETURN_REASONS
+        if self.ctx.units[unit_id].kind == UnitKind.TOWNSHIP_GOVERNMENT:
+            reasons = tuple(reason for reason in reasons if "乡镇" not in reason)
+        return self.rng.choice(reasons)
 
     def handle(self, texts: Texts, *, late: bool, co_unit: bool) -> bool:
         """Plan, progress notes, maybe a supervision order, then the reply."""
@@ -353,16 +380,14 @@ class Life:
             at = w.after(0.3, 6.0)
         resolved, satisfaction = self.verdict(satisfied=satisfied)
         action = Action.CALLBACK_RESOLVED if satisfied else Action.CALLBACK_REWORK
-        label, unit_id = (
-            (self.cast.requester, None)
-            if by_requester
-            else (self.cast.dispatcher, self.cast.centre_id)
-        )
+        caller = Staffer(self.cast.requester) if by_requester else self.cast.dispatcher
+        unit_id = None if by_requester else self.cast.centre_id
         data: dict[str, object] = {
             "resolved": resolved,
             "satisfaction": satisfaction,
             "by_requester": by_requester,
-            "replied_by_person_id": None,  # the staff here have no logins
+            # As case_callback does: the person who sent the last reply answers for it.
+            "replied_by_person_id": self.replier.person_id if self.replier else None,
         }
 
         def change(at: dt.datetime) -> None:
@@ -380,8 +405,9 @@ class Life:
             Actor.CALLBACK,
             at,
             change=change,
-            label=label,
+            label=caller.name,
             unit_id=unit_id,
+            actor_id=caller.user_id,
             public_note=self.phrases.closed if satisfied else self.phrases.rework,
             data=data,
         ):

@@ -59,9 +59,10 @@ def county_rng(seed: int, county_code: str) -> random.Random:
 
 
 def cases_seed(
-    *, seed: int, today: dt.date, progress: bool = True, per_county: int | None = None
+    *, seed: int, now: dt.datetime, progress: bool = True, per_county: int | None = None
 ) -> CasesResult:
-    """Install the catalogue and write each county's year of cases, each in its own transaction."""
+    """Install the catalogue and write each county's year of cases up to `now`, each county in
+    its own transaction (the same seed and moment give the same history)."""
     result = CasesResult()
     categories = catalogue_install()
     policy = history_policy()
@@ -78,7 +79,7 @@ def cases_seed(
             plans = _county_history(
                 county,
                 seed=seed,
-                today=today,
+                now=now,
                 policy=policy,
                 categories=categories,
                 used_codes=used_codes,
@@ -95,6 +96,7 @@ def cases_seed(
         action="seed.cases",
         changes={
             "seed": seed,
+            "now": now.isoformat(),
             "counties": result.counties,
             "cases": result.cases,
             "events": result.events,
@@ -109,7 +111,7 @@ def _county_history(
     county: Region,
     *,
     seed: int,
-    today: dt.date,
+    now: dt.datetime,
     policy: DeadlinePolicy,
     categories: dict[str, Category],
     used_codes: set[str],
@@ -123,7 +125,7 @@ def _county_history(
     category_ids = {code: category.pk for code, category in categories.items()}
     ctx = county_context(county=county, routing=routing, category_ids=category_ids)
     planner = CountyPlanner(
-        ctx, rng=county_rng(seed, county.code), today=today, policy=policy, used_codes=used_codes
+        ctx, rng=county_rng(seed, county.code), now=now, policy=policy, used_codes=used_codes
     )
     plans = planner.plan(per_county, progress=bar.update)
     bar.total = len(plans) * 2 + sum(len(plan.events) for plan in plans)

@@ -2,7 +2,8 @@
 
 Every step asks workflow.next_state (so each history is a valid path), and between steps the
 walk does what the deadline sweep would have done: a reminder (催办) at 75% of the running
-deadline and an escalation (提级督办) once it has passed. Nothing at or after the cutoff happens.
+deadline and an escalation (提级督办) once it has passed. Nothing at or after the cutoff ("now")
+happens. A hold keeps a case in one state: the step that would leave it comes after the cutoff.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class EventPlan:
     state_after: str
     actor_label: str
     unit_id: int | None = None
+    actor_id: int | None = None  # the account of the person who took the step
     note: str = ""
     public_note: str = ""
     data: dict[str, Any] = field(default_factory=dict)
@@ -79,6 +81,15 @@ class CasePlan:
     events: list[EventPlan] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Keep the case in `state` once it has been returned `returns` times: the step that would
+    take it out (a sign-for, a reply, a callback…) comes after the cutoff."""
+
+    state: str
+    returns: int = 0
+
+
 class Walk:
     """Takes one case through its steps; `go` returns False once the cutoff is reached."""
 
@@ -90,8 +101,10 @@ class Walk:
         policy: DeadlinePolicy,
         rng: random.Random,
         escalated_to_id: int | None,
+        hold: Hold | None = None,
     ) -> None:
         self.case = case
+        self.hold = hold
         self.cutoff = cutoff
         self.policy = policy
         self.calendar = policy.calendar
@@ -122,6 +135,7 @@ class Walk:
         *,
         label: str = SYSTEM,
         unit_id: int | None = None,
+        actor_id: int | None = None,
         note: str = "",
         public_note: str = "",
         data: dict[str, Any] | None = None,
@@ -129,7 +143,18 @@ class Walk:
         # Like services.events.event_record: every event names the unit leading at that moment.
         data = {"lead_unit_id": self.case.lead_unit_id, **(data or {})}
         self.case.events.append(
-            EventPlan(action, at, before, self.case.state, label, unit_id, note, public_note, data)
+            EventPlan(
+                action,
+                at,
+                before,
+                self.case.state,
+                label,
+                unit_id,
+                actor_id,
+                note,
+                public_note,
+                data,
+            )
         )
         self.last = at
 
@@ -147,18 +172,30 @@ class Walk:
         if not self.open:
             return False
         at = max(at, self.last)
-        self.sweep(until=min(at, self.cutoff))
-        if at >= self.cutoff:
+        before = self.case.state
+        after = next_state(before, action, {actor})
+        if at >= self.cutoff or self.held(before, after):
+            self.sweep(until=self.cutoff)
             self.open = False
             return False
+        self.sweep(until=at)
         at = max(at, self.last)
-        before = self.case.state
-        self.case.state = next_state(before, action, {actor})
+        self.case.state = after
         if change is not None:
             change(at)
         self.record(action, at, before, **event)
         self.t = at
         return True
+
+    def held(self, before: str, after: str) -> bool:
+        """Whether the hold keeps the case from leaving its state now."""
+        hold = self.hold
+        return (
+            hold is not None
+            and before == hold.state
+            and after != before
+            and self.case.return_count >= hold.returns
+        )
 
     def mark(self, action: str, at: dt.datetime, **event: Any) -> None:
         """An event that leaves the state as it is (intake, reminder, escalation)."""

@@ -91,6 +91,7 @@ class HistoryWriter:
             CaseEvent(
                 case_id=case.pk,
                 action=event.action,
+                actor_id=event.actor_id,
                 actor_label=event.actor_label,
                 unit_id=event.unit_id,
                 at=event.at,

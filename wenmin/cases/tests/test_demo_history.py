@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,9 +13,11 @@ from statistics import mean
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from wenmin.cases import services
@@ -26,11 +29,17 @@ from wenmin.cases.demo.load import county_rng, history_policy
 from wenmin.cases.demo.topics import GROUPS, TOPICS
 from wenmin.cases.dispatch import dispatch_proposal
 from wenmin.cases.models import Case, CaseEvent, CaseSequence, Category, DispatchRule
+from wenmin.cases.selectors import is_dispatcher
+from wenmin.cases.services.events import actor_label_for
 from wenmin.cases.services.intake import _TRACKING_ALPHABET, extra_fields_check
+from wenmin.cases.views_staff import PAGE_SIZE
 from wenmin.cases.workflow import FINAL_STATES, Action, Actor, State, next_state
-from wenmin.core.models import AuditEvent
+from wenmin.core.models import AuditEvent, User
+from wenmin.core.roles import Role
 from wenmin.core.workdays import SHANGHAI
-from wenmin.organisation.models import Region, RegionLevel, UnitKind
+from wenmin.organisation.models import Region, RegionLevel, Unit, UnitKind
+from wenmin.scoreboard.forms import this_month
+from wenmin.scoreboard.ranking import Group, ranking
 
 ACTOR_OF = {
     Action.CLASSIFY: Actor.DISPATCHER,
@@ -53,6 +62,7 @@ MARKS = {"intake", "remind", "escalate"}  # events that leave the state as it is
 class Seeded:
     output: str
     histories: list[tuple[Case, list[CaseEvent]]]
+    now: dt.datetime  # the moment the history runs up to
 
 
 def _histories() -> list[tuple[Case, list[CaseEvent]]]:
@@ -60,6 +70,10 @@ def _histories() -> list[tuple[Case, list[CaseEvent]]]:
     for event in CaseEvent.objects.order_by("case_id", "at", "id"):
         events[event.case_id].append(event)
     return [(case, events[case.pk]) for case in Case.objects.select_related("lead_unit")]
+
+
+# The module's seed must run in the test database, whichever of its tests are selected.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +84,8 @@ def seeded(django_db_setup, django_db_blocker) -> Iterator[Seeded]:  # type: ign
     with django_db_blocker.unblock(), fast, transaction.atomic():
         out = StringIO()
         call_command("seed", "--scale", "county", "--no-input", stdout=out)
-        yield Seeded(out.getvalue(), _histories())
+        now = dt.datetime.fromisoformat(AuditEvent.objects.get(action="seed.cases").changes["now"])
+        yield Seeded(out.getvalue(), _histories(), now)
         transaction.set_rollback(True)
 
 
@@ -79,9 +94,10 @@ def histories(seeded: Seeded) -> list[tuple[Case, list[CaseEvent]]]:
     return seeded.histories
 
 
-def test_every_history_is_a_valid_workflow_path(histories):
+def test_every_history_is_a_valid_workflow_path(seeded, histories):
     assert len(histories) >= 5_800
-    cutoff = dt.datetime.combine(timezone.localdate(), dt.time(0), tzinfo=SHANGHAI)
+    cutoff = seeded.now
+    assert timezone.now() - dt.timedelta(minutes=30) < cutoff <= timezone.now()
     for case, events in histories:
         first, *rest = events
         assert (first.action, first.state_before, first.state_after) == (
@@ -255,11 +271,10 @@ def test_the_same_seed_gives_the_same_history(seeded, db):
     routing = county_routing(county)
     categories = dict(Category.objects.values_list("code", "pk"))
     ctx = county_context(county=county, routing=routing, category_ids=categories)
-    today = timezone.localdate()
 
     def history(seed: int, count: int | None = None) -> list[tuple[str, str, str, list[Any]]]:
         planner = CountyPlanner(
-            ctx, rng=county_rng(seed, county.code), today=today, policy=history_policy()
+            ctx, rng=county_rng(seed, county.code), now=seeded.now, policy=history_policy()
         )
         return [
             (c.number, c.title, c.state, [(e.action, e.at, e.data) for e in c.events])
@@ -339,3 +354,173 @@ def test_stats_json_counts_the_cases(seeded, db):
     assert cases["open"] + cases["closed"] == cases["total"]
     assert sum(cases["by_kind"].values()) == cases["total"]
     assert cases["by_state"][State.CLOSED] == Case.objects.filter(state=State.CLOSED).count()
+
+
+# The demo logins' working day ------------------------------------------------------------------
+
+WORKBENCH = reverse("cases:workbench")
+SUPERVISION = reverse("cases:supervision")
+# What each demo login acts on (cases/queues.py): the queues that must hold work after the seed.
+UNIT_QUEUES = ("to_sign", "in_progress", "due_soon", "overdue", "returned", "replied")
+QUEUES_OF = {
+    "dispatcher": ("to_analyse", "returned"),
+    "township": UNIT_QUEUES,
+    "department": UNIT_QUEUES,
+    "secretary": ("in_progress", "due_soon", "overdue", "returned", "replied"),  # her village
+}
+STAFF_STEPS = {
+    Action.CLASSIFY,
+    Action.REJECT,
+    Action.MERGE,
+    Action.DISPATCH,
+    Action.SIGN_FOR,
+    Action.RETURN,
+    Action.PLAN,
+    Action.NOTE,
+    Action.REPLY,
+}
+
+
+def _login(client: Client, username: str) -> None:
+    """Log in as the seeded demo login, through the login form, with the published password."""
+    response = client.post(
+        reverse("login"), {"username": username, "password": settings.WENMIN_DEMO_PASSWORD}
+    )
+    assert response.status_code == 302, username
+
+
+def _counts(response) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {
+        queue: int(n)
+        for queue, n in re.findall(r'data-count="(\w+)">(\d+)<', response.content.decode())
+    }
+
+
+def _totals(response) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {
+        name: int(n)
+        for name, n in re.findall(r'data-total="(\w+)">(\d+)<', response.content.decode())
+    }
+
+
+def _rows(response) -> list[int]:  # type: ignore[no-untyped-def]
+    return [int(pk) for pk in re.findall(r'<tr data-case="(\d+)"', response.content.decode())]
+
+
+@pytest.mark.parametrize(("username", "queues"), QUEUES_OF.items())
+def test_each_demo_login_finds_work_in_every_queue_it_acts_on(seeded, db, client, username, queues):
+    _login(client, username)
+    counts = _counts(client.get(WORKBENCH))
+    assert {queue: counts.get(queue, 0) for queue in queues} == {
+        queue: max(counts.get(queue, 0), 1) for queue in queues
+    }, counts
+    for queue in queues:  # and each tab lists what it counts (a page of it)
+        listed = _rows(client.get(WORKBENCH, {"queue": queue}))
+        assert len(listed) == min(counts[queue], PAGE_SIZE), queue
+
+
+@pytest.mark.parametrize("username", ["leader", "dispatcher"])
+def test_the_supervision_page_has_overdue_and_escalated_cases(seeded, db, client, username):
+    _login(client, username)
+    totals = _totals(client.get(SUPERVISION))
+    assert totals["overdue"] >= 1 and totals["escalated"] >= 1, totals
+
+
+def test_the_dispatcher_login_dispatches_and_the_county_leader_only_watches(seeded, db, client):
+    dispatcher = User.objects.select_related("unit__region", "person").get(username="dispatcher")
+    assert dispatcher.role == Role.DEPARTMENT_STAFF and dispatcher.unit is not None
+    assert dispatcher.unit.kind == UnitKind.SERVICE_CENTRE
+    assert dispatcher.unit.region.level == RegionLevel.COUNTY and "12345" in dispatcher.unit.name
+    assert is_dispatcher(dispatcher)
+    leader = User.objects.get(username="leader")
+    assert not is_dispatcher(leader)
+    _login(client, "dispatcher")
+    waiting = _rows(client.get(WORKBENCH, {"queue": "to_analyse"}))
+    case = Case.objects.get(pk=waiting[0])
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert f'action="/cases/{case.pk}/act/dispatch/"' in page
+    client.logout()
+    _login(client, "leader")
+    counts = _counts(client.get(WORKBENCH))
+    assert "to_analyse" not in counts and counts["all"] == Case.objects.count()
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert case.number in page and "/act/dispatch/" not in page
+    unit = Unit.objects.filter(kind=UnitKind.DEPARTMENT).first()
+    assert unit is not None
+    client.post(reverse("cases:case_act", args=[case.pk, "dispatch"]), {"unit": unit.pk})
+    assert Case.objects.get(pk=case.pk).state == State.COLLECTED
+
+
+def test_deadlines_follow_the_working_day_policy(seeded, histories):
+    policy = history_policy()
+    handling = (State.DISPATCHED, State.SIGNED, State.IN_PROGRESS)
+    soon = overdue = 0
+    for case, events in histories:
+        due = policy.result_due(case.received_at, case.kind, case.urgency)
+        sign_for_due = callback_due = None
+        for event in events:
+            if event.action == Action.SUPERVISE:
+                due = dt.datetime.fromisoformat(event.data["new_due"])
+            elif event.action == Action.CALLBACK_REWORK:
+                due = policy.result_due(event.at, case.kind, case.urgency)
+            elif event.action == Action.DISPATCH:
+                sign_for_due = policy.sign_for_due(event.at, case.urgency)
+            elif event.action == Action.RETURN:
+                sign_for_due = None
+            elif event.action == Action.REPLY:
+                callback_due = policy.callback_due(event.at)
+        assert case.result_due == due, case.number
+        assert case.sign_for_due == sign_for_due, case.number
+        assert case.callback_due == callback_due, case.number
+        if case.state in handling and case.result_due < seeded.now - dt.timedelta(minutes=5):
+            assert case.escalated_at is not None, case.number  # the sweep escalated it
+            overdue += 1
+        elif case.state in handling and case.result_due < seeded.now + dt.timedelta(days=1):
+            soon += 1
+    assert soon and overdue
+
+
+def test_the_steps_are_taken_by_people_with_their_accounts(histories, db):
+    users = {user.pk: user for user in User.objects.select_related("person")}
+    centre = User.objects.get(username="dispatcher").unit_id
+    actors: Counter[str] = Counter()
+    for case, events in histories:
+        replier = None
+        for event in events:
+            if event.action in STAFF_STEPS:
+                user = users[event.actor_id]  # type: ignore[index]
+                # Named as a live step by the same account would name them.
+                assert user.person is not None and event.actor_label == actor_label_for(user)
+                assert user.unit_id == event.unit_id, (case.number, event.action)
+                actors[user.username] += 1
+            if event.action == Action.REPLY:
+                replier = users[event.actor_id].person_id  # type: ignore[index]
+            elif event.action in (Action.CALLBACK_RESOLVED, Action.CALLBACK_REWORK):
+                assert event.data["replied_by_person_id"] == replier
+                if event.data["by_requester"]:
+                    assert event.actor_id is None
+                else:
+                    assert users[event.actor_id].unit_id == centre  # type: ignore[index]
+    for username in ("dispatcher", "township", "department"):
+        assert actors[username] > 20, username  # the demo logins are among the handlers
+    assert len(actors) >= 60
+
+
+def test_the_scoreboard_counts_the_history_and_ranks_real_cadres(seeded, db, client):
+    out = StringIO()
+    call_command("scoreboard", "check", stdout=out)
+    assert "The daily counts equal the history." in out.getvalue()
+    county = Region.objects.get(level=RegionLevel.COUNTY)
+    period = this_month().previous()
+    rows = ranking(group=Group.CADRE, period=period, county=county)
+    measured = [row for row in rows if row.sample]
+    assert len(measured) >= 60
+    assert len({round(row.composite, 6) for row in measured}) > 10
+    township = User.objects.get(username="township")
+    _login(client, "leader")
+    response = client.get(
+        reverse("scoreboard:dossier", args=[township.person_id]), {"period": period.label}
+    )
+    assert response.status_code == 200
+    assert response.context["row"].counts["signed"] > 0
+    assert response.context["outcomes"]["total"] > 0 and response.context["cases"]

@@ -9,23 +9,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from wenmin.core.audit import audit_record
 from wenmin.organisation.models import Person, Region, Unit
 from wenmin.organisation.seed.identity import PersonFactory
-from wenmin.organisation.seed.logins import LoginRow, create_logins
+from wenmin.organisation.seed.logins import (
+    LoginRow,
+    create_accounts,
+    create_logins,
+    plan_accounts,
+    plan_logins,
+)
 from wenmin.organisation.seed.names import PlaceNames, county_name
 from wenmin.organisation.seed.people import PeoplePlanner
 from wenmin.organisation.seed.plan import CountyPlan
 from wenmin.organisation.seed.regions import Centre, plan_regions
 from wenmin.organisation.seed.units import plan_units
-from wenmin.organisation.seed.volunteers import (
-    plan_logins,
-    plan_positions,
-    plan_residents,
-    plan_volunteers,
-)
+from wenmin.organisation.seed.volunteers import plan_positions, plan_residents, plan_volunteers
 from wenmin.organisation.seed.wechat import plan_wechat
 from wenmin.organisation.seed.write import CountyWriter
 from wenmin.organisation.selectors import organisation_stats
@@ -62,6 +64,7 @@ def plan_county(
     plan_positions(planner)
     if logins:
         plan_logins(planner)
+    plan_accounts(plan)
     return plan
 
 
@@ -94,16 +97,19 @@ class SeedResult:
     counties: int = 0
     rows: int = 0
     logins: list[LoginRow] = field(default_factory=list)
+    accounts: int = 0
     cases: int = 0
     case_events: int = 0
 
 
 def seed_load(
-    *, scale: str, seed: int, today: dt.date, progress: bool = True, cases: bool = True
+    *, scale: str, seed: int, now: dt.datetime, progress: bool = True, cases: bool = True
 ) -> SeedResult:
     """Write the counties of a scale, each in its own transaction, then audit the load; last,
-    unless `cases` is false, the dispatch catalogue and a year of case history per county."""
+    unless `cases` is false, the dispatch catalogue and a year of case history per county, up to
+    `now` (the same seed and moment give the same data)."""
     result = SeedResult()
+    today = timezone.localdate(now)
     for plan in county_plans(scale=scale, seed=seed, today=today):
         bar: Any = tqdm(
             total=plan.row_count(), desc=plan.name, unit="rows", disable=None if progress else True
@@ -113,6 +119,7 @@ def seed_load(
             writer.write()
             if plan.logins:
                 result.logins = create_logins(plan, writer)
+            result.accounts += create_accounts(plan, writer)
         result.counties += 1
         result.rows += plan.row_count()
     audit_record(
@@ -125,6 +132,6 @@ def seed_load(
         # Imported here: the cases app builds on the organisation, not the other way round.
         from wenmin.cases.demo import cases_seed
 
-        history = cases_seed(seed=seed, today=today, progress=progress)
+        history = cases_seed(seed=seed, now=now, progress=progress)
         result.cases, result.case_events = history.cases, history.events
     return result

@@ -86,6 +86,16 @@ class DemoLogin:
     unit_code: str | None = None
 
 
+@dataclass(slots=True)
+class AccountSpec:
+    """A case handler's or dispatcher's account (no usable password): it signs their steps."""
+
+    username: str
+    role: str
+    person: int
+    unit_code: str
+
+
 @dataclass
 class CountyPlan:
     """Every row of one county, in insertion order (parents before children)."""
@@ -100,6 +110,7 @@ class CountyPlan:
     volunteers: list[VolunteerSpec] = field(default_factory=list)
     positions: list[PositionSpec] = field(default_factory=list)
     logins: list[DemoLogin] = field(default_factory=list)
+    accounts: list[AccountSpec] = field(default_factory=list)
 
     def add_unit(
         self,
@@ -125,6 +136,7 @@ class CountyPlan:
             + len(self.cadres)
             + len(self.volunteers)
             + len(self.positions)
+            + len(self.accounts)
         )
 
 

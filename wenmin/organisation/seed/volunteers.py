@@ -1,16 +1,15 @@
-"""Volunteers in the party volunteer teams, residents, the posts cadres hold, the demo logins."""
+"""Volunteers in the party volunteer teams, residents, the posts cadres hold."""
 
 from __future__ import annotations
 
 import datetime as dt
 from itertools import accumulate
 
-from wenmin.core.roles import Role
 from wenmin.organisation.models import PositionKind, RegionKind
 from wenmin.organisation.seed import catalogue
 from wenmin.organisation.seed.identity import random_date
 from wenmin.organisation.seed.people import PeoplePlanner
-from wenmin.organisation.seed.plan import DemoLogin, PositionSpec, TownshipLayout, VolunteerSpec
+from wenmin.organisation.seed.plan import PositionSpec, VolunteerSpec
 
 TEAM_SIZE = (18, 26)
 MEMBER_SHARE = 0.4
@@ -106,61 +105,3 @@ def plan_positions(planner: PeoplePlanner) -> None:
 
 def _is_top(planner: PeoplePlanner, person: int) -> bool:
     return any(cadres and cadres[0] == person for cadres in planner.cast.unit_cadres.values())
-
-
-def demo_township(townships: list[TownshipLayout]) -> TownshipLayout:
-    """The first town: it has villages, groups and a branch in each."""
-    return next(t for t in townships if t.kind == RegionKind.TOWN)
-
-
-def plan_logins(planner: PeoplePlanner) -> None:
-    """One login per role, each linked to a person in the county."""
-    cast, layout, plan = planner.cast, planner.layout, planner.plan
-    township = demo_township(layout.townships)
-    village = next(v for v in township.villages if v.kind == RegionKind.VILLAGE)
-    department = layout.department_codes[catalogue.DEMO_DEPARTMENT]
-    homes = set(township.homes())
-    first_team = set(township.team_codes[:1])
-    members = {member.person for member in plan.members}
-    volunteer = next(
-        v.person for v in plan.volunteers if v.team_code in first_team and v.person not in members
-    )
-    resident = next(
-        index
-        for index, person in enumerate(plan.people)
-        if person.is_resident and person.region_code in homes
-    )
-    plan.logins = [
-        DemoLogin("admin", Role.ADMINISTRATOR, tagged_in(planner, "admin", layout.centre_code)),
-        DemoLogin(
-            "leader",
-            Role.COUNTY_LEADER,
-            cast.unit_cadres[layout.government_code][0],
-            layout.government_code,
-        ),
-        DemoLogin(
-            "township",
-            Role.TOWNSHIP_STAFF,
-            tagged_in(planner, "handler", township.government_code),
-            township.government_code,
-        ),
-        DemoLogin(
-            "department",
-            Role.DEPARTMENT_STAFF,
-            tagged_in(planner, "handler", department),
-            department,
-        ),
-        DemoLogin(
-            "secretary",
-            Role.BRANCH_SECRETARY,
-            cast.secretaries[village.branch_code],
-            village.branch_code,
-        ),
-        DemoLogin("volunteer", Role.VOLUNTEER, volunteer),
-        DemoLogin("resident", Role.RESIDENT, resident),
-    ]
-
-
-def tagged_in(planner: PeoplePlanner, tag: str, unit_code: str) -> int:
-    """The first person with that tag in that unit."""
-    return next(person for person, unit in planner.cast.tagged[tag] if unit == unit_code)

@@ -228,22 +228,27 @@ def test_positions_cover_townships_and_departments(seeded, db):
     )
 
 
+DEMO_LOGINS = {
+    "admin": Role.ADMINISTRATOR,
+    "leader": Role.COUNTY_LEADER,
+    "dispatcher": Role.DEPARTMENT_STAFF,
+    "township": Role.TOWNSHIP_STAFF,
+    "department": Role.DEPARTMENT_STAFF,
+    "secretary": Role.BRANCH_SECRETARY,
+    "volunteer": Role.VOLUNTEER,
+    "resident": Role.RESIDENT,
+}
+
+
 def test_demo_logins_have_their_roles_people_and_password(seeded, db):
-    users = {user.username: user for user in User.objects.select_related("unit", "person")}
-    expected = {
-        "admin": Role.ADMINISTRATOR,
-        "leader": Role.COUNTY_LEADER,
-        "township": Role.TOWNSHIP_STAFF,
-        "department": Role.DEPARTMENT_STAFF,
-        "secretary": Role.BRANCH_SECRETARY,
-        "volunteer": Role.VOLUNTEER,
-        "resident": Role.RESIDENT,
+    users = {
+        user.username: user
+        for user in User.objects.filter(username__in=DEMO_LOGINS).select_related("unit", "person")
     }
-    assert {name: user.role for name, user in users.items()} == expected
+    assert {name: user.role for name, user in users.items()} == DEMO_LOGINS
     for name, user in users.items():
         assert user.person is not None, name
         assert user.check_password(settings.WENMIN_DEMO_PASSWORD), name
-        assert name in seeded
     assert users["admin"].is_staff and users["admin"].is_superuser
     assert not users["leader"].is_staff
     township = users["township"].unit
@@ -254,6 +259,20 @@ def test_demo_logins_have_their_roles_people_and_password(seeded, db):
         users["department"].unit is not None
         and users["department"].unit.name == "枫岭县住房和城乡建设局"
     )
+    centre = users["dispatcher"].unit
+    assert centre is not None and centre.kind == UnitKind.SERVICE_CENTRE
+    assert centre.region.level == RegionLevel.COUNTY and "12345" in centre.name
+    for name, kind in (
+        ("dispatcher", PositionKind.DISPATCHER),
+        ("township", PositionKind.CASE_HANDLER),
+        ("department", PositionKind.CASE_HANDLER),
+    ):
+        assert Position.objects.filter(
+            kind=kind, unit=users[name].unit, person=users[name].person, end_date__isnull=True
+        ).exists(), name
+    assert not Position.objects.filter(
+        person=users["leader"].person, kind=PositionKind.DISPATCHER
+    ).exists()
     branch = users["secretary"].unit
     assert (
         branch is not None
@@ -265,7 +284,41 @@ def test_demo_logins_have_their_roles_people_and_password(seeded, db):
     ).exists()
     assert hasattr(users["volunteer"].person, "volunteer")
     assert users["resident"].person is not None and users["resident"].person.is_resident
-    assert settings.WENMIN_DEMO_PASSWORD in seeded
+
+
+def test_every_case_handler_and_dispatcher_has_an_account_without_a_password(seeded, db):
+    takers = Position.objects.filter(
+        kind__in=(PositionKind.CASE_HANDLER, PositionKind.DISPATCHER)
+    ).select_related("unit", "person__account")
+    assert takers.count() >= 80
+    for position in takers:
+        account = position.person.account
+        assert account.unit_id == position.unit_id, account.username
+        assert position.unit is not None
+        township = position.unit.kind == UnitKind.TOWNSHIP_GOVERNMENT
+        assert account.role == (Role.TOWNSHIP_STAFF if township else Role.DEPARTMENT_STAFF)
+        assert account.has_usable_password() == (account.username in DEMO_LOGINS)
+        assert not account.is_staff
+    handled = Counter(
+        takers.filter(kind=PositionKind.CASE_HANDLER).values_list("unit__kind", flat=True)
+    )
+    assert handled[UnitKind.TOWNSHIP_GOVERNMENT] >= 2 * 11
+    assert (
+        User.objects.filter(person__isnull=False).count() == takers.count() + len(DEMO_LOGINS) - 3
+    )
+
+
+def test_the_logins_are_listed_once_by_demo_logins_not_by_the_seed(seeded, db):
+    assert settings.WENMIN_DEMO_PASSWORD not in seeded
+    assert "wenmin demo_logins" in seeded
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    listing = out.getvalue()
+    assert listing.count(settings.WENMIN_DEMO_PASSWORD) == 1
+    lines = listing.splitlines()
+    for name in DEMO_LOGINS:
+        assert sum(line.split()[0] == name for line in lines[1:]) == 1, name
+    assert "枫岭县政务服务中心（12345热线）" in listing
 
 
 def test_the_load_is_audited_once(seeded, db):

@@ -1,13 +1,26 @@
+"""`wenmin demo_logins`: the one listing of the demo county's logins (`make run` prints it)."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from wenmin.core.models import User
 
-DEMO_USERNAMES = ("admin", "leader", "township", "department", "secretary", "volunteer", "resident")
+# The demo seed's logins (organisation/seed/logins.py), in the order a newcomer meets the roles.
+DEMO_USERNAMES = (
+    "admin",
+    "leader",
+    "dispatcher",
+    "township",
+    "department",
+    "secretary",
+    "volunteer",
+    "resident",
+)
 
 
 class Command(BaseCommand):
@@ -20,13 +33,13 @@ class Command(BaseCommand):
         }
         if not users:
             self.stdout.write(
-                "No demo logins: load the demo county with `wenmin seed --scale county`."
+                _("No demo logins: load the demo county with `wenmin seed --scale county`.")
             )
             return
         password = (
-            "(hidden in production)" if settings.PRODUCTION else settings.WENMIN_DEMO_PASSWORD
+            _("(hidden in production)") if settings.PRODUCTION else settings.WENMIN_DEMO_PASSWORD
         )
-        self.stdout.write(f"Demo logins (password: {password})")
+        self.stdout.write(_("Demo logins (password: %(password)s)") % {"password": password})
         for username in DEMO_USERNAMES:
             user = users.get(username)
             if user is not None:

@@ -11,8 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenmin.core.roles import Role
-from wenmin.organisation.seed import SCALES, SeedResult, organisation_exists, seed_load
+from wenmin.organisation.seed import SCALES, organisation_exists, seed_load
 
 
 class Command(BaseCommand):
@@ -73,7 +72,7 @@ class Command(BaseCommand):
         result = seed_load(
             scale=options["scale"],
             seed=options["seed"],
-            today=timezone.localdate(),
+            now=timezone.now(),
             progress=not options["no_input"] and options["verbosity"] > 0,
             cases=not options["no_cases"],
         )
@@ -86,6 +85,10 @@ class Command(BaseCommand):
                 "seconds": seconds,
                 "seed": options["seed"],
             }
+        )
+        self.stdout.write(
+            _("Accounts: %(accounts)s case handlers and dispatchers (no password set).")
+            % {"accounts": result.accounts}
         )
         if result.cases:
             self.stdout.write(
@@ -101,33 +104,6 @@ class Command(BaseCommand):
                 _("Scoreboard: %(rows)s daily rows counted in %(seconds).1f s.")
                 % {"rows": report.rows, "seconds": time.monotonic() - started}
             )
-        self._print_logins(result)
-
-    def _print_logins(self, result: SeedResult) -> None:
-        labels = dict(Role.choices)
-        rows = [
-            (
-                row.username,
-                str(labels[row.role]),
-                settings.WENMIN_DEMO_PASSWORD if row.created else _("(existing login, unchanged)"),
-            )
-            for row in result.logins
-        ]
-        if not rows:
-            return
-        header = (_("username"), _("role"), _("password"))
-        widths = [max(_width(cells[i]) for cells in [header, *rows]) for i in range(3)]
-        self.stdout.write("")
-        for cells in [header, *rows]:
-            self.stdout.write(
-                "  ".join(_pad(cell, width) for cell, width in zip(cells, widths, strict=True))
-            )
-
-
-def _width(text: str) -> int:
-    """Display width: CJK characters take two columns."""
-    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+        if result.logins:
+            # One listing of the logins, the one `make run` prints too.
+            self.stdout.write(_("The demo logins: run `wenmin demo_logins`."))
