@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
+from wenmin.core.excel import StreamedWorkbook
 from wenmin.core.models import User
 from wenmin.organisation import services
 from wenmin.organisation.excel import ERROR_HEADER, MAX_UPLOAD_BYTES, Column, Sheet
@@ -214,9 +215,8 @@ def _chain(first: ImportRow, rest: Iterator[ImportRow]) -> Iterator[ImportRow]:
 
 def write_error_report(result: ImportResult, target: IO[bytes]) -> None:
     """The rows as read, with an extra 错误 column, so the file can be fixed and sent again."""
-    workbook = openpyxl.Workbook(write_only=True)
-    worksheet = workbook.create_sheet(result.sheet.title)
-    worksheet.append([*result.sheet.headers, ERROR_HEADER])
+    workbook = StreamedWorkbook()
+    worksheet = workbook.sheet(result.sheet.title, headers=[*result.sheet.headers, ERROR_HEADER])
     for row in result.outcome.rows:
         messages: list[str] = []
         for key, texts in row.errors.items():
