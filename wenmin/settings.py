@@ -255,3 +255,5 @@ WENMIN_PORTAL_SUBMISSIONS_PER_HOUR = env_int("WENMIN_PORTAL_SUBMISSIONS_PER_HOUR
 # The SMS stub logs at INFO what it would send (phones masked), so a developer sees it.
 LOGGING["loggers"] = {"wenmin.notify": {"level": "INFO"}}
 WENMIN_PORTAL_RATINGS_PER_HOUR = env_int("WENMIN_PORTAL_RATINGS_PER_HOUR", 10, minimum=1)
+# The most rows one Excel import takes (a file is checked whole before its short write).
+WENMIN_IMPORT_MAX_ROWS = env_int("WENMIN_IMPORT_MAX_ROWS", 200_000, minimum=1)
