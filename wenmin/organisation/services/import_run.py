@@ -75,15 +75,27 @@ class ImportContext:
     found: dict[tuple[str, str], Any] = dataclasses.field(default_factory=dict)
 
 
+def _nothing(*args: Any) -> None:
+    return None
+
+
 @dataclasses.dataclass(frozen=True)
 class Importer:
-    """One sheet's steps: check a row, find rows clashing with the database, prepare, write."""
+    """One sheet's steps.
+
+    `checkpoint()` notes the database's state before the check; `check_row` builds a row's
+    records; `clashes(rows, since)` marks rows whose unique code or ID number the database
+    holds (`since` None: all of it; else what changed since the checkpoint, under the lock);
+    `prepare(rows)` converts everything for the database outside the transaction and
+    `write(rows, prepared)` inserts it inside.
+    """
 
     sheet: str
     check_row: Callable[[ImportRow, ImportContext], list[models.Model]]
-    clashes: Callable[[list[ImportRow]], None]
-    write: Callable[[list[ImportRow]], None]
-    prepare: Callable[[list[ImportRow]], None] = lambda rows: None
+    clashes: Callable[[list[ImportRow], Any], None]
+    write: Callable[[list[ImportRow], Any], None]
+    prepare: Callable[[list[ImportRow]], Any] = _nothing
+    checkpoint: Callable[[], Any] = _nothing
 
 
 class _Undo(Exception):
@@ -96,20 +108,20 @@ def import_run(
     require_administrator(actor)
     outcome = ImportOutcome(rows=[])
     context = ImportContext()
+    since = importer.checkpoint()
     for row in rows:
         outcome.rows.append(row)
         _check_row(row, context, importer.check_row)
-    checked = [row for row in outcome.rows if not row.errors]
-    importer.clashes(checked)
+    importer.clashes([row for row in outcome.rows if not row.errors], None)
     if outcome.failed:
         return outcome
-    importer.prepare(outcome.rows)
+    prepared = importer.prepare(outcome.rows)
     try:
         with transaction.atomic():
-            importer.clashes(outcome.rows)  # again, under the lock: added since the check?
+            importer.clashes(outcome.rows, since)  # added by someone else since the check?
             if outcome.failed:
                 raise _Undo
-            importer.write(outcome.rows)
+            importer.write(outcome.rows, prepared)
             audit_record(
                 actor=actor,
                 action="excel.import",
@@ -176,6 +188,47 @@ def taken_codes(model: type[Region] | type[Unit], rows: list[ImportRow]) -> None
     for batch in batches(codes):
         for code in model._default_manager.filter(code__in=batch).values_list("code", flat=True):
             by_code[code].add_error("code", _("Code %(code)s is taken.") % {"code": code})
+
+
+def prepared_values(records: list[Any], fields: list[Any]) -> list[list[Any]]:
+    """Each record's values as the database takes them (encrypted, adapted): the costly part of
+    an INSERT, done before the transaction."""
+    connection = transaction.get_connection()
+    return [
+        [field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields]
+        for record in records
+    ]
+
+
+def insert_rows(
+    model: type[models.Model], fields: list[Any], rows: list[list[Any]], *, returning_ids: bool
+) -> list[int]:
+    """INSERT prepared rows; with `returning_ids`, the new primary keys in the rows' order."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    # Identifiers from the model's own metadata, quoted; every value is a parameter.
+    insert = "INSERT INTO {} ({})".format(  # noqa: UP032
+        quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    )
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        if not returning_ids:
+            if rows:
+                cursor.executemany(f"{insert} VALUES {one_row}", rows)
+            return []
+        limit = connection.features.max_query_params or 65535
+        size = max(1, min(INSERT_BATCH, limit // len(fields)))
+        ids: list[int] = []
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            returning = quote(model._meta.pk.column)  # type: ignore[union-attr]
+            cursor.execute(
+                f"{insert} VALUES {', '.join([one_row] * len(batch))} RETURNING {returning}",
+                [value for row in batch for value in row],
+            )
+            # Keys are handed out in the order of the rows; RETURNING may list them in any order.
+            ids.extend(sorted(found[0] for found in cursor.fetchall()))
+        return ids
 
 
 def by_depth(records: list[Any]) -> Iterator[list[Any]]:

@@ -3,14 +3,17 @@ as single writes, all rows or none, written in one short bulk transaction (see `
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenmin.core import crypto
 from wenmin.core.models import User
 from wenmin.organisation.models import (
     Cadre,
@@ -34,7 +37,9 @@ from wenmin.organisation.services.import_run import (
     by_depth,
     claim,
     import_run,
+    insert_rows,
     merge_errors,
+    prepared_values,
     resolve,
     taken_codes,
 )
@@ -77,7 +82,7 @@ def _region_check_row(row: ImportRow, context: ImportContext) -> list[models.Mod
     return [region]
 
 
-def _regions_write(rows: list[ImportRow]) -> None:
+def _regions_write(rows: list[ImportRow], prepared: None) -> None:
     for level in by_depth([row.records[0] for row in rows]):
         for region in level:
             # A parent from this file got its township only when its level was written.
@@ -94,7 +99,7 @@ def _regions_write(rows: list[ImportRow]) -> None:
 _REGIONS = Importer(
     sheet="regions",
     check_row=_region_check_row,
-    clashes=lambda rows: taken_codes(Region, rows),
+    clashes=lambda rows, since: taken_codes(Region, rows),
     write=_regions_write,
 )
 
@@ -122,7 +127,7 @@ def _unit_check_row(row: ImportRow, context: ImportContext) -> list[models.Model
     return [unit]
 
 
-def _units_write(rows: list[ImportRow]) -> None:
+def _units_write(rows: list[ImportRow], prepared: None) -> None:
     for level in by_depth([row.records[0] for row in rows]):
         Unit.objects.bulk_create(level, batch_size=INSERT_BATCH)
 
@@ -130,7 +135,7 @@ def _units_write(rows: list[ImportRow]) -> None:
 _UNITS = Importer(
     sheet="units",
     check_row=_unit_check_row,
-    clashes=lambda rows: taken_codes(Unit, rows),
+    clashes=lambda rows, since: taken_codes(Unit, rows),
     write=_units_write,
 )
 
@@ -221,43 +226,87 @@ def _person(row: ImportRow) -> Person:
     return person
 
 
-def _recorded_id_numbers(rows: list[ImportRow]) -> None:
-    """Rows whose ID number is already recorded (looked up by digest, in batches)."""
+@dataclasses.dataclass(frozen=True)
+class _Checkpoint:
+    """The people table before the check: who was added or changed since is re-checked."""
+
+    last_pk: int
+    at: dt.datetime
+
+
+def _people_checkpoint() -> _Checkpoint:
+    last = Person.objects.aggregate(last=Max("pk"))["last"] or 0
+    return _Checkpoint(last_pk=last, at=timezone.now())
+
+
+def _recorded_id_numbers(rows: list[ImportRow], since: _Checkpoint | None) -> None:
+    """Rows whose ID number is already recorded, looked up by digest: all of them in batches
+    during the check; under the lock only among people added or changed since the check."""
     by_digest = {_person(row).id_digest: row for row in rows if row.records}
     by_digest.pop("", None)
-    for batch in batches(list(by_digest)):
-        recorded = Person.objects.filter(id_digest__in=batch).values_list("id_digest", flat=True)
-        for id_digest in recorded:
-            by_digest[id_digest].add_error(
-                "id_number", _("A person with this ID number is already recorded.")
+    if since is None:
+        recorded: set[str] = set()
+        for batch in batches(list(by_digest)):
+            recorded.update(
+                Person.objects.filter(id_digest__in=batch).values_list("id_digest", flat=True)
             )
+    else:
+        changed = Person.objects.filter(Q(pk__gt=since.last_pk) | Q(updated_at__gte=since.at))
+        recorded = set(changed.values_list("id_digest", flat=True))
+    for id_digest in recorded & by_digest.keys():
+        by_digest[id_digest].add_error(
+            "id_number", _("A person with this ID number is already recorded.")
+        )
 
 
-def _people_encrypt(rows: list[ImportRow]) -> None:
-    """Encrypt phones and ID numbers before the transaction, so it holds the lock for less."""
-    for row in rows:
-        person = _person(row)
-        person.phone = crypto.Ciphertext(crypto.encrypt(person.phone)) if person.phone else ""
-        if person.id_number:
-            person.id_number = crypto.Ciphertext(crypto.encrypt(person.id_number))
+@dataclasses.dataclass
+class _PreparedPeople:
+    people: list[list[Any]]
+    roles: list[tuple[type[models.Model], list[Any], list[list[Any]], list[int]]]
 
 
-def _people_write(rows: list[ImportRow]) -> None:
-    Person.objects.bulk_create([_person(row) for row in rows], batch_size=INSERT_BATCH)
-    roles = [record for row in rows for record in row.records[1:]]
-    members = [record for record in roles if isinstance(record, PartyMember)]
-    cadres = [record for record in roles if isinstance(record, Cadre)]
-    volunteers = [record for record in roles if isinstance(record, Volunteer)]
-    PartyMember.objects.bulk_create(members, batch_size=INSERT_BATCH)
-    Cadre.objects.bulk_create(cadres, batch_size=INSERT_BATCH)
-    Volunteer.objects.bulk_create(volunteers, batch_size=INSERT_BATCH)
+_PERSON_FIELDS = [field for field in Person._meta.concrete_fields if not field.primary_key]
+
+
+def _role_fields(model: type[models.Model]) -> list[Any]:
+    """The person first (filled in once the people have keys), then the rest."""
+    rest = [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "person"]
+    return [model._meta.get_field("person"), *rest]
+
+
+def _people_prepare(rows: list[ImportRow]) -> _PreparedPeople:
+    """Every value converted and encrypted before the transaction, which then only INSERTs."""
+    roles: list[tuple[type[models.Model], list[Any], list[list[Any]], list[int]]] = []
+    for model in (PartyMember, Cadre, Volunteer):
+        owned = [
+            (index, record)
+            for index, row in enumerate(rows)
+            for record in row.records[1:]
+            if isinstance(record, model)
+        ]
+        fields = _role_fields(model)
+        values = prepared_values([record for _index, record in owned], fields)
+        roles.append((model, fields, values, [index for index, _record in owned]))
+    people = prepared_values([_person(row) for row in rows], _PERSON_FIELDS)
+    return _PreparedPeople(people=people, roles=roles)
+
+
+def _people_write(rows: list[ImportRow], prepared: _PreparedPeople) -> None:
+    keys = insert_rows(Person, _PERSON_FIELDS, prepared.people, returning_ids=True)
+    for row, key in zip(rows, keys, strict=True):
+        row.records[0].pk = key
+    for model, fields, values, owners in prepared.roles:
+        for value, owner in zip(values, owners, strict=True):
+            value[0] = keys[owner]
+        insert_rows(model, fields, values, returning_ids=False)
 
 
 _PEOPLE = Importer(
     sheet="people",
+    checkpoint=_people_checkpoint,
     check_row=_person_check_row,
     clashes=_recorded_id_numbers,
-    prepare=_people_encrypt,
+    prepare=_people_prepare,
     write=_people_write,
 )
 
