@@ -306,6 +306,8 @@ def test_make_run_warns_about_the_holiday_calendar_once(db, calendar_unknown, mo
         if argv[0] == "runserver":
             argv = ["check"]  # the system checks runserver performs before serving
         # call_command skips the system checks unless told; the command line does not.
-        checks = {} if "--skip-checks" in argv or argv[0] == "check" else {"skip_checks": False}
+        checks: dict[str, Any] = (
+            {} if "--skip-checks" in argv or argv[0] == "check" else {"skip_checks": False}
+        )
         call_command(*argv, stdout=output, stderr=output, **checks)
     assert output.getvalue().count(calendar_warning([calendar_unknown])) == 1
