@@ -27,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.utils.translation import gettext as _
 
 from wenmin.cases.management.commands.sweep import warn_about_the_calendar
@@ -159,9 +159,11 @@ class Command(BaseCommand):
     def _sweep(self) -> None:
         try:
             report = sweep_deadlines()
-        except Exception as error:
+        except DatabaseError as error:
             # A locked database or a lost connection: one line, and again at the next sweep.
             logger.warning("the deadline sweep failed (%s); trying again at the next", error)
+        except Exception:
+            logger.exception("the deadline sweep failed; trying again at the next")
         else:
             if report.reminded or report.escalated or report.failed:
                 self.stdout.write(
