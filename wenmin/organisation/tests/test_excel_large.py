@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import close_old_connections, connection
+from django.db import IntegrityError, close_old_connections, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -183,3 +183,19 @@ def test_a_resident_can_report_while_a_large_file_is_being_imported(county, monk
     assert Case.objects.filter(requester__name="新居民").count() == 1
     assert response.status_code == 302
     assert Person.objects.filter(name__startswith="导入").count() == 200
+
+
+def test_a_file_the_database_refuses_at_the_write_is_refused_whole(county, monkeypatch):
+    def write_then_fail(rows: list[services.ImportRow], prepared: Any) -> None:
+        imports._people_write(rows, prepared)
+        raise IntegrityError("FOREIGN KEY constraint failed")  # a unit deleted meanwhile
+
+    monkeypatch.setattr(
+        imports, "_PEOPLE", dataclasses.replace(imports._PEOPLE, write=write_then_fail)
+    )
+    response = _upload(county.administrator, _people(3))
+    assert response.status_code == 200
+    [error] = response.context["cards"][2]["form"].errors["file"]
+    assert "FOREIGN KEY constraint failed" in error
+    assert not Person.objects.filter(name__startswith="导入").exists()
+    assert not AuditEvent.objects.filter(action="excel.import").exists()

@@ -46,6 +46,9 @@ def _parent_death_signal(parent: int) -> Callable[[], None]:
     # Resolved here, in the parent: between fork and exec the child only makes one C call and
     # reads its parent's id, nothing that takes a lock another thread (a pool's) might hold.
     prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+    if prctl is not None:
+        prctl.argtypes = [ctypes.c_int, *[ctypes.c_ulong] * 4]
+        prctl.restype = ctypes.c_int
     term = int(signal.SIGTERM)
 
     def in_child() -> None:
