@@ -60,11 +60,6 @@ def mask_id_number(number: str) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
-class Ciphertext(str):
-    """A value already encrypted with `encrypt`, stored as it is (bulk writes encrypt first,
-    outside their transaction, so the write lock is held for the INSERTs alone)."""
-
-
 class EncryptedTextField(models.TextField):
     """A text column holding Fernet ciphertext; Python sees the clear text."""
 
@@ -76,6 +71,4 @@ class EncryptedTextField(models.TextField):
     def get_prep_value(self, value: Any) -> Any:
         if value is None or value == "":
             return ""
-        if isinstance(value, Ciphertext):
-            return str(value)
         return encrypt(str(value))
