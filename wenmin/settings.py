@@ -249,6 +249,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("WENMIN_MEDIA_ROOT", str(DATA_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("WENMIN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# The most rows one Excel import takes (a file is checked whole before its short write).
+WENMIN_IMPORT_MAX_ROWS = env_int("WENMIN_IMPORT_MAX_ROWS", 200_000, minimum=1)
 
 EMAIL_BACKEND = env_str("WENMIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

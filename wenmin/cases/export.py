@@ -1,23 +1,19 @@
 """The workbench's filtered case list as an Excel workbook, streamed from the database in chunks.
 
-Rows are read with `.iterator(chunk_size=…)` and written by openpyxl in write-only mode, which
-puts each row on disk as it is appended: memory stays flat from ten rows to a million. Phones are
-always masked; every export is audited with its row count and filters.
+Rows are read with `.iterator(chunk_size=…)` and written by the one Excel writer
+(`wenmin.core.excel`), which puts each row on disk as it is appended and keeps residents' text
+from becoming formulas. Phones are always masked; every export is audited with its row count
+and filters.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-import openpyxl
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone, translation
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from wenmin.cases.deadlines import Kind, Urgency
 from wenmin.cases.forms_staff import WorkbenchFilterForm
@@ -26,6 +22,7 @@ from wenmin.cases.queues import viewer_for, workbench_cases
 from wenmin.cases.workflow import State
 from wenmin.core.audit import audit_record
 from wenmin.core.crypto import mask_phone
+from wenmin.core.excel import StreamedWorkbook
 from wenmin.core.models import User
 from wenmin.organisation.excel import NO, YES
 
@@ -120,21 +117,6 @@ def cases_filtered(user: User, params: Mapping[str, Any]) -> QuerySet[Case]:
     return cases.select_related("requester").only(*COLUMNS)
 
 
-def _local(moment: dt.datetime | None) -> dt.datetime | None:
-    # Excel has no time zones: write the county's wall-clock time.
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-
-def _text(sheet: WriteOnlyWorksheet, value: str) -> Any:
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if not value.startswith("="):
-        return value
-    # A resident's text starting with "=" must stay text, never become a formula.
-    cell = WriteOnlyCell(sheet, value)
-    cell.data_type = "s"
-    return cell
-
-
 class _Words:
     """The county's words for the coded values, looked up once per export."""
 
@@ -146,29 +128,29 @@ class _Words:
             self.state = {value: str(label) for value, label in State.choices}
 
 
-def _cells(case: Case, sheet: WriteOnlyWorksheet, words: _Words) -> list[Any]:
+def _cells(case: Case, words: _Words) -> list[Any]:
     requester = case.requester
     return [
         case.number,
-        _local(case.received_at),
+        case.received_at,
         words.channel.get(case.channel, case.channel),
         words.kind.get(case.kind, case.kind),
         case.category.name if case.category else "",
         words.urgency.get(case.urgency, case.urgency),
-        _text(sheet, case.title),
-        _text(sheet, case.content),
-        _text(sheet, case.address),
+        case.title,
+        case.content,
+        case.address,
         case.region.name if case.region else "",
-        _text(sheet, requester.name) if requester else "",
+        requester.name if requester else "",
         mask_phone(requester.phone) if requester else "",
         case.lead_unit.name if case.lead_unit else "",
         words.state.get(case.state, case.state),
         YES if getattr(case, "due_flag", "") == "overdue" else "",
-        _local(case.sign_for_due),
-        _local(case.result_due),
-        _local(case.replied_at),
-        _local(case.closed_at),
-        _local(case.escalated_at),
+        case.sign_for_due,
+        case.result_due,
+        case.replied_at,
+        case.closed_at,
+        case.escalated_at,
         case.return_count,
         case.rework_count,
         "" if case.resolved is None else (YES if case.resolved else NO),
@@ -176,22 +158,20 @@ def _cells(case: Case, sheet: WriteOnlyWorksheet, words: _Words) -> list[Any]:
     ]
 
 
-def _rows(cases: QuerySet[Case], sheet: WriteOnlyWorksheet) -> Iterator[list[Any]]:
+def _rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
     words = _Words()
     for case in cases.iterator(chunk_size=CHUNK_SIZE):
-        yield _cells(case, sheet, words)
+        yield _cells(case, words)
 
 
 def cases_workbook(*, viewer: User, params: Mapping[str, Any], target: IO[bytes]) -> int:
     """Write the viewer's filtered cases to `target` and audit the export; the row count."""
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    sheet.append(HEADERS)
-    count = 0
-    for cells in _rows(cases_filtered(viewer, params), sheet):
+    workbook = StreamedWorkbook()
+    sheet = workbook.sheet(SHEET_TITLE, headers=HEADERS)
+    for cells in _rows(cases_filtered(viewer, params)):
         sheet.append(cells)
-        count += 1
     workbook.save(target)
+    count = sheet.rows
     audit_record(
         actor=viewer,
         action="case.export",

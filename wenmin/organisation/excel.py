@@ -20,6 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wenmin.core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # named with the sheets
+from wenmin.core.excel import restore
 from wenmin.organisation.models import (
     CadreRank,
     Gender,
@@ -29,7 +31,6 @@ from wenmin.organisation.models import (
     UnitKind,
 )
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ERROR_HEADER = "错误"
 
@@ -99,7 +100,8 @@ def text(cell: object) -> str:
         return str(int(cell))
     if isinstance(cell, dt.datetime):
         return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat()
-    return str(cell).strip()
+    # A text Wenmin exported with its formula guard comes back as it was typed.
+    return restore(str(cell)).strip()
 
 
 def integer(cell: object) -> int | None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-import openpyxl
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
 from wenmin.core.audit import audit_record
 from wenmin.core.crypto import mask_id_number, mask_phone
+from wenmin.core.excel import StreamedWorkbook
 from wenmin.core.models import User
 from wenmin.organisation import selectors
 from wenmin.organisation.excel import (
@@ -120,9 +120,8 @@ def _rows(sheet: Sheet, viewer: User | None, unmasked: bool) -> Iterator[list[An
 
 def write_template(*, sheet: Sheet, target: IO[bytes]) -> None:
     """An empty workbook with the sheet's headers, to fill in and import."""
-    workbook = openpyxl.Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet.title)
-    worksheet.append(sheet.headers)
+    workbook = StreamedWorkbook()
+    workbook.sheet(sheet.title, headers=sheet.headers)
     workbook.save(target)
 
 
@@ -138,14 +137,12 @@ def export_workbook(
 
     Phones and ID numbers stay masked unless `unmasked`; the caller decides who may have that.
     """
-    workbook = openpyxl.Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet.title)
-    worksheet.append(sheet.headers)
-    count = 0
+    workbook = StreamedWorkbook()
+    worksheet = workbook.sheet(sheet.title, headers=sheet.headers)
     for cells in _rows(sheet, viewer, unmasked):
         worksheet.append(cells)
-        count += 1
     workbook.save(target)
+    count = worksheet.rows
     personal = sheet.key == "people"
     audit_record(
         actor=viewer,

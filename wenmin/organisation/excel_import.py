@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl.utils.exceptions import InvalidFileException
 
+from wenmin.core.excel import StreamedWorkbook
 from wenmin.core.models import User
 from wenmin.organisation import services
 from wenmin.organisation.excel import ERROR_HEADER, MAX_UPLOAD_BYTES, Column, Sheet
@@ -83,6 +85,14 @@ def check_upload(*, name: str, size: int, head: bytes) -> None:
         )
     if not head.startswith(b"PK\x03\x04"):
         raise ExcelFileError(_("This file is not a readable .xlsx workbook."))
+
+
+def too_many_rows(limit: int) -> str:
+    """The refusal of a sheet with more rows than one import takes."""
+    return _(
+        "The sheet has more than %(limit)s rows; at most %(limit)s rows can be imported at "
+        "once. Split it into several files."
+    ) % {"limit": f"{limit:,}"}
 
 
 def _open_first_sheet(source: IO[bytes]) -> Any:
@@ -179,9 +189,15 @@ def read_rows(*, sheet: Sheet, source: IO[bytes]) -> SheetRows:
     positions = _match_headers(sheet, header)
     ordered = dict(sorted(positions.items(), key=lambda item: sheet.columns.index(item[1])))
 
+    limit = settings.WENMIN_IMPORT_MAX_ROWS
+
     def rows() -> Iterator[ImportRow]:
+        count = 0
         for number, values in enumerate(cells, start=2):
             if not _blank(values):
+                count += 1
+                if count > limit:
+                    raise ExcelFileError(too_many_rows(limit))
                 yield _parse_row(number, values, ordered)
 
     return SheetRows(rows=rows(), total=declared - 1 if declared else None)
@@ -203,7 +219,10 @@ def import_workbook(
     rows: Iterable[ImportRow] = _chain(first, sheet_rows.rows)
     if progress is not None:
         rows = progress(rows, sheet_rows.total)
-    outcome = _IMPORTERS[sheet.key](actor=actor, rows=rows)
+    try:
+        outcome = _IMPORTERS[sheet.key](actor=actor, rows=rows)
+    except services.ImportRefused as error:
+        raise ExcelFileError(error.messages) from error
     return ImportResult(sheet=sheet, outcome=outcome)
 
 
@@ -214,9 +233,8 @@ def _chain(first: ImportRow, rest: Iterator[ImportRow]) -> Iterator[ImportRow]:
 
 def write_error_report(result: ImportResult, target: IO[bytes]) -> None:
     """The rows as read, with an extra 错误 column, so the file can be fixed and sent again."""
-    workbook = openpyxl.Workbook(write_only=True)
-    worksheet = workbook.create_sheet(result.sheet.title)
-    worksheet.append([*result.sheet.headers, ERROR_HEADER])
+    workbook = StreamedWorkbook()
+    worksheet = workbook.sheet(result.sheet.title, headers=[*result.sheet.headers, ERROR_HEADER])
     for row in result.outcome.rows:
         messages: list[str] = []
         for key, texts in row.errors.items():

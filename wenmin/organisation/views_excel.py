@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -45,9 +46,15 @@ DESCRIPTIONS = {
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Workbook (.xlsx, at most 10 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_CONTENT_TYPE}"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("Workbook (.xlsx, at most %(mb)s MB and %(rows)s rows)") % {
+            "mb": MAX_UPLOAD_BYTES // 1024 // 1024,
+            "rows": f"{settings.WENMIN_IMPORT_MAX_ROWS:,}",
+        }
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
@@ -103,6 +110,7 @@ def _render(
         "can_import": can_import,
         "unmasked": roles.can_reveal_personal_data(user.role),
         "max_mb": MAX_UPLOAD_BYTES // 1024 // 1024,
+        "max_rows": f"{settings.WENMIN_IMPORT_MAX_ROWS:,}",
     }
     if result is not None:
         lines = result.error_lines()

@@ -11,14 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-import openpyxl
 from django.db.models import Q, Sum
-from django.utils import timezone
-from openpyxl.styles import Alignment, Font
 
 from wenmin.cases.models import Case
 from wenmin.cases.selectors import cases_visible_to
 from wenmin.core.audit import audit_record
+from wenmin.core.excel import StreamedWorkbook, Styled
 from wenmin.core.models import User
 from wenmin.core.workdays import SHANGHAI
 from wenmin.organisation.models import Region, RegionLevel, Unit
@@ -208,18 +206,18 @@ def _ranking_cells(row: Row) -> list[Any]:
     return cells
 
 
-def _bold_header(sheet: Any, headers: list[str]) -> None:
-    sheet.append(headers)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
+_PERCENT_COLUMNS = (4, 6, 8, 10, 11)  # 响应率, 解决率, 满意率, 按时办结率, 重办率 (from 0)
 
 
-def _summary_sheet(sheet: Any, b: Bulletin) -> None:
+def _percent(value: Any) -> Any:
+    return Styled(value, number_format=PERCENT) if isinstance(value, float) else value
+
+
+def _summary_sheet(book: StreamedWorkbook, b: Bulletin) -> None:
     h = b.headline
-    sheet.append([f"{b.county.name}“又比又看”月报（{b.period.label}）"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    _bold_header(sheet, ["指标", "数值", "样本量"])
+    sheet = book.sheet("概况", widths={"A": 14, "B": 16})
+    sheet.append([Styled(f"{b.county.name}“又比又看”月报（{b.period.label}）", bold=True, size=14)])
+    sheet.header(["指标", "数值", "样本量"])
     rows: list[list[Any]] = [
         ["受理诉求", h.received, None],
         ["办结", h.closed, None],
@@ -229,10 +227,8 @@ def _summary_sheet(sheet: Any, b: Bulletin) -> None:
         ["满意率", h.satisfaction.rate, h.satisfaction.trials],
         ["提级督办", h.escalated, None],
     ]
-    for cells in rows:
-        sheet.append(cells)
-        if isinstance(cells[1], float):
-            sheet.cell(row=sheet.max_row, column=2).number_format = PERCENT
+    for name, value, trials in rows:
+        sheet.append([name, _percent(value), trials])
     w = b.weights
     sheet.append([])
     sheet.append(
@@ -243,22 +239,19 @@ def _summary_sheet(sheet: Any, b: Bulletin) -> None:
             "经审核的无理诉求、重复诉求及申诉成立的诉求不计入。",
         ]
     )
-    sheet.column_dimensions["A"].width = 14
-    sheet.column_dimensions["B"].width = 16
 
 
-def _ranking_sheet(sheet: Any, rows: list[Row]) -> None:
-    _bold_header(sheet, RANKING_HEADERS)
+def _ranking_sheet(book: StreamedWorkbook, title: str, rows: list[Row]) -> None:
+    sheet = book.sheet(title, headers=RANKING_HEADERS, widths={"C": 24}, freeze="D2")
     for row in rows:
-        sheet.append(_ranking_cells(row))
-        for column in (5, 7, 9, 11, 12):
-            sheet.cell(row=sheet.max_row, column=column).number_format = PERCENT
-    sheet.column_dimensions["C"].width = 24
-    sheet.freeze_panes = "D2"
+        cells = _ranking_cells(row)
+        for column in _PERCENT_COLUMNS:
+            cells[column] = _percent(cells[column])
+        sheet.append(cells)
 
 
-def _lists_sheet(sheet: Any, b: Bulletin) -> None:
-    _bold_header(sheet, LIST_HEADERS)
+def _lists_sheet(book: StreamedWorkbook, b: Bulletin) -> None:
+    sheet = book.sheet("红黑榜", headers=LIST_HEADERS, widths={"D": 24})
     for group, _label, red, black in b.lists:
         word = GROUP_WORDS[group]
         for board, rows in (("红榜", red), ("黑榜", black)):
@@ -266,13 +259,11 @@ def _lists_sheet(sheet: Any, b: Bulletin) -> None:
                 sheet.append(
                     [word, board, place, str(row.subject), round(row.composite, 1), row.sample]
                 )
-    sheet.column_dimensions["D"].width = 24
 
 
-def _escalations_sheet(sheet: Any, b: Bulletin) -> None:
-    _bold_header(sheet, ESCALATION_HEADERS)
+def _escalations_sheet(book: StreamedWorkbook, b: Bulletin) -> None:
+    sheet = book.sheet("提级督办", headers=ESCALATION_HEADERS, widths={"B": 36})
     for case in b.escalations:
-        escalated = timezone.localtime(case.escalated_at) if case.escalated_at else None
         sheet.append(
             [
                 case.number,
@@ -280,26 +271,20 @@ def _escalations_sheet(sheet: Any, b: Bulletin) -> None:
                 case.category.name if case.category else "",
                 case.region.name if case.region else "",
                 case.lead_unit.name if case.lead_unit else "",
-                escalated.replace(tzinfo=None) if escalated else None,
+                Styled(case.escalated_at, number_format="yyyy-mm-dd hh:mm"),
                 case.escalated_to.name if case.escalated_to else "县级督办",
             ]
         )
-        if escalated:
-            sheet.cell(row=sheet.max_row, column=6).number_format = "yyyy-mm-dd hh:mm"
-    sheet.column_dimensions["B"].width = 36
 
 
 def bulletin_workbook(*, bulletin: Bulletin, target: IO[bytes]) -> None:
     """Write the bulletin as a workbook of five sheets with Chinese names and headers."""
-    book = openpyxl.Workbook()
-    summary = book.active
-    assert summary is not None  # noqa: S101  (a new workbook always has its first sheet)
-    summary.title = "概况"
-    _summary_sheet(summary, bulletin)
-    _ranking_sheet(book.create_sheet("乡镇排名"), bulletin.townships)
-    _ranking_sheet(book.create_sheet("部门排名"), bulletin.departments)
-    _lists_sheet(book.create_sheet("红黑榜"), bulletin)
-    _escalations_sheet(book.create_sheet("提级督办"), bulletin)
+    book = StreamedWorkbook()
+    _summary_sheet(book, bulletin)
+    _ranking_sheet(book, "乡镇排名", bulletin.townships)
+    _ranking_sheet(book, "部门排名", bulletin.departments)
+    _lists_sheet(book, bulletin)
+    _escalations_sheet(book, bulletin)
     book.save(target)
 
 

@@ -6,9 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import subprocess
-import sys
-import threading
 
 import pytest
 from django.core import checks
@@ -19,7 +16,6 @@ from django_tasks import TaskResult, task_backends
 from django_tasks.backends.dummy import DummyBackend
 
 from wenmin.cases import services as cases
-from wenmin.cases.management.commands.worker import run_loop, task_worker_stop
 from wenmin.cases.models import Case, CaseEvent, Channel, WorkdayOverride
 from wenmin.cases.services.automation import reminder_candidates, sweep_deadlines
 from wenmin.cases.tasks import case_event_notify, sweep_deadlines_task
@@ -297,34 +293,3 @@ def test_the_sweep_command_prints_its_report_and_the_calendar_warning(desk, cale
         call_command("sweep", stdout=out, stderr=err)
     assert "Reminded: 1; escalated: 0; failed: 0." in out.getvalue()
     assert f"calendar for {calendar_unknown} is not known" in err.getvalue()
-
-
-# The worker's loop ------------------------------------------------------------------------------
-
-
-def _child(code: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-c", code])  # noqa: S603
-
-
-def test_the_worker_sweeps_until_stopped_and_then_stops_its_child():
-    stop, sweeps = threading.Event(), []
-    child = _child("import time; time.sleep(60)")
-
-    def sweep():
-        sweeps.append(1)
-        if len(sweeps) == 3:
-            stop.set()
-
-    try:
-        assert run_loop(stop=stop, seconds=0.01, sweep=sweep, child=child, poll=0.01) is None
-    finally:
-        task_worker_stop(child)
-    assert len(sweeps) == 3 and child.poll() is not None
-
-
-def test_the_worker_ends_when_its_task_worker_dies():
-    child = _child("raise SystemExit(3)")
-    child.wait()
-    sweeps: list[int] = []
-    code = run_loop(stop=threading.Event(), seconds=60, sweep=lambda: sweeps.append(1), child=child)
-    assert code == 3 and sweeps == []

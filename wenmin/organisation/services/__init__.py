@@ -10,6 +10,7 @@ from __future__ import annotations
 from wenmin.organisation.services.common import require_administrator
 from wenmin.organisation.services.imports import (
     ImportOutcome,
+    ImportRefused,
     ImportRow,
     people_import,
     regions_import,
@@ -40,6 +41,7 @@ from wenmin.organisation.services.units import unit_build, unit_create, unit_upd
 
 __all__ = [
     "ImportOutcome",
+    "ImportRefused",
     "ImportRow",
     "cadre_build",
     "cadre_set",

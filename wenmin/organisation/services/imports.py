@@ -1,16 +1,19 @@
-"""Excel imports: every row checked by the same build functions as single writes; all or nothing."""
+"""Excel imports of regions, units and people: every row checked by the same build functions
+as single writes, all rows or none, written in one short bulk transaction (see `import_run`)."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, models, transaction
+from django.db import models
+from django.db.models import Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenmin.core.audit import audit_record
 from wenmin.core.models import User
 from wenmin.organisation.models import (
     Cadre,
@@ -19,168 +22,52 @@ from wenmin.organisation.models import (
     PartyMember,
     Person,
     Region,
+    RegionLevel,
     Unit,
     Volunteer,
 )
-from wenmin.organisation.services.common import require_administrator
+from wenmin.organisation.services.import_run import (
+    INSERT_BATCH,
+    ImportContext,
+    Importer,
+    ImportOutcome,
+    ImportRefused,
+    ImportRow,
+    batches,
+    by_depth,
+    claim,
+    import_run,
+    insert_rows,
+    merge_errors,
+    prepared_values,
+    resolve,
+    taken_codes,
+)
 from wenmin.organisation.services.people import (
     cadre_build,
     party_member_build,
     person_build,
     volunteer_build,
 )
-from wenmin.organisation.services.regions import region_build, region_insert
+from wenmin.organisation.services.regions import region_build
 from wenmin.organisation.services.units import unit_build
 
-# An import checks every row with the same build functions as the single writes above, so the
-# rules live once; if any row fails, nothing is kept and every row's errors are reported.
+__all__ = [
+    "ImportOutcome",
+    "ImportRefused",
+    "ImportRow",
+    "people_import",
+    "regions_import",
+    "units_import",
+]
 
 
-@dataclasses.dataclass
-class ImportRow:
-    """One row of an import: its number in the file, parsed values, errors by field, raw cells."""
-
-    number: int
-    values: dict[str, Any]
-    errors: dict[str, list[str]] = dataclasses.field(default_factory=dict)
-    raw: tuple[Any, ...] = ()
-
-    def add_error(self, key: str, message: str) -> None:
-        self.errors.setdefault(key, []).append(message)
-
-
-@dataclasses.dataclass
-class ImportOutcome:
-    """Every row read, with its errors; `created` is 0 unless all rows were saved."""
-
-    rows: list[ImportRow]
-    created: int = 0
-
-    @property
-    def failed(self) -> list[ImportRow]:
-        return [row for row in self.rows if row.errors]
-
-
-@dataclasses.dataclass
-class _ImportContext:
-    """What earlier rows left behind: the row owning each code, failed codes, looked-up objects."""
-
-    first_row: dict[str, int] = dataclasses.field(default_factory=dict)
-    failed: dict[str, int] = dataclasses.field(default_factory=dict)
-    found: dict[tuple[str, str], Any] = dataclasses.field(default_factory=dict)
-
-
-class _Undo(Exception):
-    """Raised inside a transaction to roll it back on purpose."""
-
-
-def _import_run(
-    *,
-    actor: User | None,
-    sheet: str,
-    rows: Iterable[ImportRow],
-    save_row: Callable[[ImportRow, _ImportContext], models.Model | None],
-) -> ImportOutcome:
-    require_administrator(actor)
-    outcome = ImportOutcome(rows=[])
-    context = _ImportContext()
-    try:
-        with transaction.atomic():
-            for row in rows:
-                outcome.rows.append(row)
-                _import_row(row, context, save_row)
-            if outcome.failed:
-                raise _Undo
-            audit_record(
-                actor=actor,
-                action="excel.import",
-                changes={"sheet": sheet, "rows": len(outcome.rows)},
-            )
-    except _Undo:
-        return outcome
-    outcome.created = len(outcome.rows)
-    return outcome
-
-
-def _import_row(
-    row: ImportRow,
-    context: _ImportContext,
-    save_row: Callable[[ImportRow, _ImportContext], models.Model | None],
-) -> None:
-    saved = None
-    try:
-        # A savepoint per row: a row the database refuses must not break the rows after it.
-        with transaction.atomic():
-            saved = save_row(row, context)
-            if row.errors:
-                raise _Undo
-    except _Undo:
-        pass
-    except ValidationError as error:
-        _merge_errors(row, error)
-    except DatabaseError as error:
-        row.add_error("", _("The database refused this row: %(error)s") % {"error": error})
-    code = str(row.values.get("code") or "")
-    if row.errors:
-        if code and context.first_row.get(code) == row.number:
-            context.failed[code] = row.number
-    elif saved is not None and code:
-        context.found[(type(saved).__name__, code)] = saved
-
-
-def _merge_errors(row: ImportRow, error: ValidationError) -> None:
-    """Add a build function's errors, except on fields that already carry a more precise one."""
-    found = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-    already = set(row.errors)
-    for key, messages in found.items():
-        if key not in already:
-            for message in messages:
-                row.add_error(key, message)
-
-
-def _claim(row: ImportRow, context: _ImportContext, key: str, value: str) -> bool:
-    """The first row to use a code owns it; a later row using it again is an error."""
-    if not value:
-        return True
-    first = context.first_row.setdefault(value, row.number)
-    if first != row.number:
-        row.add_error(key, _("Already used in row %(row)s of this file.") % {"row": first})
-        return False
-    return True
-
-
-def _resolve(
-    row: ImportRow, context: _ImportContext, model: type[Region] | type[Unit], code: str, key: str
-) -> Any:
-    """The region or unit with a code, from an earlier row of the file or the database."""
-    if not code:
-        return None
-    if code in context.failed:
-        row.add_error(
-            key,
-            _("%(code)s is in row %(row)s, which has errors.")
-            % {"code": code, "row": context.failed[code]},
-        )
-        return None
-    cache_key = (model.__name__, code)
-    if cache_key not in context.found:
-        context.found[cache_key] = model._default_manager.filter(code=code).first()
-    if context.found[cache_key] is None:
-        message = (
-            _("No region has the code %(code)s, neither in an earlier row nor in the database.")
-            if model is Region
-            else _("No unit has the code %(code)s, neither in an earlier row nor in the database.")
-        )
-        row.add_error(key, message % {"code": code})
-    return context.found[cache_key]
-
-
-def _region_import_row(row: ImportRow, context: _ImportContext) -> Region | None:
+def _region_check_row(row: ImportRow, context: ImportContext) -> list[models.Model]:
     values = row.values
     code = values.get("code") or ""
-    if not _claim(row, context, "code", code):
-        return None
-    parent = _resolve(row, context, Region, values.get("parent_code") or "", "parent")
+    if not claim(row, context, "code", code):
+        return []
+    parent = resolve(row, context, Region, values.get("parent_code") or "", "parent")
     population = values.get("population")
     region = region_build(
         code=code,
@@ -192,21 +79,43 @@ def _region_import_row(row: ImportRow, context: _ImportContext) -> Region | None
         latitude=values.get("latitude"),
         longitude=values.get("longitude"),
     )
-    return region_insert(region)
+    return [region]
+
+
+def _regions_write(rows: list[ImportRow], prepared: None) -> None:
+    for level in by_depth([row.records[0] for row in rows]):
+        for region in level:
+            # A parent from this file got its township only when its level was written.
+            if region.level != RegionLevel.TOWNSHIP and region.parent is not None:
+                region.township_id = region.parent.township_id
+        Region.objects.bulk_create(level, batch_size=INSERT_BATCH)
+        townships = [region for region in level if region.level == RegionLevel.TOWNSHIP]
+        for township in townships:
+            township.township_id = township.pk  # a township points at itself
+        if townships:
+            Region.objects.bulk_update(townships, ["township"], batch_size=INSERT_BATCH)
+
+
+_REGIONS = Importer(
+    sheet="regions",
+    check_row=_region_check_row,
+    clashes=lambda rows, since: taken_codes(Region, rows),
+    write=_regions_write,
+)
 
 
 def regions_import(*, actor: User | None, rows: Iterable[ImportRow]) -> ImportOutcome:
     """Create the regions of a file, parents before children; if any row fails, none is kept."""
-    return _import_run(actor=actor, sheet="regions", rows=rows, save_row=_region_import_row)
+    return import_run(actor=actor, rows=rows, importer=_REGIONS)
 
 
-def _unit_import_row(row: ImportRow, context: _ImportContext) -> Unit | None:
+def _unit_check_row(row: ImportRow, context: ImportContext) -> list[models.Model]:
     values = row.values
     code = (values.get("code") or "").strip()
-    if not _claim(row, context, "code", code):
-        return None
-    region = _resolve(row, context, Region, values.get("region_code") or "", "region")
-    parent = _resolve(row, context, Unit, values.get("parent_code") or "", "parent")
+    if not claim(row, context, "code", code):
+        return []
+    region = resolve(row, context, Region, values.get("region_code") or "", "region")
+    parent = resolve(row, context, Unit, values.get("parent_code") or "", "parent")
     unit = unit_build(
         code=code,
         name=values.get("name") or "",
@@ -215,30 +124,42 @@ def _unit_import_row(row: ImportRow, context: _ImportContext) -> Unit | None:
         parent=parent,
         member_count=values.get("member_count"),
     )
-    unit.save()
-    return unit
+    return [unit]
+
+
+def _units_write(rows: list[ImportRow], prepared: None) -> None:
+    for level in by_depth([row.records[0] for row in rows]):
+        Unit.objects.bulk_create(level, batch_size=INSERT_BATCH)
+
+
+_UNITS = Importer(
+    sheet="units",
+    check_row=_unit_check_row,
+    clashes=lambda rows, since: taken_codes(Unit, rows),
+    write=_units_write,
+)
 
 
 def units_import(*, actor: User | None, rows: Iterable[ImportRow]) -> ImportOutcome:
     """Create the units of a file, parents before children; if any row fails, none is kept."""
-    return _import_run(actor=actor, sheet="units", rows=rows, save_row=_unit_import_row)
+    return import_run(actor=actor, rows=rows, importer=_UNITS)
 
 
 def _built(row: ImportRow, build: Callable[..., Any], **fields: Any) -> Any:
     try:
         return build(**fields)
     except ValidationError as error:
-        _merge_errors(row, error)
+        merge_errors(row, error)
         return None
 
 
 def _person_roles(
-    row: ImportRow, context: _ImportContext, person: Person
+    row: ImportRow, context: ImportContext, person: Person
 ) -> list[PartyMember | Cadre | Volunteer | None]:
     values = row.values
     found: list[PartyMember | Cadre | Volunteer | None] = []
     if values.get("branch_code") or values.get("joined_on") or values.get("membership_status"):
-        branch = _resolve(row, context, Unit, values.get("branch_code") or "", "branch")
+        branch = resolve(row, context, Unit, values.get("branch_code") or "", "branch")
         status = values.get("membership_status") or MembershipStatus.FULL
         found.append(
             _built(
@@ -251,7 +172,7 @@ def _person_roles(
             )
         )
     if values.get("cadre_unit_code") or values.get("position") or values.get("rank"):
-        unit = _resolve(row, context, Unit, values.get("cadre_unit_code") or "", "unit")
+        unit = resolve(row, context, Unit, values.get("cadre_unit_code") or "", "unit")
         rank = values.get("rank") or CadreRank.CLERK
         found.append(
             _built(
@@ -264,7 +185,7 @@ def _person_roles(
             )
         )
     if values.get("volunteer_post") or values.get("team_code"):
-        team = _resolve(row, context, Unit, values.get("team_code") or "", "team")
+        team = resolve(row, context, Unit, values.get("team_code") or "", "team")
         found.append(
             _built(
                 row,
@@ -277,9 +198,9 @@ def _person_roles(
     return found
 
 
-def _person_import_row(row: ImportRow, context: _ImportContext) -> Person | None:
+def _person_check_row(row: ImportRow, context: ImportContext) -> list[models.Model]:
     values = row.values
-    region = _resolve(row, context, Region, values.get("region_code") or "", "region")
+    region = resolve(row, context, Region, values.get("region_code") or "", "region")
     person = _built(
         row,
         person_build,
@@ -291,24 +212,105 @@ def _person_import_row(row: ImportRow, context: _ImportContext) -> Person | None
         region=region,
         is_resident=bool(values.get("is_resident")),
     )
-    if (
-        person is not None
-        and person.id_digest
-        and _claim(row, context, "id_number", person.id_digest)
-        and Person.objects.filter(id_digest=person.id_digest).exists()
-    ):
-        row.add_error("id_number", _("A person with this ID number is already recorded."))
+    if person is not None and person.id_digest:
+        claim(row, context, "id_number", person.id_digest)
     role_records = _person_roles(row, context, person or Person())
     if row.errors or person is None:
-        return None
-    person.save()
-    for record in role_records:
-        if record is not None:
-            record.person = person
-            record.save()
+        return []
+    return [person, *(record for record in role_records if record is not None)]
+
+
+def _person(row: ImportRow) -> Person:
+    person = row.records[0]
+    assert isinstance(person, Person)  # noqa: S101  (the check puts the person first)
     return person
+
+
+@dataclasses.dataclass(frozen=True)
+class _Checkpoint:
+    """The people table before the check: who was added or changed since is re-checked."""
+
+    last_pk: int
+    at: dt.datetime
+
+
+def _people_checkpoint() -> _Checkpoint:
+    last = Person.objects.aggregate(last=Max("pk"))["last"] or 0
+    return _Checkpoint(last_pk=last, at=timezone.now())
+
+
+def _recorded_id_numbers(rows: list[ImportRow], since: _Checkpoint | None) -> None:
+    """Rows whose ID number is already recorded, looked up by digest: all of them in batches
+    during the check; under the lock only among people added or changed since the check."""
+    by_digest = {_person(row).id_digest: row for row in rows if row.records}
+    by_digest.pop("", None)
+    if since is None:
+        recorded: set[str] = set()
+        for batch in batches(list(by_digest)):
+            recorded.update(
+                Person.objects.filter(id_digest__in=batch).values_list("id_digest", flat=True)
+            )
+    else:
+        changed = Person.objects.filter(Q(pk__gt=since.last_pk) | Q(updated_at__gte=since.at))
+        recorded = set(changed.values_list("id_digest", flat=True))
+    for id_digest in recorded & by_digest.keys():
+        by_digest[id_digest].add_error(
+            "id_number", _("A person with this ID number is already recorded.")
+        )
+
+
+@dataclasses.dataclass
+class _PreparedPeople:
+    people: list[list[Any]]
+    roles: list[tuple[type[models.Model], list[Any], list[list[Any]], list[int]]]
+
+
+_PERSON_FIELDS = [field for field in Person._meta.concrete_fields if not field.primary_key]
+
+
+def _role_fields(model: type[models.Model]) -> list[Any]:
+    """The person first (filled in once the people have keys), then the rest."""
+    rest = [f for f in model._meta.concrete_fields if not f.primary_key and f.name != "person"]
+    return [model._meta.get_field("person"), *rest]
+
+
+def _people_prepare(rows: list[ImportRow]) -> _PreparedPeople:
+    """Every value converted and encrypted before the transaction, which then only INSERTs."""
+    roles: list[tuple[type[models.Model], list[Any], list[list[Any]], list[int]]] = []
+    for model in (PartyMember, Cadre, Volunteer):
+        owned = [
+            (index, record)
+            for index, row in enumerate(rows)
+            for record in row.records[1:]
+            if isinstance(record, model)
+        ]
+        fields = _role_fields(model)
+        values = prepared_values([record for _index, record in owned], fields)
+        roles.append((model, fields, values, [index for index, _record in owned]))
+    people = prepared_values([_person(row) for row in rows], _PERSON_FIELDS)
+    return _PreparedPeople(people=people, roles=roles)
+
+
+def _people_write(rows: list[ImportRow], prepared: _PreparedPeople) -> None:
+    keys = insert_rows(Person, _PERSON_FIELDS, prepared.people, returning_ids=True)
+    for row, key in zip(rows, keys, strict=True):
+        row.records[0].pk = key
+    for model, fields, values, owners in prepared.roles:
+        for value, owner in zip(values, owners, strict=True):
+            value[0] = keys[owner]
+        insert_rows(model, fields, values, returning_ids=False)
+
+
+_PEOPLE = Importer(
+    sheet="people",
+    checkpoint=_people_checkpoint,
+    check_row=_person_check_row,
+    clashes=_recorded_id_numbers,
+    prepare=_people_prepare,
+    write=_people_write,
+)
 
 
 def people_import(*, actor: User | None, rows: Iterable[ImportRow]) -> ImportOutcome:
     """Create the people of a file with their party, cadre and volunteer roles; all or nothing."""
-    return _import_run(actor=actor, sheet="people", rows=rows, save_row=_person_import_row)
+    return import_run(actor=actor, rows=rows, importer=_PEOPLE)

@@ -1,14 +1,21 @@
 """`wenmin worker`: run the background tasks and sweep deadlines on a timer, until stopped.
 
-django-tasks' `db_worker` runs in a child process (its own process group, so one Ctrl-C reaches
-only this command, which then stops the child once and cleanly); this process sweeps deadlines
-every WENMIN_SWEEP_SECONDS. Ctrl-C or SIGTERM stops both. If the child dies, so does the worker,
-so a supervisor (systemd, `make run`) sees it.
+django-tasks' `db_worker` runs in a child process (its own session, so one Ctrl-C reaches only
+this command, which then stops the child once and cleanly); this process sweeps deadlines every
+WENMIN_SWEEP_SECONDS. Ctrl-C or SIGTERM stops both.
+
+The worker outlives a locked or unreachable database: a failed sweep is logged and tried again
+at the next one, and a child that dies (db_worker exits on "database is locked") is started
+again after a back-off of 1, 2, 5, 10, 30, then 60 s, with one line in the log. The child dies
+with this process however it ends, even by kill -9 or the OOM killer (Linux: PR_SET_PDEATHSIG),
+so a crashed worker leaves no task worker behind polling the database.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -20,7 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.utils.translation import gettext as _
 
 from wenmin.cases.management.commands.sweep import warn_about_the_calendar
@@ -28,10 +35,33 @@ from wenmin.cases.services.automation import sweep_deadlines
 
 logger = logging.getLogger("wenmin.cases.sweep")
 CHILD_GRACE_SECONDS = 20  # a running task may finish before the child is killed
+RESTART_DELAYS = (1, 2, 5, 10, 30, 60)  # seconds before starting a dead child again
+HEALTHY_SECONDS = 300  # a child that ran this long starts the back-off afresh when it dies
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _parent_death_signal(parent: int) -> Callable[[], None]:
+    """What the child runs between fork and exec: ask Linux for SIGTERM when its parent dies
+    (SIGTERM: db_worker finishes the task at hand), and leave if the parent is already gone."""
+    # Resolved here, in the parent: between fork and exec the child only makes one C call and
+    # reads its parent's id, nothing that takes a lock another thread (a pool's) might hold.
+    prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+    if prctl is not None:
+        prctl.argtypes = [ctypes.c_int, *[ctypes.c_ulong] * 4]
+        prctl.restype = ctypes.c_int
+    term = int(signal.SIGTERM)
+
+    def in_child() -> None:
+        if prctl is not None:
+            prctl(PR_SET_PDEATHSIG, term, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+
+    return in_child
 
 
 def task_worker_start(*, verbosity: int) -> subprocess.Popen[bytes]:
-    """django-tasks' db_worker in a child process of its own process group."""
+    """django-tasks' db_worker in a child process of its own session that dies with this one."""
     command = [
         sys.executable,
         "-m",
@@ -41,7 +71,11 @@ def task_worker_start(*, verbosity: int) -> subprocess.Popen[bytes]:
         "--verbosity",
         str(verbosity),
     ]
-    return subprocess.Popen(command, start_new_session=True)  # noqa: S603  (our own command)
+    return subprocess.Popen(  # noqa: S603  (our own command)
+        command,
+        start_new_session=True,
+        preexec_fn=_parent_death_signal(os.getpid()),  # noqa: PLW1509  (see above)
+    )
 
 
 def task_worker_stop(child: subprocess.Popen[bytes] | None) -> None:
@@ -56,24 +90,56 @@ def task_worker_stop(child: subprocess.Popen[bytes] | None) -> None:
         child.wait()
 
 
+class TaskWorker:
+    """The db_worker child, started again with a back-off whenever it dies."""
+
+    def __init__(self, start: Callable[[], subprocess.Popen[bytes]], *, now: float) -> None:
+        self._start = start
+        self.child: subprocess.Popen[bytes] | None = start()
+        self.started_at = now
+        self.restart_at: float | None = None
+        self.deaths = 0
+        self.restarts = 0
+
+    def watch(self, now: float) -> None:
+        """Notice a dead child (one log line) and start it again when its delay is over."""
+        if self.child is not None and (code := self.child.poll()) is not None:
+            ran = now - self.started_at
+            self.deaths = 1 if ran >= HEALTHY_SECONDS else self.deaths + 1
+            delay = RESTART_DELAYS[min(self.deaths, len(RESTART_DELAYS)) - 1]
+            logger.warning(
+                "the task worker stopped (exit code %s after %.0f s); starting it again in %s s",
+                code,
+                ran,
+                delay,
+            )
+            self.child, self.restart_at = None, now + delay
+        if self.child is None and self.restart_at is not None and now >= self.restart_at:
+            self.child, self.restart_at = self._start(), None
+            self.started_at = now
+            self.restarts += 1
+
+    def stop(self) -> None:
+        task_worker_stop(self.child)
+
+
 def run_loop(
     *,
     stop: threading.Event,
     seconds: float,
     sweep: Callable[[], None],
-    child: subprocess.Popen[bytes] | None,
+    tasks: TaskWorker | None,
     poll: float = 1.0,
-) -> int | None:
-    """Sweep every `seconds` until stopped; the child's exit code if it ended first."""
+) -> None:
+    """Sweep every `seconds` and keep the task worker running, until stopped."""
     next_sweep = time.monotonic()
     while not stop.is_set():
-        if child is not None and (code := child.poll()) is not None:
-            return code
+        if tasks is not None:
+            tasks.watch(time.monotonic())
         if time.monotonic() >= next_sweep:
             sweep()
             next_sweep = time.monotonic() + seconds
         stop.wait(min(poll, max(0.0, next_sweep - time.monotonic())))
-    return None
 
 
 class Command(BaseCommand):
@@ -96,9 +162,11 @@ class Command(BaseCommand):
     def _sweep(self) -> None:
         try:
             report = sweep_deadlines()
+        except DatabaseError as error:
+            # A locked database or a lost connection: one line, and again at the next sweep.
+            logger.warning("the deadline sweep failed (%s); trying again at the next", error)
         except Exception:
-            # A locked database or a lost connection: try again at the next sweep.
-            logger.exception("the deadline sweep failed")
+            logger.exception("the deadline sweep failed; trying again at the next")
         else:
             if report.reminded or report.escalated or report.failed:
                 self.stdout.write(
@@ -123,16 +191,20 @@ class Command(BaseCommand):
             handled.append(signal.SIGINT)
         previous = {signum: signal.signal(signum, on_signal) for signum in handled}
         warn_about_the_calendar(self.stderr, self.style)
-        child = None if options["no_tasks"] else task_worker_start(verbosity=options["verbosity"])
+        verbosity = options["verbosity"]
+        tasks = (
+            None
+            if options["no_tasks"]
+            else TaskWorker(lambda: task_worker_start(verbosity=verbosity), now=time.monotonic())
+        )
         self.stdout.write(
             _("Worker started: sweeping deadlines every %(seconds)s s.") % {"seconds": seconds}
         )
         try:
-            code = run_loop(stop=stop, seconds=seconds, sweep=self._sweep, child=child)
+            run_loop(stop=stop, seconds=seconds, sweep=self._sweep, tasks=tasks)
         finally:
-            task_worker_stop(child)
+            if tasks is not None:
+                tasks.stop()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
-        if code:
-            raise CommandError(_("The task worker stopped (exit code %(code)s).") % {"code": code})
         self.stdout.write(_("Worker stopped."))
