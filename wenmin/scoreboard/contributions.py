@@ -9,7 +9,7 @@ services record in the event's data at the moment it happens.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,31 @@ from wenmin.scoreboard.models import Subject
 
 UNREASONABLE = "unreasonable"
 SATISFIED_FROM = 4  # 4–5 of 5 count as satisfied
+
+_CALLBACKS = ("callback_resolved", "callback_rework")
+# counter → the actions whose events can add to it. Only a pre-filter for reading the events
+# back (`figures.py`): which of them count, and for whom, `contributions` alone decides.
+# A test runs `contributions` for every action and checks this table covers what it returns.
+FIELD_ACTIONS: dict[str, tuple[str, ...]] = {
+    "received": ("intake", "reject", "merge"),
+    "dispatched": ("dispatch",),
+    "signed": ("sign_for",),
+    "signed_on_time": ("sign_for",),
+    "returned": ("return",),
+    "handled": ("reply",),
+    "handling_days": ("reply",),
+    "callbacks": _CALLBACKS,
+    "resolved": _CALLBACKS,
+    "rated": _CALLBACKS,
+    "satisfied": _CALLBACKS,
+    "reworked": _CALLBACKS,
+    "closed": _CALLBACKS,
+    "closed_on_time": _CALLBACKS,
+    "escalated": ("escalate",),
+}
+# Actions whose deltas fall on the day the case was received (data["received_on"]), not on the
+# day of the event: taking a duplicate or an unreasonable request out of the month it came in.
+ON_RECEIVED_DAY = ("reject", "merge")
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,11 @@ def _unit_and_person(
     return deltas
 
 
+def counts(delta: Delta, excluded_units: Collection[int]) -> bool:
+    """Whether a delta counts: not when an accepted appeal took its case away from its unit."""
+    return delta.for_unit is None or delta.for_unit not in excluded_units
+
+
 def contributions(facts: EventFacts) -> list[Delta]:
     """The deltas of one event."""
     data, action = facts.data, facts.action
@@ -71,6 +101,7 @@ def contributions(facts: EventFacts) -> list[Delta]:
     if action == "intake":
         return _region_deltas(facts, facts.day, {"received": 1})
     if action == "reject" and data.get("reason") == UNREASONABLE or action == "merge":
+        # (ON_RECEIVED_DAY)
         # An unreasonable request or a duplicate is not another matter raised in the region.
         received_on = (
             dt.date.fromisoformat(data["received_on"]) if data.get("received_on") else facts.day
