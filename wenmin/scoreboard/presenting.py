@@ -74,6 +74,7 @@ class Cell:
     href: str = ""
     n: int | None = None
     title: str = ""
+    shows: str = "count"  # what the text is: a count, a rate, a mean, a rate per 1,000
 
 
 def columns(group: str) -> list[Column]:
@@ -129,7 +130,7 @@ def _rate_cell(row: Row, name: str, href: str) -> Cell:
         "raw": percent(rate.raw),
         "shrunk": percent(rate.shrunk),
     }
-    return Cell(name, percent(rate.raw), href, rate.trials, title)
+    return Cell(name, percent(rate.raw), href, rate.trials, title, "rate")
 
 
 def row_view(*, group: str, row: Row, period: Period, dossiers: bool = False) -> RowView:
@@ -157,9 +158,10 @@ def row_view(*, group: str, row: Row, period: Period, dossiers: bool = False) ->
         elif key in ("returned", "escalated"):
             view.cells.append(Cell(key, str(int(row.counts.get(key, 0))), link(key)))
         elif key == "handling":
-            view.cells.append(Cell(key, number(row.mean_handling_days), link(key)))
+            view.cells.append(Cell(key, number(row.mean_handling_days), link(key), shows="mean"))
         elif key == "per_thousand" and row.per_thousand is not None:
-            view.cells.append(Cell(key, number(row.per_thousand, 2), link("received")))
+            per_thousand = number(row.per_thousand, 2)
+            view.cells.append(Cell(key, per_thousand, link("received"), shows="per_thousand"))
         else:
             view.cells.append(Cell(key, "—"))
     return view
