@@ -74,3 +74,32 @@ def test_returns_count_for_the_returning_unit():
         ("person", 7, "returned", 1, 6),
         ("unit", 6, "returned", 1, 6),
     ]
+
+
+def test_the_action_table_covers_every_counter_each_action_adds_to():
+    """figures.py reads back only the actions FIELD_ACTIONS names for a counter: every counter
+    that contributions() gives an action must name that action."""
+    from wenmin.cases.workflow import Action
+    from wenmin.scoreboard.contributions import FIELD_ACTIONS, ON_RECEIVED_DAY
+    from wenmin.scoreboard.models import COUNTERS
+
+    data = {
+        "lead_unit_id": 5,
+        "returned_unit_id": 6,
+        "replied_by_person_id": 8,
+        "on_time": True,
+        "resolved": True,
+        "satisfaction": 5,
+        "handling_days": 2.5,
+        "reason": "unreasonable",
+        "received_on": "2026-10-30",
+    }
+    actions = {*Action.values, "intake", "escalate", "remind", "external_update"}
+    seen = set()
+    for action in actions:
+        for delta in contributions(facts(action, **data)):
+            assert action in FIELD_ACTIONS[delta.field], (action, delta.field)
+            seen.add(delta.field)
+            if delta.day != DAY:
+                assert action in ON_RECEIVED_DAY, action
+    assert seen == {*COUNTERS, "handling_days"} == set(FIELD_ACTIONS)

@@ -394,3 +394,56 @@ def test_the_county_figures_of_the_bulletin_open_their_records(client, desk):
     )
     assert section and 'data-hidden="1"' in section.group(1)
     assert len(re.findall(r"<tr data-case=", section.group(1))) == 1
+
+
+# Cadres: the people whose accounts took the steps ------------------------------------------------
+
+
+def test_a_cadres_figures_and_dossier_come_from_the_steps_their_account_took(client, desk):
+    c = desk.county
+    zhang = c.department_clerk  # 张伟's account, linked to the cadre 张伟 of the department
+    assert zhang.person_id == c.cadre_department.pk
+    handled = [
+        _handled(desk, c.department, zhang, satisfaction=s, village=c.village_b)
+        for s in (5, 5, 4, 2, 5)
+    ]
+    late = cases.case_dispatch(case=_new(desk), actor=desk.dispatcher, unit=c.department)
+    Case.objects.filter(pk=late.pk).update(sign_for_due=timezone.now() - dt.timedelta(hours=1))
+    late = cases.case_sign_for(case=Case.objects.get(pk=late.pk), actor=zhang)
+    returned = cases.case_dispatch(case=_new(desk), actor=desk.dispatcher, unit=c.department)
+    returned = cases.case_return(case=returned, actor=zhang, reason="不属本单位")
+    _handled(desk, c.government_a, c.township_clerk)  # not his: another account's steps
+    mine = {e.pk for e in CaseEvent.objects.filter(actor=zhang)}
+    client.force_login(c.leader)
+    response = client.get(RANKING, {"group": "cadre", "period": this_month().label})
+    row = re.search(
+        rf'<tr data-subject="{c.cadre_department.pk}" data-rank="1">(.*?)</tr>',
+        html.unescape(response.content.decode()),
+        re.S,
+    )
+    assert row, "张伟 is ranked first"
+    assert re.search(r'data-figure="response">.*?>83\.3%</span> <span class="n">n=6<', row[1], re.S)
+    assert re.search(r'data-figure="returned">.*?>1<', row[1], re.S)
+    for figure, total in (("response", "6"), ("signed", "6"), ("returned", "1"), ("handling", "5")):
+        said = _figure(client, _url("cadre", c.cadre_department.pk, figure, this_month()))
+        assert said["total"] == total, figure
+        events = {int(pk) for pk in re.findall(r'data-event="(\d+)"', said["page"])}
+        assert events and events <= mine, figure  # only steps his account took
+    response_rate = _figure(client, _url("cadre", c.cadre_department.pk, "response", this_month()))
+    assert response_rate["successes"] == "5"  # the late sign-for is not a success
+    assert f'data-case="{late.pk}" data-event' in response_rate["page"]
+    # Callbacks count for the cadre who replied, whoever made the call.
+    satisfaction = _figure(
+        client, _url("cadre", c.cadre_department.pk, "satisfaction", this_month())
+    )
+    listed = {int(pk) for pk in re.findall(r'<tr data-case="(\d+)"', satisfaction["page"])}
+    assert listed == {case.pk for case in handled} and satisfaction["successes"] == "4"
+    # The dossier shows the same figures, each opening its records.
+    dossier = client.get(reverse("scoreboard:dossier", args=[c.cadre_department.pk]))
+    assert dossier.context["row"].rank == 1
+    page = html.unescape(dossier.content.decode())
+    assert re.search(r'data-figure="signed"><a [^>]*><span class="v">6<', page)
+    assert re.search(r'data-figure="returned"><a [^>]*><span class="v">1<', page)
+    assert _check_every_number(client, dossier.content.decode(), "dossier") >= 6
+    listed = {int(pk) for pk in re.findall(r'<tr data-case="(\d+)"', page)}
+    assert {case.pk for case in handled} | {late.pk} <= listed

@@ -21,7 +21,7 @@ from wenmin.core.models import AuditEvent, User
 from wenmin.organisation import services as org
 from wenmin.scoreboard.models import Appeal, AppealStatus, ScoreSettings
 from wenmin.scoreboard.periods import Period
-from wenmin.scoreboard.ranking import ranking, ranking_by_month
+from wenmin.scoreboard.ranking import last_months, ranking, ranking_by_month
 from wenmin.scoreboard.rollups import rollups_rebuild
 
 RANKING = reverse("scoreboard:ranking")
@@ -385,6 +385,8 @@ def test_a_scorecard_shows_twelve_months_as_chart_data_and_a_table(client, desk)
     figure = f"/scoreboard/figure/?group=township&amp;subject={c.township_a.pk}&amp;figure="
     assert f"{figure}response&amp;period={this_month().label}" in month.group(0)
     assert "wenmin/echarts.min.js" in page and "wenmin/scoreboard.js" in page
+    first = last_months(this_month())[0].label  # the caption names its first month
+    assert f"近十二个月（{first} 至 {this_month().label}）" in page
     appeal = f"{APPEAL_NEW}?case={case.number}"
     assert appeal in page  # her own unit's case: she may appeal
     assert appeal not in _page(client, c.leader, url).content.decode()
@@ -567,3 +569,70 @@ def test_tables_scroll_sideways_on_a_phone(client, desk, width_note):
     response = _page(client, desk.county.leader)
     assert f'<div class="{width_note}">' in response.content.decode()
     assert 'name="viewport"' in response.content.decode()
+
+
+def test_appeal_evidence_is_checked_like_case_attachments(client, desk):
+    c = desk.county
+    case = _handled(desk, c.government_a, c.township_clerk, satisfaction=1)
+    client.force_login(c.township_clerk)
+    url = f"{APPEAL_NEW}?case={case.number}"
+    refused = {
+        "disguised": SimpleUploadedFile(
+            "现场照片.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg"
+        ),
+        "oversized": SimpleUploadedFile(
+            "证明.pdf", b"%PDF-1.4" + b"0" * (10 * 1024 * 1024), content_type="application/pdf"
+        ),
+        "not an image": SimpleUploadedFile(
+            "证明.exe", b"MZ\x90\x00", content_type="application/octet-stream"
+        ),
+        "an svg": SimpleUploadedFile(
+            "证明.svg", b"<svg onload=alert(1)>", content_type="image/svg+xml"
+        ),
+    }
+    for why, upload in refused.items():
+        sent = client.post(url, {"case": case.number, "reason": "理由", "evidence": upload})
+        assert sent.status_code == 400, why
+        assert sent.context["form"].errors["evidence"], why
+    assert not Appeal.objects.exists()
+    photo = SimpleUploadedFile(
+        "现场照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png"
+    )
+    sent = client.post(url, {"case": case.number, "reason": "理由", "evidence": photo})
+    assert sent.status_code == 302
+    assert Appeal.objects.get().evidence.name.endswith(".png")
+
+
+def test_headings_say_place_and_name_of_a_unit_and_the_phone_channel_says_phone(client, desk):
+    c = desk.county
+    _handled(desk, c.government_a, c.township_clerk)
+    ranking = _text(_page(client, c.leader, group="township"))
+    head = re.search(r"<thead>(.*?)</thead>", ranking, re.S)
+    assert head and re.findall(r"<th[^>]*>([^<]*)</th>", head.group(1))[:3] == [
+        "名次",
+        "趋势",
+        "名称",
+    ]
+    assert "职级" not in ranking and "姓名" not in ranking
+    cadres = _text(_page(client, c.leader, group="cadre"))
+    assert "<th>姓名</th>" in cadres  # a cadre is a person
+    card = _text(
+        _page(client, c.leader, reverse("scoreboard:scorecard", args=["township", c.township_a.pk]))
+    )
+    assert "名次" in card and "职级" not in card
+    region = _text(
+        _page(client, c.leader, reverse("organisation:region_detail", args=[c.county.pk]))
+    )
+    assert "<th>名称</th>" in region and "姓名" not in region
+    dossier = _text(
+        _page(client, c.leader, reverse("scoreboard:dossier", args=[c.cadre_department.pk]))
+    )
+    assert "<dt>职级</dt>" in dossier  # the cadre's civil-service grade stays 职级
+    # The channel is a telephone line (电话); a person's number stays a mobile number (手机号).
+    assert str(Channel.PHONE.label) == "电话"
+    workbench = _text(_page(client, c.leader, reverse("cases:workbench")))
+    assert '<option value="phone">电话</option>' in workbench
+    person = _text(
+        _page(client, c.leader, reverse("organisation:person_detail", args=[c.member_a.pk]))
+    )
+    assert "手机号" in person
