@@ -39,9 +39,15 @@ FIELD_ACTIONS: dict[str, tuple[str, ...]] = {
     "closed_on_time": _CALLBACKS,
     "escalated": ("escalate",),
 }
-# Actions whose deltas fall on the day the case was received (data["received_on"]), not on the
-# day of the event: taking a duplicate or an unreasonable request out of the month it came in.
-ON_RECEIVED_DAY = ("reject", "merge")
+# Actions whose deltas fall on an earlier day the event's data names, not on the day of the
+# event: a duplicate or an unreasonable request leaves the cases received on the day it came in;
+# a sign-for answers the dispatch of its day, so a rate of sign-fors in time over dispatches
+# compares the same dispatches (never above 100 %, whatever the period's bounds).
+EARLIER_DAY: dict[str, str] = {
+    "reject": "received_on",
+    "merge": "received_on",
+    "sign_for": "dispatched_on",
+}
 
 
 @dataclass(frozen=True)
@@ -76,17 +82,28 @@ def _region_deltas(facts: EventFacts, day: dt.date, fields: Mapping[str, float])
 
 
 def _unit_and_person(
-    facts: EventFacts, unit: int | None, person: int | None, fields: Mapping[str, float]
+    facts: EventFacts,
+    unit: int | None,
+    person: int | None,
+    fields: Mapping[str, float],
+    day: dt.date | None = None,
 ) -> list[Delta]:
+    day = day or facts.day
     deltas = []
     for field, amount in fields.items():
         if not amount:
             continue
         if unit:
-            deltas.append(Delta(Subject.UNIT, unit, facts.day, field, amount, unit))
+            deltas.append(Delta(Subject.UNIT, unit, day, field, amount, unit))
         if person:
-            deltas.append(Delta(Subject.PERSON, person, facts.day, field, amount, unit))
+            deltas.append(Delta(Subject.PERSON, person, day, field, amount, unit))
     return deltas
+
+
+def _earlier_day(facts: EventFacts) -> dt.date:
+    """The day EARLIER_DAY names in the event's data (older events without it: their own)."""
+    value = facts.data.get(EARLIER_DAY.get(facts.action, ""))
+    return dt.date.fromisoformat(value) if value else facts.day
 
 
 def counts(delta: Delta, excluded_units: Collection[int]) -> bool:
@@ -101,18 +118,18 @@ def contributions(facts: EventFacts) -> list[Delta]:
     if action == "intake":
         return _region_deltas(facts, facts.day, {"received": 1})
     if action == "reject" and data.get("reason") == UNREASONABLE or action == "merge":
-        # (ON_RECEIVED_DAY)
         # An unreasonable request or a duplicate is not another matter raised in the region.
-        received_on = (
-            dt.date.fromisoformat(data["received_on"]) if data.get("received_on") else facts.day
-        )
-        return _region_deltas(facts, received_on, {"received": -1})
+        return _region_deltas(facts, _earlier_day(facts), {"received": -1})
     if action == "dispatch":
         return _unit_and_person(facts, lead, None, {"dispatched": 1})
     if action == "sign_for":
         on_time = 1 if data.get("on_time") else 0
         return _unit_and_person(
-            facts, lead, facts.person_id, {"signed": 1, "signed_on_time": on_time}
+            facts,
+            lead,
+            facts.person_id,
+            {"signed": 1, "signed_on_time": on_time},
+            _earlier_day(facts),
         )
     if action == "return":
         return _unit_and_person(

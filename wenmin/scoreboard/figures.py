@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenmin.cases.models import CaseEvent
 from wenmin.organisation.models import Region, RegionLevel, Unit
-from wenmin.scoreboard.contributions import FIELD_ACTIONS, ON_RECEIVED_DAY, contributions, counts
+from wenmin.scoreboard.contributions import EARLIER_DAY, FIELD_ACTIONS, contributions, counts
 from wenmin.scoreboard.models import DailyStat, Exclusion, Subject
 from wenmin.scoreboard.periods import Period
 from wenmin.scoreboard.ranking import COMPOSITE_RATES, RATES, Group, rates_for
@@ -176,22 +176,25 @@ def _subject_filter(counted: Counted) -> Q:
 
 def candidate_events(*, counted: Counted, figure: Figure, period: Period) -> QuerySet[CaseEvent]:
     """The period's events that may count for a figure: by date and action on the (action, at)
-    index, then by subject. Taking a case out of the cases received counts on the day it was
-    received, so those events are found by that day too."""
+    index, then by subject. Events whose deltas fall on an earlier day (EARLIER_DAY: a merge on
+    the day the case came in, a sign-for on the day of its dispatch) are found by that day too."""
     if not counted.ids:
         return CaseEvent.objects.none()
     actions = sorted({action for name in figure.fields for action in FIELD_ACTIONS[name]})
     start, end = _day_start(period.start), _day_start(period.end + dt.timedelta(days=1))
     when = Q(at__gte=start, at__lt=end)
-    late = [action for action in actions if action in ON_RECEIVED_DAY]
-    if late:
-        # Never before the case came in; the day it came in within the period.
-        when |= Q(
-            action__in=late,
-            at__gte=start,
-            data__received_on__gte=period.start.isoformat(),
-            data__received_on__lte=period.end.isoformat(),
-        )
+    for action in actions:
+        key = EARLIER_DAY.get(action)
+        if key:
+            # Never before that earlier day; that day within the period.
+            when |= Q(
+                action=action,
+                at__gte=start,
+                **{
+                    f"data__{key}__gte": period.start.isoformat(),
+                    f"data__{key}__lte": period.end.isoformat(),
+                },
+            )
     return CaseEvent.objects.filter(Q(action__in=actions) & when & _subject_filter(counted))
 
 

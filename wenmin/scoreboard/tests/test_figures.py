@@ -52,6 +52,7 @@ def _back_to(case: Case, day: dt.date) -> None:
     for n, event in enumerate(CaseEvent.objects.filter(case=case).order_by("id")):
         CaseEvent.objects.filter(pk=event.pk).update(at=at + dt.timedelta(minutes=n))
     Case.objects.filter(pk=case.pk).update(received_at=at)
+    Case.objects.filter(pk=case.pk, dispatched_at__isnull=False).update(dispatched_at=at)
 
 
 def _month(desk) -> dict[str, Case]:  # type: ignore[no-untyped-def]
@@ -186,6 +187,7 @@ def _check_every_number(client, page: str, where: str) -> int:  # type: ignore[n
             assert said["rows"] == total, context
         elif shows == "rate":
             assert value == said["rate"], context
+            assert value == "—" or float(value.rstrip("%")) <= 100, context
         elif shows == "mean":
             assert value == said["mean"], context
         elif shows == "per_thousand":
@@ -232,6 +234,12 @@ def test_every_number_of_every_page_opens_as_many_records_as_it_says(client, des
             escalations["total"] == "1"
             and f'data-case="{made["overdue"].pk}"' in escalations["page"]
         )
+    else:
+        # Signed for in time this month, it answers last month's dispatch: a success of last
+        # month's response rate, beside that dispatch.
+        said = _figure(client, _url("department", c.department.pk, "response", period))
+        assert said["total"] == "1" and said["successes"] == "1" and said["rate"] == "100.0%"
+        assert said["page"].count(f'data-case="{made["late"].pk}"') == 2
 
 
 def _url(group: str, pk: int, figure: str, period: Period) -> str:
