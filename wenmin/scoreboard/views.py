@@ -12,7 +12,6 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,9 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from wenmin.cases.models import Case, CaseEvent
-from wenmin.cases.selectors import cases_visible_to
-from wenmin.cases.workflow import Action, State
 from wenmin.core import roles
 from wenmin.core.models import User
 from wenmin.organisation.excel import XLSX_CONTENT_TYPE
@@ -52,9 +48,6 @@ from wenmin.scoreboard.ranking import (
     ranking_with_trend,
     red_and_black,
 )
-
-SATISFIED_FROM = 4
-CASES_LISTED = 50
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -250,31 +243,6 @@ def _subject_id(subject: selectors.Subject) -> int:
     return int(subject.obj.pk)
 
 
-def _led_cases(user: User, person: Person) -> tuple[list[Case], dict[str, int]]:
-    """The cases a person signed for or replied to, latest first, and their outcomes."""
-    led = CaseEvent.objects.filter(
-        actor__person=person, action__in=(Action.SIGN_FOR, Action.REPLY)
-    ).values("case_id")
-    cases = cases_visible_to(user).filter(pk__in=led)
-    closed = Q(state=State.CLOSED)
-    outcomes = cases.order_by().aggregate(
-        total=Count("id"),
-        closed=Count("id", filter=closed),
-        resolved=Count("id", filter=Q(resolved=True)),
-        satisfied=Count("id", filter=Q(satisfaction__gte=SATISFIED_FROM)),
-        rated=Count("id", filter=Q(satisfaction__isnull=False)),
-        reworked=Count("id", filter=Q(rework_count__gt=0)),
-        on_time=Count("id", filter=closed & Q(closed_at__lte=F("result_due"))),
-        open=Count("id", filter=Q(state__in=(State.SIGNED, State.IN_PROGRESS, State.REPLIED))),
-    )
-    listed = list(
-        cases.select_related("lead_unit", "region", "category").order_by("-received_at", "-id")[
-            :CASES_LISTED
-        ]
-    )
-    return listed, {k: int(v or 0) for k, v in outcomes.items()}
-
-
 @staff_page
 @require_GET
 def dossier_page(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -294,7 +262,7 @@ def dossier_page(request: HttpRequest, person_id: int) -> HttpResponse:
     series = _monthly(person.pk, months)
     chart = _chart(series)
     chart["names"] = _chart_labels()
-    cases, outcomes = _led_cases(user, person)
+    cases, outcomes = selectors.cadre_cases_for(user=user, person=person)
     view = row_view(group=Group.CADRE, row=mine, period=period) if mine else None
 
     def link(figure: str) -> str:

@@ -137,7 +137,7 @@ LINK = re.compile(
 )
 
 
-def _links(page: str) -> list[tuple[str, str, str, str | None]]:
+def _links(page: str) -> list[tuple[str, str, str | None, str | None]]:
     """(url, figure, what the link shows, its value text or None, n text or None) per number."""
     found = []
     for href, attributes, inner in LINK.findall(page):

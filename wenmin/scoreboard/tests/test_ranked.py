@@ -82,9 +82,9 @@ def test_the_minimum_sample_is_set_in_the_admin_and_every_page_follows_it(client
     then = re.search(rf'<tr data-month="{before.label}">(.*?)</tr>', page, re.S)
     assert now and then
     assert "样本不足" in now.group(1) and re.search(r">\d+/\d+<", then.group(1))
-    chart = json.loads(
-        re.search(r'id="sb-chart-data" type="application/json">(.*?)<', page).group(1)
-    )  # type: ignore[union-attr]
+    data = re.search(r'id="sb-chart-data" type="application/json">(.*?)<', page)
+    assert data
+    chart = json.loads(data.group(1))
     composite = next(s["values"] for s in chart["series"] if s["key"] == "composite")
     assert composite[-1] is None and composite[-2] is not None
     # The administrator lowers the minimum to 3 in the admin: 青石镇 is ranked again.
