@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from wenmin.cases.models import CaseEvent
+from wenmin.cases.models import Case, CaseEvent
 from wenmin.organisation.models import Region, RegionLevel, Unit
 from wenmin.scoreboard.contributions import EARLIER_DAY, FIELD_ACTIONS, contributions, counts
 from wenmin.scoreboard.models import DailyStat, Exclusion, Subject
@@ -149,8 +150,11 @@ class Record:
 @dataclass
 class Records:
     figure: Figure
-    candidates: QuerySet[CaseEvent]  # the events read (for a scoped subquery of their cases)
     records: list[Record] = field(default_factory=list)
+
+    @property
+    def case_ids(self) -> set[int]:
+        return {r.event.case_id for r in self.records}
 
     def total(self, name: str) -> float:
         return sum(r.amount(name) for r in self.records)
@@ -158,6 +162,16 @@ class Records:
     @property
     def count(self) -> float:
         return self.total(self.figure.count)
+
+
+CHUNK = 500  # ids per IN (…): well under every database's limit on parameters
+
+
+def in_chunks(rows: QuerySet[Any], name: str, ids: set[int]) -> Iterator[Any]:
+    """The rows whose `name` is among the ids, a few hundred ids a query."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        yield from rows.filter(**{f"{name}__in": ordered[start : start + CHUNK]})
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -171,46 +185,93 @@ def _subject_filter(counted: Counted) -> Q:
         return Q(data__lead_unit_id__in=ids) | Q(data__returned_unit_id__in=ids)
     if counted.subject_type == Subject.PERSON:
         return Q(actor__person_id__in=ids) | Q(data__replied_by_person_id__in=ids)
-    return Q(case__region_id__in=ids) | Q(case__region__township_id__in=ids)
+    return Q(case__region_id__in=_regions(counted))
 
 
-def candidate_events(*, counted: Counted, figure: Figure, period: Period) -> QuerySet[CaseEvent]:
-    """The period's events that may count for a figure: by date and action on the (action, at)
-    index, then by subject. Events whose deltas fall on an earlier day (EARLIER_DAY: a merge on
-    the day the case came in, a sign-for on the day of its dispatch) are found by that day too."""
-    if not counted.ids:
-        return CaseEvent.objects.none()
+def _regions(counted: Counted) -> list[int]:
+    """A region subject's regions: itself and, for a township, every region in it."""
+    ids = sorted(counted.ids)
+    inside = Region.objects.filter(Q(pk__in=ids) | Q(township_id__in=ids))
+    return sorted(inside.values_list("pk", flat=True))
+
+
+def period_events(*, counted: Counted, figure: Figure, period: Period) -> QuerySet[CaseEvent]:
+    """The events of the period that may count for a figure: by action and time on the
+    (action, at) index, then by subject."""
     actions = sorted({action for name in figure.fields for action in FIELD_ACTIONS[name]})
     start, end = _day_start(period.start), _day_start(period.end + dt.timedelta(days=1))
-    when = Q(at__gte=start, at__lt=end)
-    for action in actions:
-        key = EARLIER_DAY.get(action)
-        if key:
-            # Never before that earlier day; that day within the period.
-            when |= Q(
-                action=action,
-                at__gte=start,
-                **{
-                    f"data__{key}__gte": period.start.isoformat(),
-                    f"data__{key}__lte": period.end.isoformat(),
-                },
-            )
-    return CaseEvent.objects.filter(Q(action__in=actions) & when & _subject_filter(counted))
+    return CaseEvent.objects.filter(
+        Q(action__in=actions, at__gte=start, at__lt=end) & _subject_filter(counted)
+    )
+
+
+def _earlier_cases(key: str, counted: Counted, period: Period) -> set[int]:
+    """The cases that may have an event whose deltas fall within the period on the earlier day
+    its data names (EARLIER_DAY), whenever it happened: read on indexes, never by scanning every
+    event since the period began."""
+    day = dt.timedelta(days=1)  # a margin: a case's times and its event's are a moment apart
+    start, end = _day_start(period.start) - day, _day_start(period.end) + 2 * day
+    ids = sorted(counted.ids)
+    if key == "dispatched_on":
+        if counted.subject_type == Subject.PERSON:  # their own sign-fors (the actor index)
+            by_them = CaseEvent.objects.filter(actor__person_id__in=ids)
+            return set(by_them.values_list("case_id", flat=True))
+        dispatched = CaseEvent.objects.filter(
+            Q(action="dispatch", at__gte=start, at__lt=end) & _subject_filter(counted)
+        )
+        return set(dispatched.values_list("case_id", flat=True))
+    if counted.subject_type != Subject.REGION:  # only a region counts cases received
+        return set()
+    received = Case.objects.filter(
+        region_id__in=_regions(counted), received_at__gte=start, received_at__lt=end
+    )
+    return set(received.values_list("pk", flat=True))
+
+
+def candidate_events(*, counted: Counted, figure: Figure, period: Period) -> list[CaseEvent]:
+    """The events that may count for a figure of these subjects over a period (a superset:
+    `contributions` decides), oldest first, each with its case, region and actor.
+
+    Most count on the day they happen (`period_events`). A merge or an unreasonable rejection
+    counts on the day its case came in, a sign-for on the day of the dispatch it answers
+    (EARLIER_DAY): those are read through their cases, on the (case, at) index."""
+    if not counted.ids:
+        return []
+    related = ("case__region", "actor")
+    found = {
+        e.pk: e
+        for e in period_events(counted=counted, figure=figure, period=period).select_related(
+            *related
+        )
+    }
+    actions = {action for name in figure.fields for action in FIELD_ACTIONS[name]}
+    since = _day_start(period.start) - dt.timedelta(days=1)
+    more: set[int] = set()
+    for key in sorted({EARLIER_DAY[a] for a in actions if a in EARLIER_DAY}):
+        wanted = {a for a in actions if EARLIER_DAY.get(a) == key}
+        # Only ids and actions on the (case, at) index; the rows wanted are read after.
+        later = CaseEvent.objects.filter(at__gte=since).values_list("pk", "action")
+        for pk, action in in_chunks(later, "case_id", _earlier_cases(key, counted, period)):
+            if action in wanted and pk not in found:
+                more.add(pk)
+    for event in in_chunks(CaseEvent.objects.select_related(*related), "pk", more):
+        found[event.pk] = event
+    return sorted(found.values(), key=lambda e: (e.at, e.pk))
 
 
 def figure_records(*, counted: Counted, figure: Figure, period: Period) -> Records:
-    """The records behind a figure of a subject over a period, oldest first (three queries)."""
-    candidates = candidate_events(counted=counted, figure=figure, period=period)
+    """The records behind a figure of a subject over a period, oldest first (two queries, and
+    one more per 500 cases)."""
+    events = candidate_events(counted=counted, figure=figure, period=period)
     excluded: dict[int, set[int]] = defaultdict(set)
-    for case_id, unit_id in Exclusion.objects.filter(
-        case_id__in=candidates.values("case_id")
-    ).values_list("case_id", "unit_id"):
+    for case_id, unit_id in in_chunks(
+        Exclusion.objects.values_list("case_id", "unit_id"),
+        "case_id",
+        {event.case_id for event in events},
+    ):
         excluded[case_id].add(unit_id)
-    events = candidates.select_related("case__region", "case__lead_unit", "actor").order_by(
-        "at", "id"
-    )
     wanted = set(figure.fields)
-    found = Records(figure, candidates)
+    found = Records(figure)
     for event in events:
         amounts: dict[str, float] = defaultdict(float)
         day = None

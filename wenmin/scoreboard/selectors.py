@@ -29,6 +29,7 @@ from wenmin.scoreboard.figures import (
     counted_for,
     figure_of,
     figure_records,
+    in_chunks,
     rollup_total,
 )
 from wenmin.scoreboard.models import Appeal
@@ -177,11 +178,7 @@ def figure_list_for(*, user: User, subject: Subject, key: str, period: Period) -
         raise Http404 from None
     counted = counted_for(group=subject.group, obj=subject.obj, unit=subject.unit, figure=figure)
     found = figure_records(counted=counted, figure=figure, period=period)
-    seen = set(
-        cases_visible_to(user)
-        .filter(pk__in=found.candidates.values("case_id"))
-        .values_list("pk", flat=True)
-    )
+    seen = set(in_chunks(cases_visible_to(user).values_list("pk", flat=True), "pk", found.case_ids))
     visible = [r for r in found.records if r.event.case_id in seen]
     hidden = [r for r in found.records if r.event.case_id not in seen]
     rollup = rollup_total(counted=counted, name=figure.count, period=period)

@@ -28,6 +28,7 @@ from wenmin.scoreboard.figures import (
     candidate_events,
     figure_of,
     figure_records,
+    period_events,
 )
 from wenmin.scoreboard.models import Subject
 from wenmin.scoreboard.periods import Period
@@ -369,9 +370,8 @@ def test_the_candidate_events_use_the_action_and_time_index(desk):
     c = desk.county
     _handled(desk, c.government_a, c.township_clerk)
     counted = Counted(Subject.UNIT, frozenset({c.government_a.pk}))
-    events = candidate_events(
-        counted=counted, figure=figure_of("township", "response"), period=this_month()
-    )
+    figure = figure_of("township", "response")
+    events = period_events(counted=counted, figure=figure, period=this_month())
     if connection.vendor == "sqlite":
         sql, params = events.query.sql_with_params()
         with connection.cursor() as cursor:
@@ -380,6 +380,8 @@ def test_the_candidate_events_use_the_action_and_time_index(desk):
         index = next(i.name for i in CaseEvent._meta.indexes if i.fields == ["action", "at"])
         assert f"USING INDEX {index} (action=? AND at>? AND at<?)" in plan, plan
     assert events.count() == 2  # the dispatch and the sign-for
+    candidates = candidate_events(counted=counted, figure=figure, period=this_month())
+    assert [e.action for e in candidates] == ["dispatch", "sign_for"]
 
 
 def test_the_county_figures_of_the_bulletin_open_their_records(client, desk):
