@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenmin.cases.deadlines import Kind, Urgency
 from wenmin.cases.deadlines import Unit as DurationUnit
@@ -15,7 +16,7 @@ from wenmin.cases.workflow import State
 class Channel(models.TextChoices):
     COUNTER = "counter", _("Service centre counter")
     WORK_STATION = "work_station", _("Mass work station")
-    PHONE = "phone", _("Phone")
+    PHONE = "phone", pgettext_lazy("case channel", "Phone")  # 电话, not a person's 手机号
     WEB = "web", _("Web or phone portal")
     WECHAT = "wechat", _("WeChat")
     GOVERNANCE_INQUIRY = "governance_inquiry", _("Leader's governance inquiry (问政)")

@@ -14,7 +14,13 @@ from wenmin.scoreboard.models import Appeal, ScoreSettings
 from wenmin.scoreboard.ranking import Weights
 from wenmin.scoreboard.services import score_settings_save
 
-SETTINGS_FIELDS = ("response_weight", "resolution_weight", "satisfaction_weight", "prior_weight")
+SETTINGS_FIELDS = (
+    "response_weight",
+    "resolution_weight",
+    "satisfaction_weight",
+    "prior_weight",
+    "minimum_sample",
+)
 
 
 class ScoreSettingsForm(ServiceForm):
@@ -28,6 +34,7 @@ class ScoreSettingsForm(ServiceForm):
             resolution=float(data["resolution_weight"]),
             satisfaction=float(data["satisfaction_weight"]),
             prior=int(data["prior_weight"]),
+            minimum_sample=int(data["minimum_sample"]),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -53,6 +60,7 @@ class ScoreSettingsAdmin(ServiceAdmin[ScoreSettings]):
         "resolution_weight",
         "satisfaction_weight",
         "prior_weight",
+        "minimum_sample",
     )
     ordering = ("-id",)
 
@@ -66,6 +74,7 @@ class ScoreSettingsAdmin(ServiceAdmin[ScoreSettings]):
             "resolution_weight": current.resolution,
             "satisfaction_weight": current.satisfaction,
             "prior_weight": current.prior,
+            "minimum_sample": current.minimum_sample,
         }
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

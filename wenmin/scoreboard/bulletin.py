@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from wenmin.cases.models import Case
 from wenmin.cases.selectors import cases_visible_to
@@ -58,7 +58,16 @@ class Bulletin:
     townships: list[Row] = field(default_factory=list)
     departments: list[Row] = field(default_factory=list)
     lists: list[tuple[str, str, list[Row], list[Row]]] = field(default_factory=list)
-    escalations: list[Case] = field(default_factory=list)
+    escalations: list[Case] = field(default_factory=list)  # those the viewer sees, the first 100
+    escalations_seen: int = 0  # how many of the headline's escalations the viewer sees
+
+    @property
+    def escalations_hidden(self) -> int:
+        return self.headline.escalated - self.escalations_seen
+
+    @property
+    def escalations_cut(self) -> bool:
+        return self.escalations_seen > len(self.escalations)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -92,8 +101,7 @@ def county_headline(*, county: Region, period: Period) -> Headline:
     received = DailyStat.objects.filter(
         subject_type=Subject.REGION, subject_id__in=townships, day__range=days
     ).aggregate(total=Sum("received"))["total"]
-    # Escalated cases, whoever led them: one escalated after three returns has no lead unit.
-    escalated = Case.objects.filter(_in_county(county), **_between("escalated_at", period)).count()
+    escalated = escalated_cases(county=county, period=period).count()
     return Headline(
         received=int(received or 0),
         closed=n["closed"],
@@ -118,13 +126,19 @@ def _between(field: str, period: Period) -> dict[str, dt.datetime]:
     }
 
 
+def escalated_cases(*, county: Region, period: Period) -> QuerySet[Case]:
+    """The county's cases escalated in the period, whoever led them (one escalated after three
+    returns has no lead unit): the headline counts them, the bulletin lists them."""
+    return Case.objects.filter(_in_county(county), **_between("escalated_at", period))
+
+
 def escalations_for(*, user: User, county: Region, period: Period) -> list[Case]:
     """Cases of the county escalated in the period that the viewer sees, oldest first."""
     return list(
-        cases_visible_to(user)
-        .filter(_in_county(county), **_between("escalated_at", period))
+        escalated_cases(county=county, period=period)
+        .filter(pk__in=cases_visible_to(user).values("pk"))
         .select_related("lead_unit", "region", "category", "escalated_to")
-        .order_by("escalated_at", "id")[:ESCALATIONS_SHOWN]
+        .order_by("escalated_at", "id")[: ESCALATIONS_SHOWN + 1]
     )
 
 
@@ -139,8 +153,16 @@ def bulletin_build(*, user: User, county: Region, period: Period, size: int = 3)
     )
     lists = []
     for group, rows in ((Group.TOWNSHIP, townships), (Group.DEPARTMENT, departments)):
-        red, black = red_and_black([row for row in rows if row.sample], size)
+        red, black = red_and_black(rows, size)
         lists.append((str(group), str(Group(group).label), red, black))
+    escalations = escalations_for(user=user, county=county, period=period)
+    seen = len(escalations)
+    if seen > ESCALATIONS_SHOWN:
+        seen = (
+            escalated_cases(county=county, period=period)
+            .filter(pk__in=cases_visible_to(user).values("pk"))
+            .count()
+        )
     return Bulletin(
         county=county,
         period=period,
@@ -149,7 +171,8 @@ def bulletin_build(*, user: User, county: Region, period: Period, size: int = 3)
         townships=townships,
         departments=departments,
         lists=lists,
-        escalations=escalations_for(user=user, county=county, period=period),
+        escalations=escalations[:ESCALATIONS_SHOWN],
+        escalations_seen=seen,
     )
 
 
@@ -179,6 +202,8 @@ GROUP_WORDS = {Group.TOWNSHIP.value: "乡镇", Group.DEPARTMENT.value: "部门"}
 
 
 def _trend_word(row: Row) -> str:
+    if not row.ranked:
+        return "—"
     if row.trend is None:
         return "新上榜"
     if row.trend > 0:
@@ -190,7 +215,8 @@ def _trend_word(row: Row) -> str:
 
 def _ranking_cells(row: Row) -> list[Any]:
     rates = row.rates
-    cells: list[Any] = [row.rank, _trend_word(row), str(row.subject), round(row.composite, 1)]
+    place: Any = row.rank if row.ranked else "样本不足"
+    cells: list[Any] = [place, _trend_word(row), str(row.subject), round(row.composite, 1)]
     for name in ("response", "resolution", "satisfaction"):
         rate = rates.get(name)
         cells += [rate.raw if rate else None, rate.trials if rate else None]

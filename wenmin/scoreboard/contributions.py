@@ -9,7 +9,7 @@ services record in the event's data at the moment it happens.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,37 @@ from wenmin.scoreboard.models import Subject
 
 UNREASONABLE = "unreasonable"
 SATISFIED_FROM = 4  # 4–5 of 5 count as satisfied
+
+_CALLBACKS = ("callback_resolved", "callback_rework")
+# counter → the actions whose events can add to it. Only a pre-filter for reading the events
+# back (`figures.py`): which of them count, and for whom, `contributions` alone decides.
+# A test runs `contributions` for every action and checks this table covers what it returns.
+FIELD_ACTIONS: dict[str, tuple[str, ...]] = {
+    "received": ("intake", "reject", "merge"),
+    "dispatched": ("dispatch",),
+    "signed": ("sign_for",),
+    "signed_on_time": ("sign_for",),
+    "returned": ("return",),
+    "handled": ("reply",),
+    "handling_days": ("reply",),
+    "callbacks": _CALLBACKS,
+    "resolved": _CALLBACKS,
+    "rated": _CALLBACKS,
+    "satisfied": _CALLBACKS,
+    "reworked": _CALLBACKS,
+    "closed": _CALLBACKS,
+    "closed_on_time": _CALLBACKS,
+    "escalated": ("escalate",),
+}
+# Actions whose deltas fall on an earlier day the event's data names, not on the day of the
+# event: a duplicate or an unreasonable request leaves the cases received on the day it came in;
+# a sign-for answers the dispatch of its day, so a rate of sign-fors in time over dispatches
+# compares the same dispatches (never above 100 %, whatever the period's bounds).
+EARLIER_DAY: dict[str, str] = {
+    "reject": "received_on",
+    "merge": "received_on",
+    "sign_for": "dispatched_on",
+}
 
 
 @dataclass(frozen=True)
@@ -51,17 +82,33 @@ def _region_deltas(facts: EventFacts, day: dt.date, fields: Mapping[str, float])
 
 
 def _unit_and_person(
-    facts: EventFacts, unit: int | None, person: int | None, fields: Mapping[str, float]
+    facts: EventFacts,
+    unit: int | None,
+    person: int | None,
+    fields: Mapping[str, float],
+    day: dt.date | None = None,
 ) -> list[Delta]:
+    day = day or facts.day
     deltas = []
     for field, amount in fields.items():
         if not amount:
             continue
         if unit:
-            deltas.append(Delta(Subject.UNIT, unit, facts.day, field, amount, unit))
+            deltas.append(Delta(Subject.UNIT, unit, day, field, amount, unit))
         if person:
-            deltas.append(Delta(Subject.PERSON, person, facts.day, field, amount, unit))
+            deltas.append(Delta(Subject.PERSON, person, day, field, amount, unit))
     return deltas
+
+
+def _earlier_day(facts: EventFacts) -> dt.date:
+    """The day EARLIER_DAY names in the event's data (older events without it: their own)."""
+    value = facts.data.get(EARLIER_DAY.get(facts.action, ""))
+    return dt.date.fromisoformat(value) if value else facts.day
+
+
+def counts(delta: Delta, excluded_units: Collection[int]) -> bool:
+    """Whether a delta counts: not when an accepted appeal took its case away from its unit."""
+    return delta.for_unit is None or delta.for_unit not in excluded_units
 
 
 def contributions(facts: EventFacts) -> list[Delta]:
@@ -72,16 +119,17 @@ def contributions(facts: EventFacts) -> list[Delta]:
         return _region_deltas(facts, facts.day, {"received": 1})
     if action == "reject" and data.get("reason") == UNREASONABLE or action == "merge":
         # An unreasonable request or a duplicate is not another matter raised in the region.
-        received_on = (
-            dt.date.fromisoformat(data["received_on"]) if data.get("received_on") else facts.day
-        )
-        return _region_deltas(facts, received_on, {"received": -1})
+        return _region_deltas(facts, _earlier_day(facts), {"received": -1})
     if action == "dispatch":
         return _unit_and_person(facts, lead, None, {"dispatched": 1})
     if action == "sign_for":
         on_time = 1 if data.get("on_time") else 0
         return _unit_and_person(
-            facts, lead, facts.person_id, {"signed": 1, "signed_on_time": on_time}
+            facts,
+            lead,
+            facts.person_id,
+            {"signed": 1, "signed_on_time": on_time},
+            _earlier_day(facts),
         )
     if action == "return":
         return _unit_and_person(

@@ -14,6 +14,8 @@ class Subject(models.TextChoices):
     PERSON = "person", _("Person")
 
 
+DEFAULT_MINIMUM_SAMPLE = 5  # who has fewer cases in a period is not ranked
+
 COUNTERS = (
     "received",
     "dispatched",
@@ -143,7 +145,8 @@ class Exclusion(models.Model):
 
 
 class ScoreSettings(models.Model):
-    """The composite score's weights and the strength of the pull toward the group mean."""
+    """The composite score's weights, the strength of the pull toward the group mean, and the
+    smallest sample that is ranked."""
 
     response_weight = models.DecimalField(
         _("response weight"), max_digits=4, decimal_places=2, default=0.30
@@ -159,6 +162,14 @@ class ScoreSettings(models.Model):
         default=10,
         help_text=_(
             "How many cases' worth of the group mean each rate starts from (Bayesian average)."
+        ),
+    )
+    minimum_sample = models.PositiveIntegerField(
+        _("minimum sample"),
+        default=DEFAULT_MINIMUM_SAMPLE,
+        help_text=_(
+            "Who has fewer cases than this in a period is listed apart as “insufficient sample”"
+            " and not ranked."
         ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -1,4 +1,5 @@
-"""How a ranked row reads on a page: percentages, trend arrows, and links to the cases behind.
+"""How a ranked row reads on a page: percentages, trend arrows, and each number's link to the
+records it counts.
 
 Pure apart from `reverse`: no queries, so a table of any length costs nothing per row.
 """
@@ -11,9 +12,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from wenmin.cases.forms_staff import HANDLING_KINDS
-from wenmin.cases.workflow import State
-from wenmin.organisation.models import Person, Region, Unit
+from wenmin.scoreboard.figures import figures_of
+from wenmin.scoreboard.forms import query_value
 from wenmin.scoreboard.periods import Period
 from wenmin.scoreboard.ranking import RATES, Group, Row
 
@@ -29,24 +29,10 @@ def number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def cases_link(
-    *,
-    period: Period,
-    lead_unit_id: int | None = None,
-    township_id: int | None = None,
-    state: str = "",
-) -> str:
-    """The workbench listing the cases received in the period, of a lead unit or a township."""
-    params: dict[str, object] = {"queue": "all"}
-    if lead_unit_id:
-        params["lead_unit"] = lead_unit_id
-    if township_id:
-        params["township"] = township_id
-    if state:
-        params["state"] = state
-    params["received_from"] = period.start.isoformat()
-    params["received_to"] = period.end.isoformat()
-    return f"{reverse('cases:workbench')}?{urlencode(params)}"
+def figure_link(*, group: str, pk: int, figure: str, period: Period) -> str:
+    """The page listing the records one number counts (`figures.py`)."""
+    params = {"group": group, "subject": pk, "figure": figure, "period": query_value(period)}
+    return f"{reverse('scoreboard:figure')}?{urlencode(params)}"
 
 
 @dataclass(frozen=True)
@@ -57,9 +43,9 @@ class Trend:
 
 
 def trend_of(row: Row) -> Trend:
-    """▲2 (up two places), ▼1, — (unchanged) or "new" (not ranked with cases before)."""
+    """▲2 (up two places), ▼1, — (unchanged) or "new" (not ranked in the period before)."""
     if row.trend is None:
-        return Trend(_("new"), "trend-new", _("No cases in the previous period"))
+        return Trend(_("new"), "trend-new", _("Not ranked in the previous period"))
     if row.trend > 0:
         title = _("Up %(n)s from place %(before)s") % {"n": row.trend, "before": row.previous_rank}
         return Trend(f"▲{row.trend}", "trend-up", title)
@@ -73,11 +59,48 @@ def trend_of(row: Row) -> Trend:
 
 
 @dataclass(frozen=True)
-class RateView:
+class Column:
+    key: str
+    label: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number of a row: its text, its sample (for a rate), and the link to its records."""
+
+    key: str
     text: str
-    title: str
-    n: int
-    href: str
+    href: str = ""
+    n: int | None = None
+    title: str = ""
+    shows: str = "count"  # what the text is: a count, a rate, a mean, a rate per 1,000
+
+
+def columns(group: str) -> list[Column]:
+    """The figure columns of a group's table, after the composite score."""
+    has = figures_of(group)
+    labels = {
+        "response": _("Response"),
+        "resolution": _("Resolution"),
+        "satisfaction": _("Satisfaction"),
+        "on_time_closure": _("On-time closure"),
+        "rework": _("Rework"),
+        "returned": _("Returns"),
+        "escalated": _("Escalations"),
+        "handling": _("Working days"),
+        "per_thousand": _("Cases per 1,000 residents"),
+    }
+    keys = [*(n for n in SHOWN_RATES if n in has), "returned", "escalated", "handling"]
+    if group in (Group.TOWNSHIP, Group.BRANCH):
+        keys.append("per_thousand")
+    return [
+        Column(
+            key, labels[key], _("Mean handling time, in working days") if key == "handling" else ""
+        )
+        for key in keys
+        if key in has or key == "per_thousand"
+    ]
 
 
 @dataclass
@@ -85,89 +108,62 @@ class RowView:
     row: Row
     name: str
     scorecard: str
-    trend: Trend
-    cases_href: str
+    trend: Trend | None
     composite: str
-    rates: dict[str, RateView] = field(default_factory=dict)
-    returns: int = 0
-    escalations: int = 0
-    handling_days: str = "—"
-    per_thousand: str = "—"
-    region_href: str = ""
+    sample: Cell
+    cells: list[Cell] = field(default_factory=list)
     dossier: str = ""
 
     @property
-    def rank(self) -> int:
+    def rank(self) -> int | None:
         return self.row.rank
 
-
-def _targets(group: str, row: Row) -> tuple[int | None, int | None]:
-    """(lead unit, township) whose workbench lists the cases behind a row's numbers."""
-    subject = row.subject
-    if group == Group.TOWNSHIP and isinstance(subject, Region):
-        return row.subject_id, subject.pk
-    if group == Group.DEPARTMENT:
-        return row.subject_id, None
-    if group == Group.BRANCH and isinstance(subject, Unit):
-        # The workbench narrows to a township, not a village: the branch's township's cases.
-        return None, subject.region.township_id
-    if isinstance(subject, Person):
-        cadre = getattr(subject, "cadre", None)
-        # The workbench filters by the units cases are dispatched to; a leadership body is not one.
-        if cadre is not None and cadre.unit.kind in HANDLING_KINDS:
-            return cadre.unit_id, None
-    return None, None
+    def cell(self, key: str) -> Cell | None:
+        return next((c for c in self.cells if c.key == key), None)
 
 
-def _rate(row: Row, name: str, href: str) -> RateView | None:
-    rate = row.rates.get(name)
-    if rate is None:
-        return None
+def _rate_cell(row: Row, name: str, href: str) -> Cell:
+    rate = row.rates[name]
     title = _("%(ok)s of %(n)s (raw %(raw)s); pulled toward the group mean: %(shrunk)s") % {
         "ok": rate.successes,
         "n": rate.trials,
         "raw": percent(rate.raw),
         "shrunk": percent(rate.shrunk),
     }
-    return RateView(percent(rate.raw), title, rate.trials, href)
+    return Cell(name, percent(rate.raw), href, rate.trials, title, "rate")
 
 
 def row_view(*, group: str, row: Row, period: Period, dossiers: bool = False) -> RowView:
-    """One ranked row ready for a template."""
-    unit_id, township_id = _targets(group, row)
-    scorecard = reverse("scoreboard:scorecard", args=[group, row.subject.pk])
-    href = (
-        cases_link(period=period, lead_unit_id=unit_id, township_id=township_id)
-        if unit_id or township_id
-        else scorecard
-    )
+    """One ranked (or unranked) row ready for a template: each number links to its records."""
+    pk = row.subject.pk
+
+    def link(figure: str) -> str:
+        return figure_link(group=group, pk=pk, figure=figure, period=period)
+
+    sample = Cell("sample", str(row.sample), link(row.sample_rate) if row.sample_rate else "")
     view = RowView(
         row=row,
         name=str(row.subject),
-        scorecard=scorecard,
-        trend=trend_of(row),
-        cases_href=href,
+        scorecard=reverse("scoreboard:scorecard", args=[group, pk]),
+        trend=trend_of(row) if row.ranked else None,
         composite=number(row.composite),
-        returns=int(row.counts.get("returned", 0)),
-        escalations=int(row.counts.get("escalated", 0)),
-        handling_days=number(row.mean_handling_days),
-        per_thousand=number(row.per_thousand, 2),
+        sample=sample,
     )
     if group == Group.CADRE and dossiers:
-        view.dossier = reverse("scoreboard:dossier", args=[row.subject.pk])
-        href = view.cases_href = view.dossier + "#cases"
-    closed = href
-    if (unit_id or township_id) and not view.dossier:
-        closed = cases_link(
-            period=period, lead_unit_id=unit_id, township_id=township_id, state=State.CLOSED
-        )
-    for name in SHOWN_RATES:
-        shown = _rate(row, name, closed if name == "on_time_closure" else href)
-        if shown is not None:
-            view.rates[name] = shown
-    if row.per_thousand is not None:
-        region = row.subject.pk if group == Group.TOWNSHIP else township_id
-        view.region_href = cases_link(period=period, township_id=region)
+        view.dossier = reverse("scoreboard:dossier", args=[pk])
+    for column in columns(group):
+        key = column.key
+        if key in row.rates:
+            view.cells.append(_rate_cell(row, key, link(key)))
+        elif key in ("returned", "escalated"):
+            view.cells.append(Cell(key, str(int(row.counts.get(key, 0))), link(key)))
+        elif key == "handling":
+            view.cells.append(Cell(key, number(row.mean_handling_days), link(key), shows="mean"))
+        elif key == "per_thousand" and row.per_thousand is not None:
+            per_thousand = number(row.per_thousand, 2)
+            view.cells.append(Cell(key, per_thousand, link("received"), shows="per_thousand"))
+        else:
+            view.cells.append(Cell(key, "—"))
     return view
 
 
@@ -178,4 +174,26 @@ def row_views(
     return [row_view(group=group, row=row, period=period, dossiers=dossiers) for row in rows]
 
 
-__all__ = ["RATES", "SHOWN_RATES", "RowView", "cases_link", "percent", "row_view", "row_views"]
+def table(
+    *, group: str, rows: list[Row], period: Period, dossiers: bool = False
+) -> dict[str, object]:
+    """What `_ranking_table.html` needs: the columns, the ranked rows and, apart, the rest."""
+    views = row_views(group=group, rows=rows, period=period, dossiers=dossiers)
+    return {
+        "group": group,
+        "columns": columns(group),
+        "ranked": [v for v in views if v.row.ranked],
+        "unranked": [v for v in views if not v.row.ranked],
+    }
+
+
+__all__ = [
+    "RATES",
+    "SHOWN_RATES",
+    "RowView",
+    "figure_link",
+    "percent",
+    "row_view",
+    "row_views",
+    "table",
+]

@@ -13,7 +13,13 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from wenmin.organisation.models import Person, Region, RegionLevel, Unit, UnitKind
-from wenmin.scoreboard.models import COUNTERS, DailyStat, ScoreSettings, Subject
+from wenmin.scoreboard.models import (
+    COUNTERS,
+    DEFAULT_MINIMUM_SAMPLE,
+    DailyStat,
+    ScoreSettings,
+    Subject,
+)
 from wenmin.scoreboard.periods import Period
 from wenmin.scoreboard.ranking_sql import subjects_with_counts
 
@@ -36,12 +42,35 @@ RATES: dict[str, tuple[str, str]] = {
 COMPOSITE_RATES = ("response", "resolution", "satisfaction")
 
 
+def rates_for(group: str) -> dict[str, tuple[str, str]]:
+    """The rates a group is compared on, each as (successes counter, trials counter).
+
+    A village has no sign-for and no result deadline of its own (its cases are handled by units),
+    so a branch has neither a response nor an on-time-closure rate. A dispatch is made to a unit,
+    not to a person: a cadre's response rate is the share of their own sign-fors made in time.
+    """
+    if group == Group.BRANCH:
+        return {k: v for k, v in RATES.items() if k not in ("response", "on_time_closure")}
+    if group == Group.CADRE:
+        return {**RATES, "response": ("signed_on_time", "signed")}
+    return dict(RATES)
+
+
+def is_ranked(sample: int, minimum: int) -> bool:
+    """The one rule for who is ranked: a sample of at least the minimum (and never an empty one).
+
+    The others are listed apart as "insufficient sample": no place, no trend arrow, no red or
+    black list."""
+    return sample >= max(1, minimum)
+
+
 @dataclass(frozen=True)
 class Weights:
     response: float = 0.30
     resolution: float = 0.35
     satisfaction: float = 0.35
     prior: int = 10
+    minimum_sample: int = DEFAULT_MINIMUM_SAMPLE
 
     @classmethod
     def current(cls) -> Weights:
@@ -53,6 +82,7 @@ class Weights:
             float(row.resolution_weight),
             float(row.satisfaction_weight),
             row.prior_weight,
+            row.minimum_sample,
         )
 
 
@@ -76,8 +106,13 @@ class Row:
     rates: dict[str, Rate] = field(default_factory=dict)
     per_thousand: float | None = None
     composite: float = 0.0
-    rank: int = 0
+    rank: int | None = None  # None: not ranked (see `is_ranked`)
     previous_rank: int | None = None
+    sample_rate: str = ""  # the composite rate whose trials are the sample
+
+    @property
+    def ranked(self) -> bool:
+        return self.rank is not None
 
     @property
     def mean_handling_days(self) -> float | None:
@@ -86,17 +121,15 @@ class Row:
 
     @property
     def sample(self) -> int:
-        return int(
-            max(
-                (self.rates[name].trials for name in COMPOSITE_RATES if name in self.rates),
-                default=0,
-            )
-        )
+        """The largest trials count of the composite's rates (the n beside the score)."""
+        return self.rates[self.sample_rate].trials if self.sample_rate else 0
 
     @property
     def trend(self) -> int | None:
-        """Places gained since the previous period (negative: lost); None when new."""
-        return None if self.previous_rank is None else self.previous_rank - self.rank
+        """Places gained since the previous period (negative: lost); None when new or unranked."""
+        if self.previous_rank is None or self.rank is None:
+            return None
+        return self.previous_rank - self.rank
 
 
 def _subjects(group: str, county: Region) -> list[tuple[Model, str, int, int | None]]:
@@ -177,9 +210,9 @@ def _ranked(
 
 
 def _score(rows: list[Row], group: str, weights: Weights) -> None:
-    rates = [r for r in RATES if not (group == Group.BRANCH and r == "response")]
-    for name in rates:
-        ok_name, n_name = RATES[name]
+    """Rates, composite, and places for the ranked (the rest follow, by sample, unranked)."""
+    rates = rates_for(group)
+    for name, (ok_name, n_name) in rates.items():
         total_ok = sum(r.counts.get(ok_name, 0) for r in rows)
         total_n = sum(r.counts.get(n_name, 0) for r in rows)
         mean = total_ok / total_n if total_n else 0.0
@@ -192,22 +225,27 @@ def _score(rows: list[Row], group: str, weights: Weights) -> None:
     total_weight = sum(chosen.values()) or 1.0
     for row in rows:
         row.composite = 100 * sum(w * row.rates[n].shrunk for n, w in chosen.items()) / total_weight
-    rows.sort(key=lambda r: (-r.composite, -r.sample, str(r.subject)))
-    for place, row in enumerate(rows, start=1):
+        row.sample_rate = max(chosen, key=lambda n: row.rates[n].trials) if chosen else ""
+    ranked = [r for r in rows if is_ranked(r.sample, weights.minimum_sample)]
+    ranked.sort(key=lambda r: (-r.composite, -r.sample, str(r.subject)))
+    for place, row in enumerate(ranked, start=1):
         row.rank = place
+    unranked = [r for r in rows if r.rank is None]
+    unranked.sort(key=lambda r: (-r.sample, str(r.subject)))
+    rows[:] = ranked + unranked
 
 
 def ranking_with_trend(
     *, group: str, period: Period, county: Region, weights: Weights | None = None
 ) -> list[Row]:
     """The ranking, each row with its rank in the previous period for the trend arrow (none
-    when the subject had no cases then: its place was only the group mean's)."""
+    when the subject was not ranked then)."""
     weights = weights or Weights.current()
     current = ranking(group=group, period=period, county=county, weights=weights)
     before = {
         r.subject_id: r.rank
         for r in ranking(group=group, period=period.previous(), county=county, weights=weights)
-        if r.sample
+        if r.ranked
     }
     for row in current:
         row.previous_rank = before.get(row.subject_id)
@@ -273,10 +311,16 @@ def last_months(period: Period, count: int = 12) -> list[Period]:
     return list(reversed(months))
 
 
+def ranked_only(rows: list[Row]) -> list[Row]:
+    """The ranked rows, in their order."""
+    return [row for row in rows if row.ranked]
+
+
 def red_and_black(rows: list[Row], n: int = 3) -> tuple[list[Row], list[Row]]:
-    """The top and bottom n (红榜, 黑榜), never overlapping."""
-    n = min(n, len(rows) // 2)
-    return rows[:n], list(reversed(rows[-n:])) if n else []
+    """The top and bottom n (红榜, 黑榜) of the ranked rows, never overlapping."""
+    ranked = ranked_only(rows)
+    n = min(n, len(ranked) // 2)
+    return ranked[:n], list(reversed(ranked[-n:])) if n else []
 
 
 __all__: list[Any] = [
@@ -284,9 +328,11 @@ __all__: list[Any] = [
     "Period",
     "Row",
     "Weights",
+    "is_ranked",
     "last_months",
     "ranking",
     "ranking_by_month",
     "ranking_with_trend",
+    "rates_for",
     "red_and_black",
 ]

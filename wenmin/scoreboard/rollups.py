@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from wenmin.cases.models import Case, CaseEvent
-from wenmin.scoreboard.contributions import Delta, EventFacts, contributions
+from wenmin.scoreboard.contributions import Delta, EventFacts, contributions, counts
 from wenmin.scoreboard.models import DailyStat, Exclusion
 
 Key = tuple[str, int, dt.date]
@@ -32,10 +32,19 @@ def facts_of(
     )
 
 
+def event_facts(event: CaseEvent, case: Case | None = None) -> EventFacts:
+    """The facts of an event as `contributions` reads them: the actor's person and the case's
+    township as they stand now (the event's case, region and actor loaded with it)."""
+    case = case or event.case
+    person_id = event.actor.person_id if event.actor_id and event.actor else None
+    township_id = case.region.township_id if case.region_id and case.region else None
+    return facts_of(case, event, person_id=person_id, township_id=township_id)
+
+
 def _sum(deltas: Iterable[Delta], excluded: set[int]) -> dict[Key, dict[str, float]]:
     totals: dict[Key, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for delta in deltas:
-        if delta.for_unit is not None and delta.for_unit in excluded:
+        if not counts(delta, excluded):
             continue
         totals[(delta.subject_type, delta.subject_id, delta.day)][delta.field] += delta.amount
     return totals
@@ -64,9 +73,7 @@ def apply(totals: dict[Key, dict[str, float]], sign: int = 1) -> None:
 
 def rollup_event(case: Case, event: CaseEvent) -> None:
     """The workflow's hook: add one event's deltas in the same transaction as the step."""
-    person_id = event.actor.person_id if event.actor_id and event.actor else None
-    township_id = case.region.township_id if case.region_id and case.region else None
-    deltas = contributions(facts_of(case, event, person_id=person_id, township_id=township_id))
+    deltas = contributions(event_facts(event, case))
     if not deltas:
         return
     excluded = set(Exclusion.objects.filter(case=case).values_list("unit_id", flat=True))
@@ -76,19 +83,7 @@ def rollup_event(case: Case, event: CaseEvent) -> None:
 def case_deltas(case: Case) -> list[Delta]:
     """Every delta of one case's history (for exclusions)."""
     events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("at", "id")
-    township_id = case.region.township_id if case.region_id and case.region else None
-    return [
-        delta
-        for event in events
-        for delta in contributions(
-            facts_of(
-                case,
-                event,
-                person_id=event.actor.person_id if event.actor else None,
-                township_id=township_id,
-            )
-        )
-    ]
+    return [delta for event in events for delta in contributions(event_facts(event, case))]
 
 
 def exclusion_apply(*, case: Case, unit_id: int) -> None:
@@ -113,12 +108,8 @@ def _history(chunk: int = 5000) -> Iterator[tuple[Delta, int]]:
         .order_by("id")
     )
     for event in events.iterator(chunk_size=chunk):
-        case = event.case
-        township_id = case.region.township_id if case.region_id and case.region else None
-        person_id = event.actor.person_id if event.actor_id and event.actor else None
-        facts = facts_of(case, event, person_id=person_id, township_id=township_id)
-        for delta in contributions(facts):
-            yield delta, case.pk
+        for delta in contributions(event_facts(event)):
+            yield delta, event.case_id
 
 
 @dataclass
@@ -134,7 +125,7 @@ def rollups_recompute() -> dict[Key, dict[str, float]]:
         excluded[case_id].add(unit_id)
     totals: dict[Key, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for delta, case_id in _history():
-        if delta.for_unit is not None and delta.for_unit in excluded.get(case_id, ()):
+        if not counts(delta, excluded.get(case_id, ())):
             continue
         totals[(delta.subject_type, delta.subject_id, delta.day)][delta.field] += delta.amount
     return totals

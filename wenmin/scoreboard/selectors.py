@@ -11,15 +11,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Count, F, Model, Q, QuerySet
 from django.http import Http404
 
-from wenmin.cases.models import Case
+from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.selectors import cases_visible_to
+from wenmin.cases.workflow import Action, State
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role, can_use_staff_pages
 from wenmin.organisation.models import Person, Region, RegionLevel, Unit, UnitKind
+from wenmin.scoreboard.contributions import SATISFIED_FROM
+from wenmin.scoreboard.figures import (
+    COUNTY,
+    Figure,
+    Record,
+    Records,
+    counted_for,
+    figure_of,
+    figure_records,
+    in_chunks,
+    rollup_total,
+)
 from wenmin.scoreboard.models import Appeal
+from wenmin.scoreboard.periods import Period
 from wenmin.scoreboard.ranking import Group
 from wenmin.scoreboard.services import can_review_appeals
 
@@ -86,10 +100,16 @@ class Subject:
 
 
 def subject_get_for(*, user: User, group: str, pk: object) -> Subject:
-    """A scorecard's subject in one of the viewer's counties, or 404 (403 for non-staff)."""
+    """A scorecard's subject (or, group "county", a county as a whole) in one of the viewer's
+    counties, or 404 (403 for non-staff)."""
     counties = counties_visible_to(user)
     if not can_see_rankings(user) or not counties:
         raise PermissionDenied
+    if group == COUNTY:
+        for county in counties:
+            if str(county.pk) == str(pk):
+                return Subject(group=group, obj=county, unit=None, county=county)
+        raise Http404
     try:
         subject = _subject(group, int(str(pk)))
     except (ValueError, Region.DoesNotExist, Unit.DoesNotExist, Person.DoesNotExist):
@@ -133,6 +153,36 @@ def _subject_path(subject: tuple[Model, Unit | None]) -> str:
     if isinstance(obj, Unit):
         return obj.region.path
     return unit.region.path if unit is not None else ""
+
+
+@dataclass
+class FigureList:
+    """A figure's records: all of them counted, those the viewer may see listed."""
+
+    figure: Figure
+    records: Records
+    visible: list[Record]
+    hidden: list[Record]  # outside the viewer's scope: counted, never shown
+    rollup: float  # what the daily counts say (equal unless they need a rebuild)
+
+    def total(self, name: str) -> float:
+        return self.records.total(name)
+
+
+def figure_list_for(*, user: User, subject: Subject, key: str, period: Period) -> FigureList:
+    """The records behind one of a subject's figures over a period, and which of them the viewer
+    may see (`cases_visible_to`); 404 for a figure the subject's group does not have."""
+    try:
+        figure = figure_of(subject.group, key)
+    except KeyError:
+        raise Http404 from None
+    counted = counted_for(group=subject.group, obj=subject.obj, unit=subject.unit, figure=figure)
+    found = figure_records(counted=counted, figure=figure, period=period)
+    seen = set(in_chunks(cases_visible_to(user).values_list("pk", flat=True), "pk", found.case_ids))
+    visible = [r for r in found.records if r.event.case_id in seen]
+    hidden = [r for r in found.records if r.event.case_id not in seen]
+    rollup = rollup_total(counted=counted, name=figure.count, period=period)
+    return FigureList(figure, found, visible, hidden, rollup)
 
 
 def cadre_get_for(*, user: User, person_id: object) -> Subject:
@@ -181,6 +231,35 @@ def appeal_case_for(*, user: User, number: str) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+CADRE_CASES_LISTED = 50
+
+
+def cadre_cases_for(*, user: User, person: Person) -> tuple[list[Case], dict[str, int]]:
+    """The cases a person's accounts signed for or replied to that the viewer sees, the latest
+    first, and their outcomes as they stand."""
+    led = CaseEvent.objects.filter(
+        actor__person=person, action__in=(Action.SIGN_FOR, Action.REPLY)
+    ).values("case_id")
+    cases = cases_visible_to(user).filter(pk__in=led)
+    closed = Q(state=State.CLOSED)
+    outcomes = cases.order_by().aggregate(
+        total=Count("id"),
+        closed=Count("id", filter=closed),
+        resolved=Count("id", filter=Q(resolved=True)),
+        satisfied=Count("id", filter=Q(satisfaction__gte=SATISFIED_FROM)),
+        rated=Count("id", filter=Q(satisfaction__isnull=False)),
+        reworked=Count("id", filter=Q(rework_count__gt=0)),
+        on_time=Count("id", filter=closed & Q(closed_at__lte=F("result_due"))),
+        open=Count("id", filter=Q(state__in=(State.SIGNED, State.IN_PROGRESS, State.REPLIED))),
+    )
+    listed = list(
+        cases.select_related("lead_unit", "region", "category").order_by("-received_at", "-id")[
+            :CADRE_CASES_LISTED
+        ]
+    )
+    return listed, {k: int(v or 0) for k, v in outcomes.items()}
 
 
 def unit_cases_for(*, user: User, unit: Unit, limit: int = 20) -> list[Case]:

@@ -9,11 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenmin.cases.models import Case, CaseEvent
+from wenmin.cases.services.attachments import attachments_check
 from wenmin.core.audit import audit_record
 from wenmin.core.models import User
 from wenmin.core.roles import Role
 from wenmin.organisation.models import Unit
-from wenmin.scoreboard.models import Appeal, AppealStatus, Exclusion, ScoreSettings
+from wenmin.scoreboard.models import (
+    DEFAULT_MINIMUM_SAMPLE,
+    Appeal,
+    AppealStatus,
+    Exclusion,
+    ScoreSettings,
+)
 from wenmin.scoreboard.rollups import exclusion_apply
 
 REVIEWER_ROLES = frozenset({Role.ADMINISTRATOR, Role.COUNTY_LEADER})
@@ -44,8 +51,12 @@ def appeal_submit(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Explain why the case should not count.")]})
-    if evidence is not None and (evidence.size or 0) > 10 * 1024 * 1024:
-        raise ValidationError({"evidence": [_("The evidence file is larger than 10 MB.")]})
+    if evidence is not None:
+        # Checked as case attachments are: type by name, content by its first bytes, size.
+        try:
+            attachments_check([evidence])
+        except ValidationError as error:
+            raise ValidationError({"evidence": error.messages}) from None
     with transaction.atomic():
         if Appeal.objects.filter(case=case, unit=unit, status=AppealStatus.PENDING).exists():
             raise ValidationError(_("An appeal for this case is already waiting for review."))
@@ -87,9 +98,16 @@ def appeal_decide(*, actor: User, appeal: Appeal, accept: bool, note: str) -> Ap
 
 
 def score_settings_save(
-    *, actor: User, response: float, resolution: float, satisfaction: float, prior: int
+    *,
+    actor: User,
+    response: float,
+    resolution: float,
+    satisfaction: float,
+    prior: int,
+    minimum_sample: int = DEFAULT_MINIMUM_SAMPLE,
 ) -> ScoreSettings:
-    """Change the composite's weights (they must add up to 1) and the prior weight."""
+    """Change the composite's weights (they must add up to 1), the prior weight and the minimum
+    sample for a place in the ranking."""
     if actor.role != Role.ADMINISTRATOR:
         raise PermissionDenied(_("Only the administrator changes the score's weights."))
     weights = (response, resolution, satisfaction)
@@ -97,17 +115,20 @@ def score_settings_save(
         raise ValidationError(_("The three weights must be zero or more and add up to 1."))
     if prior < 0 or prior > 1000:
         raise ValidationError({"prior": [_("The prior weight is between 0 and 1000.")]})
+    if minimum_sample < 1 or minimum_sample > 1000:
+        raise ValidationError({"minimum_sample": [_("The minimum sample is between 1 and 1000.")]})
     with transaction.atomic():
         row = ScoreSettings.objects.create(
             response_weight=response,
             resolution_weight=resolution,
             satisfaction_weight=satisfaction,
             prior_weight=prior,
+            minimum_sample=minimum_sample,
         )
         audit_record(
             actor=actor,
             action="score_settings.save",
             target=row,
-            changes={"weights": list(weights), "prior": prior},
+            changes={"weights": list(weights), "prior": prior, "minimum_sample": minimum_sample},
         )
     return row

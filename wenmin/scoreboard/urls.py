@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from wenmin.scoreboard import views, views_appeals
+from wenmin.scoreboard import views, views_appeals, views_figures
 
 app_name = "scoreboard"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("lists/", views.lists_page, name="lists"),
     path("bulletin/", views.bulletin_page, name="bulletin"),
     path("card/<str:group>/<int:pk>/", views.scorecard_page, name="scorecard"),
+    path("figure/", views_figures.figure_page, name="figure"),
     path("dossier/<int:person_id>/", views.dossier_page, name="dossier"),
     path("appeals/", views_appeals.appeals_page, name="appeals"),
     path("appeals/new/", views_appeals.appeal_new, name="appeal_new"),

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import tempfile
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,10 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from wenmin.cases.forms_staff import HANDLING_KINDS
-from wenmin.cases.models import Case, CaseEvent
-from wenmin.cases.selectors import cases_visible_to
-from wenmin.cases.workflow import Action, State
 from wenmin.core import roles
 from wenmin.core.models import User
 from wenmin.organisation.excel import XLSX_CONTENT_TYPE
@@ -30,6 +26,7 @@ from wenmin.organisation.models import Person
 from wenmin.organisation.views import staff_page
 from wenmin.scoreboard import selectors
 from wenmin.scoreboard.bulletin import bulletin_build, bulletin_export, bulletin_filename
+from wenmin.scoreboard.figures import COUNTY, figures_of
 from wenmin.scoreboard.forms import (
     LIST_SIZES,
     ScoreboardForm,
@@ -38,20 +35,19 @@ from wenmin.scoreboard.forms import (
     this_month,
 )
 from wenmin.scoreboard.periods import Period
-from wenmin.scoreboard.presenting import cases_link, percent, row_views
+from wenmin.scoreboard.presenting import figure_link, percent, row_view, row_views, table
 from wenmin.scoreboard.ranking import (
+    COMPOSITE_RATES,
     Group,
     Row,
     Weights,
     last_months,
+    ranked_only,
     ranking,
     ranking_by_month,
     ranking_with_trend,
     red_and_black,
 )
-
-SATISFIED_FROM = 4
-CASES_LISTED = 50
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -89,14 +85,12 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     rows = ranking_with_trend(
         group=group, period=period, county=context["county"], weights=context["weights"]
     )
-    context["rows"] = row_views(
+    context["table"] = table(
         group=group,
         rows=rows,
         period=period,
         dossiers=selectors.can_see_dossiers(_viewer(request)),
     )
-    context["has_response"] = group != Group.BRANCH
-    context["has_population"] = group in (Group.TOWNSHIP, Group.BRANCH)
     return render(request, "scoreboard/ranking.html", context)
 
 
@@ -109,8 +103,8 @@ def lists_page(request: HttpRequest) -> HttpResponse:
     boards = []
     for group, label in Group.choices:
         rows = ranking(group=group, period=period, county=county, weights=weights)
-        ranked = [row for row in rows if row.sample]
-        red, black = red_and_black(ranked, context["size"])
+        ranked = ranked_only(rows)
+        red, black = red_and_black(rows, context["size"])
         boards.append(
             {
                 "group": group,
@@ -128,7 +122,7 @@ def _monthly(subject_id: int, months: list[tuple[Period, list[Row]]]) -> list[di
     series = []
     for month, rows in months:
         row = next((r for r in rows if r.subject_id == subject_id), None)
-        series.append({"period": month, "row": row, "of": len(rows)})
+        series.append({"period": month, "row": row, "of": len(ranked_only(rows))})
     return series
 
 
@@ -143,7 +137,7 @@ def _chart(series: list[dict[str, Any]]) -> dict[str, Any]:
         return values
 
     composite = [
-        round(p["row"].composite, 1) if p["row"] and p["row"].sample else None for p in series
+        round(p["row"].composite, 1) if p["row"] and p["row"].ranked else None for p in series
     ]
     return {
         "labels": [p["period"].label for p in series],
@@ -157,39 +151,29 @@ def _chart(series: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _table(series: list[dict[str, Any]], subject: selectors.Subject) -> list[dict[str, Any]]:
+    """The monthly table, latest first: each number links to the records it counts."""
     rows = []
-    unit_id, township = _targets(subject)
     for point in reversed(series):
         row, period = point["row"], point["period"]
-        rates = {
-            name: (percent(row.rates[name].raw), row.rates[name].trials)
-            for name in ("response", "resolution", "satisfaction")
-            if row and name in row.rates
-        }
+        view = row_view(group=subject.group, row=row, period=period) if row is not None else None
         rows.append(
             {
                 "period": period,
                 "row": row,
                 "of": point["of"],
-                "rates": rates,
-                "href": cases_link(period=period, lead_unit_id=unit_id, township_id=township)
-                if unit_id or township
-                else "",
+                "sample": view.sample if view else None,
+                "cells": [c for c in view.cells if c.key in COMPOSITE_RATES] if view else [],
+                "href": f"{reverse('scoreboard:ranking')}?"
+                + urlencode(
+                    {
+                        "group": subject.group,
+                        "period": query_value(period),
+                        "county": subject.county.pk,
+                    }
+                ),
             }
         )
     return rows
-
-
-def _targets(subject: selectors.Subject) -> tuple[int | None, int | None]:
-    """(lead unit, township) whose workbench lists a subject's cases."""
-    unit = subject.unit
-    if subject.group == Group.BRANCH or unit is None:
-        township = subject.obj.pk if subject.group == Group.TOWNSHIP else None
-        if subject.group == Group.BRANCH:
-            township = subject.obj.region.township_id  # type: ignore[attr-defined]
-        return None, township
-    # The workbench filters by the units cases are dispatched to; a leadership body is not one.
-    return (unit.pk if unit.kind in HANDLING_KINDS else None), None
 
 
 def _chart_labels() -> dict[str, str]:
@@ -222,8 +206,10 @@ def scorecard_page(request: HttpRequest, group: str, pk: int) -> HttpResponse:
         "group": group,
         "group_label": Group(group).label,
         "period": period,
+        "first": series[0]["period"] if series else period,
         "chart": chart,
         "table": _table(series, subject),
+        "rate_names": _rate_names(group),
         "appeals": [],
         "cases": [],
         "can_appeal": False,
@@ -238,6 +224,16 @@ def scorecard_page(request: HttpRequest, group: str, pk: int) -> HttpResponse:
     return render(request, "scoreboard/scorecard.html", context)
 
 
+def _rate_names(group: str) -> list[tuple[str, str]]:
+    """The monthly table's rate columns: the composite's rates the group has."""
+    names = {
+        "response": _("Response"),
+        "resolution": _("Resolution"),
+        "satisfaction": _("Satisfaction"),
+    }
+    return [(n, names[n]) for n in COMPOSITE_RATES if n in figures_of(group)]
+
+
 def _subject_id(subject: selectors.Subject) -> int:
     """The id the daily counts use: the government for a township, the village for a branch."""
     if subject.group == Group.TOWNSHIP:
@@ -245,31 +241,6 @@ def _subject_id(subject: selectors.Subject) -> int:
     if subject.group == Group.BRANCH:
         return int(subject.obj.region_id)  # type: ignore[attr-defined]
     return int(subject.obj.pk)
-
-
-def _led_cases(user: User, person: Person) -> tuple[list[Case], dict[str, int]]:
-    """The cases a person signed for or replied to, latest first, and their outcomes."""
-    led = CaseEvent.objects.filter(
-        actor__person=person, action__in=(Action.SIGN_FOR, Action.REPLY)
-    ).values("case_id")
-    cases = cases_visible_to(user).filter(pk__in=led)
-    closed = Q(state=State.CLOSED)
-    outcomes = cases.order_by().aggregate(
-        total=Count("id"),
-        closed=Count("id", filter=closed),
-        resolved=Count("id", filter=Q(resolved=True)),
-        satisfied=Count("id", filter=Q(satisfaction__gte=SATISFIED_FROM)),
-        rated=Count("id", filter=Q(satisfaction__isnull=False)),
-        reworked=Count("id", filter=Q(rework_count__gt=0)),
-        on_time=Count("id", filter=closed & Q(closed_at__lte=F("result_due"))),
-        open=Count("id", filter=Q(state__in=(State.SIGNED, State.IN_PROGRESS, State.REPLIED))),
-    )
-    listed = list(
-        cases.select_related("lead_unit", "region", "category").order_by("-received_at", "-id")[
-            :CASES_LISTED
-        ]
-    )
-    return listed, {k: int(v or 0) for k, v in outcomes.items()}
 
 
 @staff_page
@@ -291,19 +262,36 @@ def dossier_page(request: HttpRequest, person_id: int) -> HttpResponse:
     series = _monthly(person.pk, months)
     chart = _chart(series)
     chart["names"] = _chart_labels()
-    cases, outcomes = _led_cases(user, person)
+    cases, outcomes = selectors.cadre_cases_for(user=user, person=person)
+    view = row_view(group=Group.CADRE, row=mine, period=period) if mine else None
+
+    def link(figure: str) -> str:
+        return figure_link(group=Group.CADRE, pk=person.pk, figure=figure, period=period)
+
+    counts = {k: int(v) for k, v in mine.counts.items()} if mine else {}
     context = {
         "subject": subject,
         "person": person,
         "cadre": person.cadre,
         "period": period,
         "period_value": query_value(period),
+        "first": series[0]["period"] if series else period,
         "row": mine,
-        "ranked": len(rows),
-        "counts": {k: int(v) for k, v in mine.counts.items()} if mine else {},
-        "rates": {n: (percent(r.raw), r.trials) for n, r in mine.rates.items()} if mine else {},
+        "ranked": len(ranked_only(rows)),
+        "figures": [
+            (name, label, counts.get(counter, 0), link(name))
+            for name, label, counter in (
+                ("signed", _("signed for"), "signed"),
+                ("handling", _("replied"), "handled"),
+                ("returned", _("returned"), "returned"),
+            )
+        ],
+        "rates": [c for c in view.cells if c.key in COMPOSITE_RATES] if view else [],
+        "sample": view.sample if view else None,
+        "weights": weights,
         "chart": chart,
         "table": _table(series, subject),
+        "rate_names": _rate_names(Group.CADRE),
         "cases": cases,
         "outcomes": outcomes,
         "outcome_rates": {
@@ -348,21 +336,28 @@ def bulletin_page(request: HttpRequest) -> HttpResponse | FileResponse:
             content_type=XLSX_CONTENT_TYPE,
         )
     h = bulletin.headline
+    links = {
+        name: figure_link(
+            group=COUNTY, pk=context["county"].pk, figure=name, period=bulletin.period
+        )
+        for name in figures_of(COUNTY)
+    }
     context.update(
         {
             "bulletin": bulletin,
             "headline_rates": [
-                (name, percent(figure.rate), figure.trials)
+                (name, percent(figure.rate), figure.trials, links[name])
                 for name, figure in (
                     ("response", h.response),
                     ("resolution", h.resolution),
                     ("satisfaction", h.satisfaction),
                 )
             ],
-            "townships": row_views(
+            "headline_links": links,
+            "townships": table(
                 group=Group.TOWNSHIP, rows=bulletin.townships, period=bulletin.period
             ),
-            "departments": row_views(
+            "departments": table(
                 group=Group.DEPARTMENT, rows=bulletin.departments, period=bulletin.period
             ),
             "lists": [

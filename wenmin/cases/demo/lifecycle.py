@@ -206,6 +206,9 @@ class Life:
 
         def change(at: dt.datetime) -> None:
             data["on_time"] = case.sign_for_due is None or at <= case.sign_for_due
+            # As case_sign_for records it: the scoreboard counts a sign-for with its dispatch.
+            if case.dispatched_at is not None:
+                data["dispatched_on"] = timezone.localtime(case.dispatched_at).date().isoformat()
             case.signed_at, case.reminded_at = at, None  # the result deadline gets its own
 
         return self.unit(

@@ -246,6 +246,9 @@ def case_sign_for(*, case: Case, actor: User, note: str = "") -> Case:
     def change(c: Case) -> list[str]:
         c.signed_at = timezone.now()
         data["on_time"] = c.sign_for_due is None or c.signed_at <= c.sign_for_due
+        # The scoreboard counts a sign-for with the dispatch it answers (the response rate).
+        if c.dispatched_at is not None:
+            data["dispatched_on"] = timezone.localtime(c.dispatched_at).date().isoformat()
         c.reminded_at = None  # the sign-for reminder is spent; the result deadline gets its own
         return ["signed_at", "reminded_at"]
 

@@ -524,3 +524,21 @@ def test_the_scoreboard_counts_the_history_and_ranks_real_cadres(seeded, db, cli
     assert response.status_code == 200
     assert response.context["row"].counts["signed"] > 0
     assert response.context["outcomes"]["total"] > 0 and response.context["cases"]
+
+
+def test_no_rate_of_the_demo_year_is_above_one_hundred_percent(seeded, db):
+    """A sign-for counts with the dispatch it answers (as case_sign_for records it), so a unit
+    never signs for more cases in a month than were dispatched to it."""
+    from wenmin.scoreboard.ranking import Group, last_months, ranking_by_month
+
+    county = Region.objects.get(level=RegionLevel.COUNTY)
+    months = last_months(this_month(), 12)
+    above = [
+        (group, str(month.label), str(row.subject), name, rate.successes, rate.trials)
+        for group in Group.values
+        for month, rows in ranking_by_month(group=group, county=county, months=months)
+        for row in rows
+        for name, rate in row.rates.items()
+        if rate.trials and rate.successes > rate.trials
+    ]
+    assert above == []

@@ -18,6 +18,7 @@ def po() -> polib.POFile:
 
 
 def _translations(catalogue: polib._BaseFile) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    # Keyed by context too: one English word can have two translations ("Phone": 电话, 手机号).
     return {
         (e.msgctxt or "", e.msgid, e.msgid_plural): tuple(
             e.msgstr_plural[k] for k in sorted(e.msgstr_plural)

@@ -47,7 +47,13 @@ def test_the_bulletin_page_shows_the_county_figures_rankings_lists_and_escalatio
     response = _page(client, c.leader, BULLETIN, period=this_month().label)
     assert response.status_code == 200
     page = response.content.decode()
-    figures = dict(re.findall(r'data-figure="(\w+)"><span class="v">([^<]+)<', page))
+    headline = re.search(r'<ul class="sb-figures">(.*?)</ul>', page, re.S)
+    assert headline
+    figures = dict(
+        re.findall(
+            r'data-figure="(\w+)"><a href="[^"]*"[^>]*><span class="v">([^<]+)<', headline[1]
+        )
+    )
     assert figures["received"] == "4"
     assert figures["closed"] == "2"  # the unresolved callback went back for rework
     assert figures["resolution"] == "66.7%"  # 2 of 3 callbacks resolved

@@ -74,3 +74,46 @@ def test_returns_count_for_the_returning_unit():
         ("person", 7, "returned", 1, 6),
         ("unit", 6, "returned", 1, 6),
     ]
+
+
+def test_the_action_table_covers_every_counter_each_action_adds_to():
+    """figures.py reads back only the actions FIELD_ACTIONS names for a counter: every counter
+    that contributions() gives an action must name that action."""
+    from wenmin.cases.workflow import Action
+    from wenmin.scoreboard.contributions import EARLIER_DAY, FIELD_ACTIONS
+    from wenmin.scoreboard.models import COUNTERS
+
+    data = {
+        "lead_unit_id": 5,
+        "returned_unit_id": 6,
+        "replied_by_person_id": 8,
+        "on_time": True,
+        "resolved": True,
+        "satisfaction": 5,
+        "handling_days": 2.5,
+        "reason": "unreasonable",
+        "received_on": "2026-10-30",
+        "dispatched_on": "2026-10-31",
+    }
+    actions = {*Action.values, "intake", "escalate", "remind", "external_update"}
+    seen = set()
+    for action in actions:
+        for delta in contributions(facts(action, **data)):
+            assert action in FIELD_ACTIONS[delta.field], (action, delta.field)
+            seen.add(delta.field)
+            if delta.day != DAY:
+                assert delta.day.isoformat() == data[EARLIER_DAY[action]], action
+    assert seen == {*COUNTERS, "handling_days"} == set(FIELD_ACTIONS)
+
+
+def test_a_sign_for_counts_on_the_day_of_the_dispatch_it_answers():
+    deltas = contributions(
+        facts("sign_for", lead_unit_id=5, on_time=True, dispatched_on="2026-10-31")
+    )
+    assert {(d.subject_type, d.field, d.day) for d in deltas} == {
+        (kind, name, dt.date(2026, 10, 31))
+        for kind in ("unit", "person")
+        for name in ("signed", "signed_on_time")
+    }
+    older = contributions(facts("sign_for", lead_unit_id=5, on_time=True))  # recorded before
+    assert {d.day for d in older} == {DAY}

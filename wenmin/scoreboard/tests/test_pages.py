@@ -21,7 +21,7 @@ from wenmin.core.models import AuditEvent, User
 from wenmin.organisation import services as org
 from wenmin.scoreboard.models import Appeal, AppealStatus, ScoreSettings
 from wenmin.scoreboard.periods import Period
-from wenmin.scoreboard.ranking import ranking, ranking_by_month
+from wenmin.scoreboard.ranking import last_months, ranking, ranking_by_month
 from wenmin.scoreboard.rollups import rollups_rebuild
 
 RANKING = reverse("scoreboard:ranking")
@@ -62,15 +62,23 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
 
 def _row(response, subject_pk: int) -> str:  # type: ignore[no-untyped-def]
     found = re.search(
-        rf'<tr data-subject="{subject_pk}" data-rank="\d+".*?</tr>', _text(response), re.S
+        rf'<tr data-subject="{subject_pk}" data-rank="\d*".*?</tr>', _text(response), re.S
     )
     assert found, f"no row for subject {subject_pk}"
     return found.group(0)
 
 
 def _ranks(response) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    """The places of the ranked rows (those with an insufficient sample have none)."""
     found = re.findall(r'<tr data-subject="(\d+)" data-rank="(\d+)"', response.content.decode())
     return {int(pk): int(rank) for pk, rank in found}
+
+
+@pytest.fixture
+def every_sample_ranked(db):  # type: ignore[no-untyped-def]
+    """For tests of rates, trends and lists built from a few cases each: rank any sample of 1+
+    (the minimum sample has its own tests)."""
+    ScoreSettings.objects.create(minimum_sample=1)
 
 
 def _shift_to(case_ids: list[int], day: dt.date) -> None:
@@ -153,7 +161,9 @@ def test_a_county_leader_picks_among_counties_and_a_clerk_stays_in_hers(client, 
 # The ranking ------------------------------------------------------------------------------------
 
 
-def test_the_township_ranking_shows_raw_and_smoothed_rates_with_sample_sizes(client, desk):
+def test_the_township_ranking_shows_raw_and_smoothed_rates_with_sample_sizes(
+    client, desk, every_sample_ranked
+):
     c = desk.county
     for satisfaction in (5, 5, 1):
         _handled(desk, c.government_a, c.township_clerk, satisfaction=satisfaction)
@@ -161,9 +171,11 @@ def test_the_township_ranking_shows_raw_and_smoothed_rates_with_sample_sizes(cli
     response = _page(client, c.leader, group="township", period=this_month().label)
     row = _row(response, c.township_a.pk)
     assert "青石镇" in row
-    assert re.search(r'data-rate="response">.*?>100\.0%</a> <span class="n">n=3<', row, re.S)
-    assert re.search(r'data-rate="satisfaction">.*?>66\.7%</a> <span class="n">n=3<', row, re.S)
-    assert re.search(r'data-rate="rework">.*?>33\.3%</a>', row, re.S)
+    assert re.search(r'data-figure="response">.*?>100\.0%</span> <span class="n">n=3<', row, re.S)
+    assert re.search(
+        r'data-figure="satisfaction">.*?>66\.7%</span> <span class="n">n=3<', row, re.S
+    )
+    assert re.search(r'data-figure="rework">.*?>33\.3%</span>', row, re.S)
     # The tooltip gives the value pulled toward the mean of the group (4 callbacks, 3 satisfied).
     mean = 3 / 4
     shrunk = (2 + 10 * mean) / (3 + 10)
@@ -173,38 +185,43 @@ def test_the_township_ranking_shows_raw_and_smoothed_rates_with_sample_sizes(cli
     assert _ranks(response)[c.township_b.pk] == 1  # one satisfied case of one beats 2 of 3
 
 
-def test_every_number_links_to_the_cases_behind_it_in_the_workbench(client, desk):
+def test_every_number_of_a_row_opens_the_records_it_counts(client, desk):
     c = desk.county
     mine = {_handled(desk, c.government_a, c.township_clerk).pk for _ in range(2)}
     theirs = _handled(desk, c.government_b, c.other_township_clerk, village=c.village_b)
     response = _page(client, c.leader, group="township", period=this_month().label)
     row = _row(response, c.township_a.pk)
-    links = {html.unescape(h) for h in re.findall(r'href="([^"]+)"', row) if "/cases/" in h}
-    assert links
-    period = this_month()
+    links = {html.unescape(h) for h in re.findall(r'href="([^"]+)"', row) if "/figure/" in h}
+    assert len(links) == 9  # five rates, returns, escalations, working days, per 1,000
     for link in links:
         query = parse_qs(urlsplit(link).query)
-        assert query["received_from"] == [period.start.isoformat()]
-        assert query["received_to"] == [period.end.isoformat()]
-        assert query.get("lead_unit") == [str(c.government_a.pk)] or query.get("township") == [
-            str(c.township_a.pk)
-        ]
-    lead_link = next(link for link in links if "lead_unit" in link and "state" not in link)
-    listed = client.get(lead_link).content.decode()
-    found = {int(pk) for pk in re.findall(r'<tr data-case="(\d+)"', listed)}
-    assert found == mine and theirs.pk not in found
+        assert query["group"] == ["township"] and query["subject"] == [str(c.township_a.pk)]
+        assert query["period"] == [this_month().label]
+        listed = client.get(link)
+        assert listed.status_code == 200
+        found = {int(pk) for pk in re.findall(r'<tr data-case="(\d+)"', listed.content.decode())}
+        assert found <= mine and theirs.pk not in found, query["figure"]
+    response_rate = next(link for link in links if "figure=response" in link)
+    listed = _text(client.get(response_rate))
+    assert "共 2 条" in listed  # two dispatches
+    assert {int(pk) for pk in re.findall(r'<tr data-case="(\d+)"', listed)} == mine
 
 
-def test_the_department_branch_and_cadre_tabs_compare_like_with_like(client, desk):
+def test_the_department_branch_and_cadre_tabs_compare_like_with_like(
+    client, desk, every_sample_ranked
+):
     c = desk.county
     _handled(desk, c.department, c.department_clerk)
     _handled(desk, c.government_a, c.township_clerk)
     departments = _page(client, c.leader, group="department")
-    assert set(_ranks(departments)) == {c.department.pk, c.other_department.pk}
-    assert 'data-rate="response"' in _row(departments, c.department.pk)
+    assert set(_ranks(departments)) == {c.department.pk}
+    assert 'data-rank=""' in _row(departments, c.other_department.pk)  # no cases: not ranked
+    assert 'data-figure="response"' in _row(departments, c.department.pk)
     branches = _page(client, c.leader, group="branch")
-    assert set(_ranks(branches)) == {c.branch_a.pk, c.branch_b.pk}
-    assert 'data-rate="response"' not in _row(branches, c.branch_a.pk)  # no sign-for in a village
+    assert set(_ranks(branches)) == {c.branch_a.pk}
+    assert 'data-rank=""' in _row(branches, c.branch_b.pk)
+    assert 'data-figure="response"' not in _row(branches, c.branch_a.pk)  # no sign-for there
+    assert 'data-figure="on_time_closure"' not in _row(branches, c.branch_a.pk)
     cadres = _page(client, c.leader, group="cadre")
     row = _row(cadres, c.cadre_department.pk)
     assert "张伟" in row and "n=1" in row
@@ -215,7 +232,7 @@ def test_the_department_branch_and_cadre_tabs_compare_like_with_like(client, des
     )
 
 
-def test_trend_arrows_compare_with_the_previous_month(client, desk):
+def test_trend_arrows_compare_with_the_previous_month(client, desk, every_sample_ranked):
     c = desk.county
     _t, government_c, clerk_c = _township(desk, 11)
     before = this_month().previous()
@@ -240,7 +257,7 @@ def test_trend_arrows_compare_with_the_previous_month(client, desk):
     assert 'class="trend trend-new"' in _row(now, _t.pk)  # no cases last month
 
 
-def test_a_custom_range_and_a_bad_period(client, desk):
+def test_a_custom_range_and_a_bad_period(client, desk, every_sample_ranked):
     c = desk.county
     _handled(desk, c.government_a, c.township_clerk)
     today = timezone.localdate()
@@ -258,7 +275,7 @@ def test_a_custom_range_and_a_bad_period(client, desk):
 
 
 def test_the_ranking_queries_do_not_grow_with_the_units(
-    client, desk, django_assert_max_num_queries
+    client, desk, django_assert_max_num_queries, every_sample_ranked
 ):
     c = desk.county
     _handled(desk, c.government_a, c.township_clerk)
@@ -270,7 +287,8 @@ def test_the_ranking_queries_do_not_grow_with_the_units(
         _handled(desk, government, clerk)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(RANKING, {"group": "township"})
-    assert len(_ranks(response)) == 7
+    assert len(_ranks(response)) == 6  # 白沙乡 has no cases: listed apart, not ranked
+    assert 'data-rank=""' in _row(response, c.township_b.pk)
     for group in ("department", "branch", "cadre"):
         with django_assert_max_num_queries(8):
             assert client.get(RANKING, {"group": group}).status_code == 200
@@ -307,7 +325,7 @@ def test_the_ranking_and_the_monthly_series_rank_the_same_subjects(desk):
 
 
 def test_red_and_black_lists_name_the_best_and_the_weakest_with_cases(
-    client, desk, django_assert_max_num_queries
+    client, desk, django_assert_max_num_queries, every_sample_ranked
 ):
     c = desk.county
     scores = {}
@@ -363,8 +381,12 @@ def test_a_scorecard_shows_twelve_months_as_chart_data_and_a_table(client, desk)
     assert lines["composite"][0] is None  # no cases eleven months ago
     assert len(re.findall(r'<tr data-month="', page)) == 12
     month = re.search(rf'<tr data-month="{this_month().label}">.*?</tr>', page, re.S)
-    assert month and f"lead_unit={c.government_a.pk}&amp;received_from=" in month.group(0)
+    assert month
+    figure = f"/scoreboard/figure/?group=township&amp;subject={c.township_a.pk}&amp;figure="
+    assert f"{figure}response&amp;period={this_month().label}" in month.group(0)
     assert "wenmin/echarts.min.js" in page and "wenmin/scoreboard.js" in page
+    first = last_months(this_month())[0].label  # the caption names its first month
+    assert f"近十二个月（{first} 至 {this_month().label}）" in page
     appeal = f"{APPEAL_NEW}?case={case.number}"
     assert appeal in page  # her own unit's case: she may appeal
     assert appeal not in _page(client, c.leader, url).content.decode()
@@ -401,7 +423,9 @@ def test_the_dossier_is_for_the_organisation_department_only(client, desk):
     assert _page(client, c.leader, not_a_cadre).status_code == 404
 
 
-def test_the_dossier_lists_the_cases_the_cadre_led_and_their_outcomes(client, desk):
+def test_the_dossier_lists_the_cases_the_cadre_led_and_their_outcomes(
+    client, desk, every_sample_ranked
+):
     c = desk.county
     good = _handled(desk, c.department, c.department_clerk, satisfaction=5)
     bad = _handled(desk, c.department, c.department_clerk, satisfaction=1, resolved=False)
@@ -422,7 +446,7 @@ def test_the_dossier_lists_the_cases_the_cadre_led_and_their_outcomes(client, de
 # Appeals ----------------------------------------------------------------------------------------
 
 
-def test_a_unit_appeals_over_http_and_a_reviewer_accepts(client, desk):
+def test_a_unit_appeals_over_http_and_a_reviewer_accepts(client, desk, every_sample_ranked):
     c = desk.county
     case = _handled(desk, c.government_a, c.township_clerk, satisfaction=1, resolved=False)
     client.force_login(c.township_clerk)
@@ -503,6 +527,7 @@ def test_the_administrator_sets_the_weights_in_the_admin_through_the_service(cli
             "resolution_weight": "0.5",
             "satisfaction_weight": "0.5",
             "prior_weight": "10",
+            "minimum_sample": "5",
         },
     )
     assert bad.status_code == 200 and not ScoreSettings.objects.exists()
@@ -513,6 +538,7 @@ def test_the_administrator_sets_the_weights_in_the_admin_through_the_service(cli
             "resolution_weight": "0.4",
             "satisfaction_weight": "0.4",
             "prior_weight": "5",
+            "minimum_sample": "8",
         },
     )
     assert good.status_code == 302
@@ -520,6 +546,7 @@ def test_the_administrator_sets_the_weights_in_the_admin_through_the_service(cli
     assert AuditEvent.objects.filter(action="score_settings.save").count() == 1
     ranking = _page(client, c.leader)
     assert ranking.context["weights"].prior == 5
+    assert ranking.context["weights"].minimum_sample == 8
 
 
 def test_appeals_are_read_only_in_the_admin(client, desk):
@@ -542,3 +569,70 @@ def test_tables_scroll_sideways_on_a_phone(client, desk, width_note):
     response = _page(client, desk.county.leader)
     assert f'<div class="{width_note}">' in response.content.decode()
     assert 'name="viewport"' in response.content.decode()
+
+
+def test_appeal_evidence_is_checked_like_case_attachments(client, desk):
+    c = desk.county
+    case = _handled(desk, c.government_a, c.township_clerk, satisfaction=1)
+    client.force_login(c.township_clerk)
+    url = f"{APPEAL_NEW}?case={case.number}"
+    refused = {
+        "disguised": SimpleUploadedFile(
+            "现场照片.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg"
+        ),
+        "oversized": SimpleUploadedFile(
+            "证明.pdf", b"%PDF-1.4" + b"0" * (10 * 1024 * 1024), content_type="application/pdf"
+        ),
+        "not an image": SimpleUploadedFile(
+            "证明.exe", b"MZ\x90\x00", content_type="application/octet-stream"
+        ),
+        "an svg": SimpleUploadedFile(
+            "证明.svg", b"<svg onload=alert(1)>", content_type="image/svg+xml"
+        ),
+    }
+    for why, upload in refused.items():
+        sent = client.post(url, {"case": case.number, "reason": "理由", "evidence": upload})
+        assert sent.status_code == 400, why
+        assert sent.context["form"].errors["evidence"], why
+    assert not Appeal.objects.exists()
+    photo = SimpleUploadedFile(
+        "现场照片.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png"
+    )
+    sent = client.post(url, {"case": case.number, "reason": "理由", "evidence": photo})
+    assert sent.status_code == 302
+    assert Appeal.objects.get().evidence.name.endswith(".png")
+
+
+def test_headings_say_place_and_name_of_a_unit_and_the_phone_channel_says_phone(client, desk):
+    c = desk.county
+    _handled(desk, c.government_a, c.township_clerk)
+    ranking = _text(_page(client, c.leader, group="township"))
+    head = re.search(r"<thead>(.*?)</thead>", ranking, re.S)
+    assert head and re.findall(r"<th[^>]*>([^<]*)</th>", head.group(1))[:3] == [
+        "名次",
+        "趋势",
+        "名称",
+    ]
+    assert "职级" not in ranking and "姓名" not in ranking
+    cadres = _text(_page(client, c.leader, group="cadre"))
+    assert "<th>姓名</th>" in cadres  # a cadre is a person
+    card = _text(
+        _page(client, c.leader, reverse("scoreboard:scorecard", args=["township", c.township_a.pk]))
+    )
+    assert "名次" in card and "职级" not in card
+    region = _text(
+        _page(client, c.leader, reverse("organisation:region_detail", args=[c.county.pk]))
+    )
+    assert "<th>名称</th>" in region and "姓名" not in region
+    dossier = _text(
+        _page(client, c.leader, reverse("scoreboard:dossier", args=[c.cadre_department.pk]))
+    )
+    assert "<dt>职级</dt>" in dossier  # the cadre's civil-service grade stays 职级
+    # The channel is a telephone line (电话); a person's number stays a mobile number (手机号).
+    assert str(Channel.PHONE.label) == "电话"
+    workbench = _text(_page(client, c.leader, reverse("cases:workbench")))
+    assert '<option value="phone">电话</option>' in workbench
+    person = _text(
+        _page(client, c.leader, reverse("organisation:person_detail", args=[c.member_a.pk]))
+    )
+    assert "手机号" in person

@@ -139,15 +139,29 @@ def test_three_lucky_cases_cannot_top_a_unit_with_many_good_ones(desk):
         _handled(desk, c.government_b, c.other_township_clerk, satisfaction=5)
     for satisfaction in [5] * 19 + [2]:  # 青石镇: twenty, nineteen of them satisfied
         _handled(desk, c.government_a, c.township_clerk, satisfaction=satisfaction)
+    # Smoothing alone (every sample ranked): without it, 3 of 3 beats 19 of 20.
     raw = ranking(
-        group=Group.TOWNSHIP, period=this_month(), county=c.county, weights=Weights(prior=0)
+        group=Group.TOWNSHIP,
+        period=this_month(),
+        county=c.county,
+        weights=Weights(prior=0, minimum_sample=1),
     )
-    assert raw[0].subject == c.township_b  # without smoothing, 3 of 3 beats 19 of 20
+    assert raw[0].subject == c.township_b
+    smoothed = ranking(
+        group=Group.TOWNSHIP,
+        period=this_month(),
+        county=c.county,
+        weights=Weights(prior=10, minimum_sample=1),
+    )
+    assert smoothed[0].subject == c.township_a
+    assert {r.subject: r.sample for r in smoothed}[c.township_b] == 3
+    # With the default minimum sample (5), three cases are not ranked at all.
     fair = ranking(
         group=Group.TOWNSHIP, period=this_month(), county=c.county, weights=Weights(prior=10)
     )
-    assert fair[0].subject == c.township_a
-    assert {r.subject: r.sample for r in fair}[c.township_b] == 3
+    assert fair[0].subject == c.township_a and fair[0].rank == 1
+    assert fair[-1].subject == c.township_b and fair[-1].rank is None
+    assert [r.rank for r in fair] == [1, 2, 3, 4, None]
 
 
 def test_an_accepted_appeal_takes_the_case_out_of_the_units_counts(desk):
@@ -213,7 +227,7 @@ def test_weights_must_add_up_to_one_and_only_the_administrator_sets_them(desk):
     scoreboard.score_settings_save(
         actor=c.administrator, response=0.2, resolution=0.4, satisfaction=0.4, prior=5
     )
-    assert Weights.current() == Weights(0.2, 0.4, 0.4, 5)
+    assert Weights.current() == Weights(0.2, 0.4, 0.4, 5, 5)
 
 
 STEPS = [

@@ -15,7 +15,7 @@
       color: ["#b71c1c", "#0b57d0", "#1a7f37", "#9a6700"],
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "—" : v; } },
       legend: { top: 0, type: "scroll" },
-      grid: { left: 40, right: 16, top: 48, bottom: 28 },
+      grid: { left: 40, right: 32, top: 48, bottom: 28 },  // room for the last month's label
       xAxis: { type: "category", data: data.labels, boundaryGap: false },
       yAxis: { type: "value", min: 0, max: 100 },
       series: data.series.map(function (s) {
