@@ -197,7 +197,8 @@ class Life:
         return government if government != unit_id else ctx.county_unit[case.topic]
 
     def sign_for(self, *, late: bool) -> bool:
-        case, w, data = self.case, self.w, {}
+        case, w = self.case, self.w
+        data: dict[str, Any] = {}
         if late:
             w.t = known(case.sign_for_due)
             at = w.after(0.2, 4.0, minutes=(10, 60))
