@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from wenmin.cases.models import Attachment, Case, CaseEvent
 from wenmin.cases.selectors import case_get_for, cases_visible_to, due_soon_cutoff, is_dispatcher
 from wenmin.cases.workflow import Action, State
+from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
 from wenmin.core.workdays import SHANGHAI
@@ -201,8 +202,8 @@ def workbench_cases(
 def case_find_by_number(*, user: User, number: str) -> Case | None:
     """A case in the viewer's scope by its exact number, or None."""
     number = (number or "").strip()
-    if not number:
-        return None
+    if not number or validators.text_problem(number) is not None:
+        return None  # no number holds a control character (nor may one reach the database)
     return cases_visible_to(user).filter(number=number).first()
 
 
