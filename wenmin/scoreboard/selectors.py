@@ -16,6 +16,7 @@ from django.http import Http404
 
 from wenmin.cases.models import Case
 from wenmin.cases.selectors import cases_visible_to
+from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role, can_use_staff_pages
 from wenmin.organisation.models import Person, Region, RegionLevel, Unit, UnitKind
@@ -172,6 +173,8 @@ def appeal_case_for(*, user: User, number: str) -> Case:
     """The case a unit's staff want to appeal, by number, among the cases they see; or 404."""
     if not can_appeal(user):
         raise PermissionDenied
+    if validators.text_problem(number or "") is not None:
+        raise Http404  # no number holds a control character
     case = (
         cases_visible_to(user)
         .select_related("lead_unit", "region", "category")
