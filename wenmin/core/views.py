@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from wenmin.core import roles
+from wenmin.core import formfields, roles
 from wenmin.core.models import AuditEvent
 
 
@@ -18,12 +18,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not roles.can_view_audit_log(request.user.role):  # type: ignore[union-attr]
         raise PermissionDenied
     events = AuditEvent.objects.select_related("actor").order_by("-created_at", "-id")
-    action = request.GET.get("action", "").strip()[:64]
+    action, status = formfields.search_text(request, "action", max_length=64)
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = urlencode({"action": action}) if action else ""
-    return render(request, "core/audit_log.html", {"page": page, "action": action, "query": query})
+    context = {"page": page, "action": action, "query": query}
+    return render(request, "core/audit_log.html", context, status=status)
 
 
 def root(request: HttpRequest) -> HttpResponse:
