@@ -1,0 +1,226 @@
+"""Junk sent to every page, form and endpoint answers 2xx, 3xx or 4xx — never 5xx.
+
+The URLs come from the project's URLconf, so a page is covered the day it is added; path
+parameters get real ids, numbers and codes from the small county (and, once, junk of their own).
+The parameter names come from the code: every Django form's fields, every name a view reads from
+GET or POST, every parameter and body property of the OpenAPI document, and GeoReport's. Requests
+go out as an anonymous visitor and as each named actor (resident, township clerk, dispatcher,
+administrator): pages through a session, the native API with the actor's bearer token.
+
+1. A sweep: every route, every actor, GET and POST, every known parameter junk at once.
+2. A grid: for every route and method, the most capable actor the valid request is not refused
+   for; the parameters the route read answering it each get junk of their kind (numbers, dates,
+   text; wrong JSON types for the API), one at a time behind an otherwise valid request, so the
+   junk reaches the services.
+3. Hypothesis: one to three junk values of any kind in an otherwise valid request.
+
+Every request is rolled back; NUL bound for the database fails as on PostgreSQL. The valid
+requests themselves must succeed (test_the_baselines_succeed), so nothing here passes by
+refusing everything.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wenmin.testing import CaseDesk
+
+from .junk import (
+    DATE_JUNK,
+    JSON_JUNK,
+    JUNK,
+    NUMBER_JUNK,
+    TEXT_JUNK,
+    Probe,
+    Route,
+    World,
+    actors_for,
+    baseline_for,
+    build_world,
+    encodable,
+    junk_like,
+    parameter_names,
+    probe,
+    routes,
+    safely,
+    send,
+    url_of,
+    variants,
+)
+
+PROBES: dict[tuple[str, str, str], Probe] = {}
+# Junk that breaks what is not checked, a few of each kind, for the GET grid.
+FIRST_OF_EACH_KIND = (*NUMBER_JUNK[:7], *DATE_JUNK[:6], *TEXT_JUNK[:3], TEXT_JUNK[5])
+
+
+@pytest.fixture
+def world(desk: CaseDesk, settings: Any) -> World:
+    settings.LANGUAGE_CODE = "zh-hans"
+    return build_world(desk)
+
+
+def _probe(world: World, route: Route, method: str, url: str) -> Probe:
+    key = (route.name, method, url)
+    if key not in PROBES:
+        PROBES[key] = probe(world, route, method, url)
+    return PROBES[key]
+
+
+def _reached(world: World) -> int:
+    return sum(1 for status, *_rest in world.answers if 200 <= status < 300)
+
+
+def test_the_walk_finds_the_projects_pages_and_parameters() -> None:
+    """The walk itself: if it found nothing, the tests below would prove nothing."""
+    found = {route.name for route in routes()}
+    for name in ("portal:submit", "cases:workbench", "open311:requests", "api:case_list"):
+        assert name in found
+    assert any(route.is_admin for route in routes())
+    names = parameter_names()
+    for name in ("received_from", "period", "latitude", "lat", "start_date", "unit", "cursor"):
+        assert name in names
+
+
+def test_every_route_with_junk_in_every_parameter_answers_below_500(world: World) -> None:
+    """Each route, each actor, GET and POST, every known parameter junk at once; then the path
+    parameters themselves junk."""
+    names = parameter_names()
+    failures: list[str] = []
+    n = 0
+    for route in routes():
+        for actor in actors_for(route):
+            for method in ("GET", "POST"):
+                n += 1
+                url = url_of(world, route, n)
+                if url is None:
+                    continue
+                pool = JSON_JUNK if route.is_api and method == "POST" else JUNK
+                params = {
+                    name: pool[(n + i) % len(pool)]
+                    for i, name in enumerate(names)
+                    if route.is_api or encodable(pool[(n + i) % len(pool)])
+                }
+                status = safely(world, actor, method, url, route, params, failures)
+                if status >= 500:
+                    failures.append(f"{status} {actor} {method} {url}")
+        junk_url = url_of(world, route, n, junk_path=True) if route.arguments else None
+        if junk_url is not None:
+            for actor in ("anonymous", "administrator"):
+                status = safely(world, actor, "GET", junk_url, route, {}, failures)
+                if status >= 500:
+                    failures.append(f"{status} {actor} GET {junk_url}")
+    assert not failures, "\n".join(failures)
+    assert _reached(world) > 100  # the sweep reached the pages, not only their refusals
+
+
+def test_each_parameter_a_route_reads_answers_junk_of_its_kind_below_500(world: World) -> None:
+    """Behind an otherwise valid request from an actor who may make it: GET with every read
+    parameter the same junk; POST with one parameter junk at a time, junk of its kind."""
+    failures: list[str] = []
+    for route in routes():
+        if route.is_admin:
+            continue
+        for method, n in itertools.product(("GET", "POST"), variants(route)):
+            url = url_of(world, route, n)
+            if url is None:
+                continue
+            found = _probe(world, route, method, url)
+            if not found.reads:
+                continue
+            baseline = baseline_for(world, route)
+            if method == "GET":
+                for value in FIRST_OF_EACH_KIND:
+                    params = {**baseline, **dict.fromkeys(found.reads, value)}
+                    status = safely(world, found.actor, method, url, route, params, failures)
+                    if status >= 500:
+                        failures.append(f"{status} {found.actor} GET {url} all={value!r:.40}")
+                continue
+            for name in found.reads:
+                for value in junk_like(baseline.get(name), json_body=route.is_api):
+                    params = {**baseline, name: value}
+                    status = safely(world, found.actor, method, url, route, params, failures)
+                    if status >= 500:
+                        failures.append(f"{status} {found.actor} POST {url} {name}={value!r:.40}")
+    assert not failures, "\n".join(failures)
+    import collections
+    import re as _re
+
+    print(
+        "GRID",
+        len(world.answers),
+        collections.Counter(
+            (m, _re.sub(r"\d+", "N", u)) for _s, _a, m, u in world.answers
+        ).most_common(25),
+    )
+    assert sum(1 for p in PROBES.values() if p.reads) > 30  # routes that read parameters
+    assert _reached(world) > 100
+
+
+def test_valid_requests_with_some_junk_answer_below_500(world: World) -> None:
+    """Hypothesis: a valid request for a route, as any actor, with one to three of the
+    parameters the route reads replaced by junk of any kind."""
+    every = [route for route in routes() if not route.is_admin]
+
+    @settings(
+        max_examples=200,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        route=st.sampled_from(every),
+        actor=st.sampled_from(("anonymous", "resident", "township_clerk", "dispatcher")),
+        method=st.sampled_from(("GET", "POST")),
+        n=st.integers(min_value=0, max_value=11),
+        data=st.data(),
+    )
+    def one(route: Route, actor: str, method: str, n: int, data: st.DataObject) -> None:
+        url = url_of(world, route, n)
+        if url is None:
+            return
+        reads = _probe(world, route, method, url).reads
+        if not reads:
+            return
+        pool = JSON_JUNK if route.is_api else tuple(v for v in JUNK if encodable(v))
+        junk = data.draw(
+            st.dictionaries(st.sampled_from(reads), st.sampled_from(pool), min_size=1, max_size=3)
+        )
+        status = send(world, actor, method, url, route, {**baseline_for(world, route), **junk})
+        assert status.status_code < 500, (actor, method, url, junk)
+
+    one()
+    assert _reached(world) > 10
+
+
+def test_the_baselines_succeed(world: World) -> None:
+    """Without junk the same requests do what they are for."""
+    c = world.desk.county
+    by_name = {route.name: route for route in routes()}
+
+    def status(actor: str, method: str, name: str, **kwargs: Any) -> int:
+        route = by_name[name]
+        url = reverse(name, kwargs=kwargs)
+        return send(world, actor, method, url, route, baseline_for(world, route)).status_code
+
+    assert status("anonymous", "POST", "portal:submit") == 302
+    assert status("dispatcher", "POST", "api:case_create") == 201
+    assert status("dispatcher", "GET", "api:case_list") == 200
+    assert status("anonymous", "POST", "open311:requests", format="json") == 200
+    assert status("anonymous", "GET", "open311:requests", format="xml") == 200
+    assert status("anonymous", "GET", "open311:servicerequestupdates", format="json") == 200
+    assert status("dispatcher", "GET", "cases:workbench") == 200
+    assert status("dispatcher", "GET", "cases:export") == 200
+    assert status("administrator", "GET", "cases:supervision") == 200
+    assert status("administrator", "GET", "scoreboard:ranking") == 200
+    assert status("administrator", "GET", "scoreboard:bulletin") == 200
+    dossier = {"person_id": c.cadre_department.pk}
+    assert status("administrator", "GET", "scoreboard:dossier", **dossier) == 200
+    note = {"case_id": world.case(2).pk, "action": "note"}
+    assert status("township_clerk", "POST", "cases:case_act", **note) == 302
