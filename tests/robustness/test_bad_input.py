@@ -220,7 +220,9 @@ def test_scoreboard_pages_refuse_periods_beyond_the_calendar(client, desk, page,
 def test_the_bulletin_workbook_is_not_sent_for_a_refused_period(client, desk):
     client = _staff(client, desk.county.administrator)
     with nothing_written():
-        response = client.get(reverse("scoreboard:bulletin"), {"period": "0001-01", "format": "xlsx"})
+        response = client.get(
+            reverse("scoreboard:bulletin"), {"period": "0001-01", "format": "xlsx"}
+        )
     assert response.status_code == 400 and not response.has_header("Content-Disposition")
 
 
@@ -255,7 +257,9 @@ def test_the_staff_page_refuses_a_number_answer_that_is_not_a_finite_number(
         response = client.post(reverse("cases:case_new"), fields)
     assert response.status_code == 400
     assert response.context["extra_categories"]  # the question shown again with its error
-    assert any(spec["errors"] for _c, specs in response.context["extra_categories"] for spec in specs)
+    assert any(
+        spec["errors"] for _c, specs in response.context["extra_categories"] for spec in specs
+    )
 
 
 @pytest.mark.parametrize("value", [*NOT_NUMBERS, float("nan"), float("inf"), 10**400, [1], True])
@@ -274,7 +278,9 @@ def test_open311_refuses_a_number_attribute_that_is_not_a_finite_number(
     client, road, open311_key, value
 ):
     with nothing_written():
-        response = _open311_post(client, open311_key, lat="28.41", long="117.61", **{"attribute[lanes]": value})
+        response = _open311_post(
+            client, open311_key, lat="28.41", long="117.61", **{"attribute[lanes]": value}
+        )
     _open311_refusal(response, "attribute[lanes]")
 
 
@@ -357,9 +363,7 @@ def _handled(desk: CaseDesk) -> Case:
 
 
 @pytest.mark.parametrize("text", CONTROL)
-def test_a_note_with_control_characters_is_refused_on_the_case_page_and_the_api(
-    client, desk, text
-):
+def test_a_note_with_control_characters_is_refused_on_the_case_page_and_the_api(client, desk, text):
     case = _handled(desk)
     clerk = desk.county.township_clerk
     api = Api(Client(), clerk)
@@ -377,7 +381,10 @@ def test_a_note_with_control_characters_is_refused_on_the_case_page_and_the_api(
         (lambda c, case, t: cases.case_note(case=case, actor=c.township_clerk, note=t), "note"),
         (lambda c, case, t: cases.case_plan(case=case, actor=c.township_clerk, plan=t), "plan"),
         (lambda c, case, t: cases.case_reply(case=case, actor=c.township_clerk, reply=t), "reply"),
-        (lambda c, case, t: cases.case_return(case=case, actor=c.township_clerk, reason=t), "reason"),
+        (
+            lambda c, case, t: cases.case_return(case=case, actor=c.township_clerk, reason=t),
+            "reason",
+        ),
     ],
 )
 def test_the_services_refuse_nul_whoever_calls_them(desk, call, field):
