@@ -62,6 +62,9 @@ _FIELD_NAMES = {
     "longitude": "long",
     "category": "service_code",
     "requester_phone": "phone",
+    "requester_name": "first_name",
+    "address": "address_string",
+    "title": "description",
     "files": "media_url",
 }
 
