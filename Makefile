@@ -44,6 +44,7 @@ bench: $(STAMP)
 
 messages: $(STAMP)
 	cd wenmin && ../$(BIN)/wenmin makemessages -l zh_Hans --no-obsolete && ../$(BIN)/wenmin compilemessages -l zh_Hans
+	cd wenmin/locale_thirdparty && ../../$(BIN)/wenmin compilemessages -l zh_Hans
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -77,9 +77,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    "wenmin.core.apps_thirdparty.AxesConfig",  # django-axes, named in Chinese in the admin
     "django_tasks",
-    "django_tasks.backends.database",
+    "wenmin.core.apps_thirdparty.TasksDatabaseConfig",  # django-tasks' database backend, likewise
+    "csp",
     "ninja",  # the API docs page serves Swagger UI from static files, not a CDN
     "wenmin.core",
     "wenmin.organisation",
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wenmin.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -105,7 +107,8 @@ ROOT_URLCONF = "wenmin.urls"
 WSGI_APPLICATION = "wenmin.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "organisation:home"
+LOGIN_REDIRECT_URL = "root"  # each role's own home (core.nav.landing_for)
+CSRF_FAILURE_VIEW = "wenmin.core.views.csrf_failure"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
@@ -196,6 +199,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "wenmin.core.middleware.client_ip"
 
 SESSION_COOKIE_AGE = env_int("WENMIN_SESSION_HOURS", 8, minimum=1) * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -211,11 +215,29 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our own files (no inline script or
+# handler anywhere: wenmin/static/wenmin/app.js wires the behaviours), nothing from elsewhere.
+# Inline styles stay allowed: style attributes (tree depth, chart sizes) and htmx's indicator.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Language and time: zh-hans first, English complete; store UTC, show Asia/Shanghai.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogue first; then the words of third-party apps that ship no zh-hans (admin pages).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -233,21 +255,41 @@ EMAIL_BACKEND = env_str("WENMIN_EMAIL_BACKEND", "django.core.mail.backends.conso
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403, 404…) is one line in the log; only a server error has a traceback.
+    "filters": {"refusals": {"()": "wenmin.core.logs.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("WENMIN_LOG_LEVEL", "WARNING")},
 }
 
 WENMIN_DEMO_PASSWORD = env_str("WENMIN_DEMO_PASSWORD", "wenmin-demo-2026")
-WENMIN_TRUST_X_FORWARDED_FOR = env_bool("WENMIN_TRUST_X_FORWARDED_FOR", False)
+# How many reverse proxies (nginx, a load balancer…) stand in front of Wenmin, each appending
+# to X-Forwarded-For: the client address is taken from there (core.middleware.client_ip) for
+# the audit log, the portal's limits and the login lock-out alike. 0: the socket's address.
+WENMIN_TRUSTED_PROXIES = env_int("WENMIN_TRUSTED_PROXIES", 0, minimum=0)
+if env_str("WENMIN_TRUST_X_FORWARDED_FOR"):
+    raise ImproperlyConfigured(
+        "WENMIN_TRUST_X_FORWARDED_FOR is replaced by WENMIN_TRUSTED_PROXIES, the number of "
+        "reverse proxies in front of Wenmin (1 for one nginx)"
+    )
 # The unit that receives escalated cases (提级督办), by its code; empty: county-wide supervisors.
 WENMIN_SUPERVISING_UNIT = env_str("WENMIN_SUPERVISING_UNIT", "")
 
 # Background work and notifications (cases): which backends deliver, how often deadlines are swept.
-WENMIN_NOTIFY_BACKENDS = env_list("WENMIN_NOTIFY_BACKENDS", ["inapp", "sms"])
+WENMIN_NOTIFY_BACKENDS = env_list(
+    "WENMIN_NOTIFY_BACKENDS", ["inapp"] if PRODUCTION else ["inapp", "sms"]
+)
 if _unknown_backends := set(WENMIN_NOTIFY_BACKENDS) - {"email", "sms", "inapp"}:
     raise ImproperlyConfigured(
         f"WENMIN_NOTIFY_BACKENDS: unknown {', '.join(sorted(_unknown_backends))} "
         "(use email, sms, inapp)"
+    )
+# The SMS gateway. Only a stub exists (it logs and sends nothing); production must say so.
+WENMIN_SMS_GATEWAY = env_choice("WENMIN_SMS_GATEWAY", "" if PRODUCTION else "stub", ("", "stub"))
+if PRODUCTION and "sms" in WENMIN_NOTIFY_BACKENDS and WENMIN_SMS_GATEWAY != "stub":
+    raise ImproperlyConfigured(
+        "WENMIN_NOTIFY_BACKENDS includes sms, but no SMS gateway is configured: the only one is "
+        "a stub that sends nothing. Remove sms from WENMIN_NOTIFY_BACKENDS, or set "
+        "WENMIN_SMS_GATEWAY=stub to accept that residents receive no text messages."
     )
 DEFAULT_FROM_EMAIL = env_str("WENMIN_FROM_EMAIL", "wenmin@localhost")
 WENMIN_SWEEP_SECONDS = env_int("WENMIN_SWEEP_SECONDS", 300, minimum=10)
@@ -255,3 +297,10 @@ WENMIN_PORTAL_SUBMISSIONS_PER_HOUR = env_int("WENMIN_PORTAL_SUBMISSIONS_PER_HOUR
 # The SMS stub logs at INFO what it would send (phones masked), so a developer sees it.
 LOGGING["loggers"] = {"wenmin.notify": {"level": "INFO"}}
 WENMIN_PORTAL_RATINGS_PER_HOUR = env_int("WENMIN_PORTAL_RATINGS_PER_HOUR", 10, minimum=1)
+# The site's public address, for links sent by SMS (a resident's one-time rating link).
+WENMIN_SITE_URL = env_str(
+    "WENMIN_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000",
+).rstrip("/")
+if not WENMIN_SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(f"WENMIN_SITE_URL={WENMIN_SITE_URL!r} must start with https://")

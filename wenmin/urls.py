@@ -2,31 +2,36 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from wenmin.api import api
 from wenmin.core import views as core_views
-from wenmin.core.forms import LoginForm
 
 admin.site.site_header = admin.site.site_title = "问民 Wenmin"
 
 urlpatterns = [
     path("", core_views.root, name="root"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico whatever the page says.
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="core/login.html", authentication_form=LoginForm
-        ),
-        name="login",
+        "favicon.ico",
+        RedirectView.as_view(url=staticfiles_storage.url("wenmin/favicon.svg"), permanent=True),
     ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("audit/", include("wenmin.core.urls")),
     path("org/", include("wenmin.organisation.urls")),
+    path("volunteer/", include("wenmin.organisation.urls_volunteer")),
     path("cases/", include("wenmin.cases.urls")),
     path("portal/", include("wenmin.cases.urls_portal")),
     path("scoreboard/", include("wenmin.scoreboard.urls")),
     path("open311/v2/", include("wenmin.channels.open311.urls")),
     path("api/v1/", api.urls),
 ]
+
+handler403 = "wenmin.core.views.permission_denied"
+handler404 = "wenmin.core.views.page_not_found"
+handler500 = "wenmin.core.views.server_error"

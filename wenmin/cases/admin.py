@@ -308,7 +308,9 @@ class CaseAdmin(admin.ModelAdmin):
     )
     list_select_related = ("category", "lead_unit")
     search_fields = ("=number", "=tracking_code", "title")
-    exclude = ("requester",)  # the person and their phone are shown to handlers, not here
+    # The person and their phone are shown to handlers, not here; the tracking code is the
+    # resident's proof when they rate the case, so no member of staff ever sees it.
+    exclude = ("requester", "tracking_code")
     inlines = (CaseEventInline,)
     show_full_result_count = False  # no second COUNT over a million rows
     list_per_page = 50

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from wenmin.cases import services
-from wenmin.cases.labels import EVENT_LABELS, PUBLIC_ACTIONS
+from wenmin.cases.labels import EVENT_LABELS, PUBLIC_ACTIONS, RESIDENT_STATES
 from wenmin.cases.models import Attachment, Case, CaseEvent, Category
 from wenmin.cases.queues import LIST_RELATED, CaseFilter, case_find_by_number, cases_filtered
 from wenmin.cases.schemas import (
     AttachmentOut,
+    CaseAnswer,
     CaseFilters,
     CaseIn,
     CaseOut,
@@ -147,9 +148,44 @@ def _requester(user: User, case: Case) -> dict[str, Any] | None:
     return {"name": case.requester.name, "phone": phone, "phone_clear": clear}
 
 
-def case_detail(user: User, case: Case, *, with_requester: bool = True) -> dict[str, Any]:
-    """Everything the case page shows, with only the steps the viewer may take now."""
+def _allowed(user: User, case: Case) -> list[str]:
     actors = case_actors_for(user, case)
+    return list(dict.fromkeys(API_ACTION[a] for a in allowed_actions(case.state, actors)))
+
+
+def case_for_requester(user: User, case: Case) -> dict[str, Any]:
+    """A case as its requester sees it on the portal: no plan, notes, staff or requester data."""
+    merged = case.merged_into if case.state == State.MERGED else None
+    return {
+        "number": case.number,
+        "tracking_code": case.tracking_code,
+        "title": case.title,
+        "kind": case.kind,
+        "category": case.category.code if case.category else None,
+        "category_name": case.category.name if case.category else None,
+        "urgency": case.urgency,
+        "state": case.state,
+        "state_label": str(RESIDENT_STATES[case.state]),
+        "step": Step(step_of(case.state)).value,
+        "received_at": _local(case.received_at),
+        "result_due": _local(case.result_due),
+        "lead_unit_name": case.lead_unit.name if case.lead_unit else None,
+        "replied_at": _local(case.replied_at),
+        "reply": case.reply if case.state in (State.REPLIED, State.CLOSED) else "",
+        "closed_at": _local(case.closed_at),
+        "rejection_reason": case.rejection_reason,
+        "merged_into": merged.number if merged is not None else None,
+        "resolved": case.resolved,
+        "satisfaction": case.satisfaction,
+        "allowed_actions": _allowed(user, case),
+    }
+
+
+def case_detail(user: User, case: Case, *, with_requester: bool = True) -> dict[str, Any]:
+    """Everything the case page shows, with only the steps the viewer may take now; for anyone
+    but staff (a requester reading her own case), only what the portal shows."""
+    if not roles.can_use_staff_pages(user.role):
+        return case_for_requester(user, case)
     dates = (
         "dispatched_at",
         "sign_for_due",
@@ -163,7 +199,6 @@ def case_detail(user: User, case: Case, *, with_requester: bool = True) -> dict[
     return {
         **case_row(case),
         **{name: _local(getattr(case, name)) for name in dates},
-        "tracking_code": case.tracking_code,
         "content": case.content,
         "extra": case.extra or {},
         "address": case.address,
@@ -180,9 +215,7 @@ def case_detail(user: User, case: Case, *, with_requester: bool = True) -> dict[
         "merged_into": case.merged_into.number if case.merged_into else None,
         "resolved": case.resolved,
         "satisfaction": case.satisfaction,
-        "allowed_actions": list(
-            dict.fromkeys(API_ACTION[a] for a in allowed_actions(case.state, actors))
-        ),
+        "allowed_actions": _allowed(user, case),
     }
 
 
@@ -200,7 +233,7 @@ def _event(event: CaseEvent, *, public: bool) -> dict[str, Any]:
         "note": "" if public else event.note,
         "public_note": event.public_note,
         "data": {} if public else (event.data or {}),
-        "attachments": [a.pk for a in event.attachments.all()],
+        "attachments": [] if public else [a.pk for a in event.attachments.all()],
     }
 
 
@@ -253,7 +286,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, An
 
 @router.get(
     "/{number}",
-    response={200: CaseOut, **errors(400, 401, 403, 404)},
+    response={200: CaseAnswer, **errors(400, 401, 403, 404)},
     auth=READ,
     summary="One case",
 )
@@ -332,8 +365,12 @@ def case_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     summary="A case's photos and documents",
 )
 def case_attachments(request: HttpRequest, number: str) -> list[dict[str, Any]]:
-    """The files attached to a case, oldest first."""
-    case = case_for(viewer(request), number)
+    """The files attached to a case, oldest first. Staff only: the portal shows a requester no
+    photos (they may show other people)."""
+    user = viewer(request)
+    case = case_for(user, number)
+    if not roles.can_use_staff_pages(user.role):
+        raise ApiError(403, "forbidden")
     return [_attachment(request, a) for a in case.attachments.order_by("uploaded_at", "id")]
 
 

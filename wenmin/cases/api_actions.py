@@ -22,7 +22,7 @@ from wenmin.cases.models import Case
 from wenmin.cases.queues import case_find_by_number
 from wenmin.cases.schemas import (
     CallbackIn,
-    CaseOut,
+    CaseAnswer,
     ClassifyIn,
     DispatchIn,
     MergeIn,
@@ -35,14 +35,13 @@ from wenmin.cases.schemas import (
     SuperviseIn,
 )
 from wenmin.cases.workflow import Action
-from wenmin.core import roles
 from wenmin.core.api_support import errors, invalid, viewer
 from wenmin.core.models import User
 from wenmin.core.workdays import SHANGHAI
 from wenmin.organisation.models import Person, Unit
 
 router = Router(tags=["case workflow"])
-ANSWERS = {200: CaseOut, **errors(400, 401, 403, 404, 409)}
+ANSWERS = {200: CaseAnswer, **errors(400, 401, 403, 404, 409)}
 
 
 def _start(request: HttpRequest, number: str, action: str) -> tuple[User, Case]:
@@ -193,6 +192,5 @@ def case_callback(request: HttpRequest, number: str, payload: CallbackIn) -> dic
         resolved=payload.resolved,
         satisfaction=payload.satisfaction,
         note=payload.note,
-        by_requester=not roles.can_use_staff_pages(user.role),
     )
     return _done(user, case)

@@ -24,7 +24,35 @@ class CasesConfig(AppConfig):
             post_delete.connect(
                 policy_forget, sender=model, dispatch_uid=f"policy-{model.__name__}-delete"
             )
+        self._pages()
+        self._audit_words()
         compat.task_results_patch()
         notifications.connect()
         # A database check: it reads the administrator's working-day overrides.
         django_checks.register(checks.calendar_check, django_checks.Tags.database)
+
+    @staticmethod
+    def _audit_words() -> None:
+        from wenmin.cases.labels import EVENT_LABELS
+        from wenmin.core import audit_labels
+
+        audit_labels.register(
+            nouns={"case": _("Case"), "category": _("Category")},
+            phrases={
+                **{f"case.{code}": label for code, label in EVENT_LABELS.items()},
+                "case.export": _("Cases exported"),
+                "case.requester_viewed": _("Requester's phone shown"),
+            },
+        )
+
+    @staticmethod
+    def _pages() -> None:
+        from wenmin.cases.queues import can_supervise
+        from wenmin.core import nav, roles
+
+        nav.menu_register("cases:workbench", _("Cases"), 10, roles.staff_user)
+        nav.menu_register("cases:supervision", _("Supervision"), 20, can_supervise)
+        nav.menu_register("portal:mine", _("My reports"), 58, roles.public_account)
+        nav.landing_register(roles.Role.RESIDENT, "portal:mine")
+        nav.menu_register("portal:submit", _("Report a problem"), 60, roles.public_user)
+        nav.menu_register("portal:track_lookup", _("Track a case"), 70, roles.public_user)

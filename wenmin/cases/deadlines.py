@@ -1,4 +1,5 @@
-"""Time limits per kind × urgency, counted on the working-day calendar. Pure: no database.
+"""Time limits per kind × urgency, counted on the working-day calendar, and which cases are late.
+Pure: no database (the query conditions below are only built here, run elsewhere).
 
 Defaults follow common 12345 practice (see DOMAIN.md): urgent — respond in 30 minutes, result in
 24 hours; consult and help — 3 working days; complaint, suggestion, report — 13 working days;
@@ -13,8 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wenmin.cases.workflow import HANDLING_STATES, WITH_UNIT_STATES, State
 from wenmin.core.workdays import Calendar
 
 
@@ -113,3 +116,108 @@ class DeadlinePolicy:
 def reminder_at(start: dt.datetime, due: dt.datetime, share: float = REMINDER_SHARE) -> dt.datetime:
     """The moment when `share` of the time between start and due is used (催办 at 75%)."""
     return start + (due - start) * share
+
+
+# Which cases are late. One rule each, written twice on purpose side by side: as a predicate on
+# one case (the services check it under the row lock) and as a query condition (lists, counts
+# and the sweep); tests check that the two agree.
+
+DUE_SOON = dt.timedelta(days=1)
+
+
+def due_soon_cutoff(now: dt.datetime) -> dt.datetime:
+    """Cases due before this moment count as due soon."""
+    return now + DUE_SOON
+
+
+def is_overdue(*, state: str, result_due: dt.datetime | None, now: dt.datetime) -> bool:
+    """In handling (from receipt to the reply) and past the result deadline."""
+    return state in HANDLING_STATES and result_due is not None and result_due < now
+
+
+def overdue_condition(now: dt.datetime) -> Q:
+    """`is_overdue` as a query condition."""
+    return Q(state__in=HANDLING_STATES, result_due__lt=now)
+
+
+def is_due_soon(*, state: str, result_due: dt.datetime | None, now: dt.datetime) -> bool:
+    """In handling and due within a day, not yet overdue."""
+    return (
+        state in HANDLING_STATES and result_due is not None and now <= result_due < now + DUE_SOON
+    )
+
+
+def due_soon_condition(now: dt.datetime) -> Q:
+    """`is_due_soon` as a query condition."""
+    return Q(state__in=HANDLING_STATES, result_due__gte=now, result_due__lt=due_soon_cutoff(now))
+
+
+def sign_for_lapsed(*, state: str, sign_for_due: dt.datetime | None, now: dt.datetime) -> bool:
+    """Dispatched and still not signed for (nor returned) after the sign-for deadline."""
+    return state == State.DISPATCHED and sign_for_due is not None and sign_for_due < now
+
+
+def sign_for_lapsed_condition(now: dt.datetime) -> Q:
+    """`sign_for_lapsed` as a query condition."""
+    return Q(state=State.DISPATCHED, sign_for_due__lt=now)
+
+
+def escalation_due(
+    *,
+    state: str,
+    result_due: dt.datetime | None,
+    sign_for_due: dt.datetime | None,
+    escalated: bool,
+    now: dt.datetime,
+) -> bool:
+    """提级督办 for lateness: not yet escalated, and overdue or not signed for in time."""
+    if escalated:
+        return False
+    return is_overdue(state=state, result_due=result_due, now=now) or sign_for_lapsed(
+        state=state, sign_for_due=sign_for_due, now=now
+    )
+
+
+def reminder_clock(
+    *,
+    state: str,
+    received_at: dt.datetime,
+    dispatched_at: dt.datetime | None,
+    sign_for_due: dt.datetime | None,
+    result_due: dt.datetime | None,
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """(start, due) of the deadline a unit is reminded of: the sign-for deadline while the case
+    waits to be signed for, the result deadline after; None when no unit holds the case."""
+    if state not in WITH_UNIT_STATES:
+        return None
+    if state == State.DISPATCHED:
+        start, due = dispatched_at, sign_for_due
+    else:
+        start, due = dispatched_at or received_at, result_due
+    if start is None or due is None:
+        return None
+    return start, due
+
+
+def reminder_due_now(
+    *,
+    state: str,
+    received_at: dt.datetime,
+    dispatched_at: dt.datetime | None,
+    sign_for_due: dt.datetime | None,
+    result_due: dt.datetime | None,
+    reminded: bool,
+    now: dt.datetime,
+) -> bool:
+    """催办 once per deadline: not yet reminded, 75% of the time used, the deadline not passed."""
+    clock = reminder_clock(
+        state=state,
+        received_at=received_at,
+        dispatched_at=dispatched_at,
+        sign_for_due=sign_for_due,
+        result_due=result_due,
+    )
+    if reminded or clock is None:
+        return False
+    start, due = clock
+    return reminder_at(start, due) <= now < due

@@ -233,7 +233,8 @@ class LookupForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    """The requester's verdict on the reply."""
+    """The requester's verdict on the reply, and (unless they are logged in as the requester or
+    came by the one-time link) the last four digits of the phone given with the case."""
 
     resolved = forms.TypedChoiceField(
         label=_("Has the problem been solved?"),
@@ -256,6 +257,22 @@ class RateForm(forms.Form):
         multiline=True,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    phone_last4 = forms.CharField(
+        label=_("Last four digits of your phone number"),
+        help_text=_("Of the number you gave with this case: it shows the rating is yours."),
+        max_length=4,
+        min_length=4,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}
+        ),
+        error_messages={"required": _("Enter the last four digits of your phone number.")},
+    )
+    link = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, ask_last4: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_last4:
+            del self.fields["phone_last4"]
 
     def add_service_errors(self, message_dict: Mapping[str, Iterable[str]]) -> None:
         """Put the callback service's errors next to their fields."""

@@ -9,6 +9,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wenmin.cases.deadlines import Kind, Urgency
@@ -53,8 +54,24 @@ def county_leaders() -> QuerySet[Person]:
             | Q(cadre__unit__kind=UnitKind.LEADERSHIP_BODY)
         )
         .distinct()
-        .order_by("name", "id")
+        .select_related("cadre__unit")
+        .defer("phone", "id_number")  # a picker shows names and posts only
+        .order_by("cadre__unit__code", "name", "id")
     )
+
+
+class LeaderChoiceField(forms.ModelChoiceField):
+    """A county leader by name and post: 许荣永（常务副县长 · 枫岭县人民政府）."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        cadre = getattr(obj, "cadre", None)
+        if cadre is None:
+            return str(obj.name)
+        return gettext("%(name)s (%(position)s · %(unit)s)") % {
+            "name": obj.name,
+            "position": cadre.position,
+            "unit": cadre.unit.name,
+        }
 
 
 def response_templates_for(user: User) -> list[ResponseTemplate]:
@@ -185,6 +202,8 @@ class CaseNewForm(forms.Form):
         required=False,
         queryset=Category.objects.filter(is_active=True).order_by("order", "code"),
         empty_label=_("Not classified yet"),
+        # app.js shows the chosen category's extra questions only.
+        widget=forms.Select(attrs={"data-extra-questions": ""}),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
     title = _line(
@@ -293,7 +312,7 @@ class PlanForm(forms.Form):
     co_units = formfields.ModelMultipleChoiceField(
         label=_("Invite co-handling units"), required=False, queryset=handling_units()
     )
-    coordinator = forms.ModelChoiceField(
+    coordinator = LeaderChoiceField(
         label=_("Ask a county leader to coordinate"),
         required=False,
         queryset=Person.objects.none(),

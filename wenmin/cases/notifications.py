@@ -12,12 +12,15 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.services import events
+from wenmin.cases.services.rating import rating_link_token
 from wenmin.cases.workflow import Action, State
 from wenmin.core.models import User
 from wenmin.core.notify import Notification
@@ -32,11 +35,22 @@ def _when(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-def _requester_sms(case: Case, subject: str, text: str) -> list[Notification]:
+def _requester_sms(
+    case: Case, subject: str, text: str, secrets: tuple[str, ...] = ()
+) -> list[Notification]:
+    """A text to the requester; the tracking code and any other secret are masked in logs."""
     phone = case.requester.phone if case.requester is not None else ""
     if not phone:
         return []
-    return [Notification(subject=subject, text=text, phone=phone, case_id=case.pk)]
+    return [
+        Notification(
+            subject=subject,
+            text=text,
+            phone=phone,
+            case_id=case.pk,
+            secrets=(case.tracking_code, *secrets),
+        )
+    ]
 
 
 def _accounts(
@@ -83,14 +97,17 @@ def _dispatch(case: Case, event: CaseEvent) -> list[Notification]:
 
 def _reply(case: Case, event: CaseEvent) -> list[Notification]:
     reply = case.reply if len(case.reply) <= REPLY_EXCERPT else case.reply[:REPLY_EXCERPT] + "…"
+    token = rating_link_token(case_id=case.pk, reply_event_id=event.pk)
+    link = settings.WENMIN_SITE_URL + reverse("portal:rate_link", args=[token])
     return _requester_sms(
         case,
         _("Your case has been answered"),
         _(
-            "Wenmin: your case %(number)s has been answered: %(reply)s Rate the result with the "
-            "tracking code %(code)s."
+            "Wenmin: your case %(number)s has been answered: %(reply)s Tell us whether it is "
+            "solved (this link works once): %(link)s"
         )
-        % {"number": case.number, "reply": reply, "code": case.tracking_code},
+        % {"number": case.number, "reply": reply, "link": link},
+        secrets=(token,),
     )
 
 

@@ -17,18 +17,18 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet,
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from wenmin.cases.deadlines import due_soon_condition, overdue_condition
 from wenmin.cases.models import Attachment, Case, CaseEvent
-from wenmin.cases.selectors import case_get_for, cases_visible_to, due_soon_cutoff, is_dispatcher
-from wenmin.cases.workflow import Action, State
+from wenmin.cases.selectors import case_get_for, cases_visible_to, is_dispatcher
+from wenmin.cases.workflow import OPEN_STATES, Action, State
 from wenmin.core import validators
+from wenmin.core.crypto import digest
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
 from wenmin.core.workdays import SHANGHAI
 from wenmin.organisation.models import Region, Unit
+from wenmin.organisation.validation import phone_or_empty
 
-OPEN_STATES = (State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS, State.REPLIED)
-# The result deadline runs while a case is being handled; after the reply the callback clock runs.
-HANDLING_STATES = (State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS)
 LIST_RELATED = ("category", "region", "lead_unit")
 
 
@@ -94,12 +94,9 @@ def queue_condition(*, viewer: Viewer, queue: str, now: dt.datetime) -> Q:
     if queue == Queue.IN_PROGRESS:
         return Q(state__in=(State.SIGNED, State.IN_PROGRESS)) & mine
     if queue == Queue.DUE_SOON:
-        return (
-            Q(state__in=HANDLING_STATES, result_due__gte=now, result_due__lt=due_soon_cutoff(now))
-            & mine
-        )
+        return due_soon_condition(now) & mine
     if queue == Queue.OVERDUE:
-        return Q(state__in=HANDLING_STATES, result_due__lt=now) & mine
+        return overdue_condition(now) & mine
     if queue == Queue.RETURNED:
         if viewer.unit is None:
             return Q(state__in=OPEN_STATES, return_count__gt=0)
@@ -147,15 +144,22 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def cases_filtered(*, cases: QuerySet[Case], filters: CaseFilter) -> QuerySet[Case]:
-    """Narrow a list of cases by the filters (search in number, tracking code, title, content)."""
+    """Narrow a list of cases by the filters: a search in the number, tracking code, title,
+    content and the requester's name, or by the requester's mobile number."""
     text = filters.text.strip()
     if text:
-        cases = cases.filter(
-            Q(number__icontains=text)
-            | Q(tracking_code__iexact=text)
-            | Q(title__icontains=text)
-            | Q(content__icontains=text)
-        )
+        phone = phone_or_empty(text)
+        if phone:
+            # The caller's phone, found through its keyed digest: no row is decrypted.
+            cases = cases.filter(requester__phone_digest=digest(phone))
+        else:
+            cases = cases.filter(
+                Q(number__icontains=text)
+                | Q(tracking_code__iexact=text)
+                | Q(title__icontains=text)
+                | Q(content__icontains=text)
+                | Q(requester__name__icontains=text)
+            )
     exact = {
         "kind": filters.kind,
         "category_id": filters.category_id,
@@ -178,11 +182,8 @@ def with_due_flag(cases: QuerySet[Case], *, now: dt.datetime) -> QuerySet[Case]:
     """Each case with `due_flag`: "overdue", "due_soon" or "" (its result deadline)."""
     return cases.annotate(
         due_flag=SqlCase(
-            When(Q(state__in=HANDLING_STATES, result_due__lt=now), then=Value("overdue")),
-            When(
-                Q(state__in=HANDLING_STATES, result_due__lt=due_soon_cutoff(now)),
-                then=Value("due_soon"),
-            ),
+            When(overdue_condition(now), then=Value("overdue")),
+            When(due_soon_condition(now), then=Value("due_soon")),
             default=Value(""),
             output_field=CharField(),
         )
@@ -247,7 +248,7 @@ SUPERVISION_ORDERINGS: dict[str, tuple[Any, ...]] = {
 
 
 def _supervised(user: User, now: dt.datetime) -> tuple[QuerySet[Case], Q, Q]:
-    overdue = Q(state__in=HANDLING_STATES, result_due__lt=now)
+    overdue = overdue_condition(now)
     escalated = Q(state__in=OPEN_STATES, escalated_at__isnull=False)
     return cases_visible_to(user).filter(overdue | escalated), overdue, escalated
 

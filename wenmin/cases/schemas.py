@@ -97,7 +97,8 @@ class RequesterOut(Schema):
 
 
 class CaseOut(CaseRow):
-    tracking_code: str
+    """A case as staff see it (never its tracking code: that is the requester's alone)."""
+
     content: str
     extra: dict[str, Any]
     address: str
@@ -123,6 +124,40 @@ class CaseOut(CaseRow):
     resolved: bool | None
     satisfaction: int | None
     allowed_actions: list[ApiAction] = Field(description="The steps you may take now.")
+
+
+class CaseForRequesterOut(Schema):
+    """A case as its requester sees it: what the portal shows, and no more (no internal notes,
+    plan, staff names or other people's data)."""
+
+    number: str
+    tracking_code: str
+    title: str
+    kind: str
+    category: str | None
+    category_name: str | None
+    urgency: str
+    state: str
+    state_label: str = Field(description="The state in the resident's words.")
+    step: str
+    received_at: dt.datetime
+    result_due: dt.datetime | None = Field(
+        description="While the case is being handled: when the responsible unit is to give a "
+        "result."
+    )
+    lead_unit_name: str | None
+    replied_at: dt.datetime | None
+    reply: str
+    closed_at: dt.datetime | None
+    rejection_reason: str
+    merged_into: str | None
+    resolved: bool | None
+    satisfaction: int | None
+    allowed_actions: list[ApiAction] = Field(description="The steps you may take now.")
+
+
+# Staff get a case's every field, its requester only what the portal shows.
+CaseAnswer = CaseOut | CaseForRequesterOut
 
 
 class EventOut(Schema):

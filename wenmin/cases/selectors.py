@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -15,24 +14,30 @@ from wenmin.cases.workflow import FINAL_STATES, TRANSITIONS, Actor, State
 from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
-from wenmin.organisation.models import PositionKind
+from wenmin.organisation.models import Position, PositionKind
+from wenmin.organisation.selectors import branch_area
+
+# The roles whose accounts can hold the dispatcher's post: the centre's staff. A county leader
+# sees every case but does not dispatch, whatever positions the person holds.
+DISPATCHING_ROLES = frozenset({Role.TOWNSHIP_STAFF, Role.DEPARTMENT_STAFF})
 
 
 def is_dispatcher(user: User) -> bool:
-    """The administrator, or a person holding a current dispatcher position."""
+    """The administrator, or a unit's staff member holding a current dispatcher position."""
     if not user.is_authenticated:
         return False
     if user.role == Role.ADMINISTRATOR:
         return True
-    if not user.person_id:
+    if user.role not in DISPATCHING_ROLES or not user.person_id:
         return False
     # Asked several times per request (queues, actions, scope): remember it on the user object.
     cached: bool | None = getattr(user, "_wenmin_is_dispatcher", None)
     if cached is not None:
         return cached
     today = timezone.localdate()
-    answer = user.person.positions.filter(  # type: ignore[union-attr]
+    answer = Position.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=today),
+        person_id=user.person_id,
         kind=PositionKind.DISPATCHER,
         start_date__lte=today,
     ).exists()
@@ -43,7 +48,7 @@ def is_dispatcher(user: User) -> bool:
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """Cases in the viewer's scope: all for county-wide roles and dispatchers; a unit's own cases
     (led, co-handled or escalated to it) and, for township staff, the cases in their township;
-    a branch secretary's village; a resident's own cases."""
+    a branch secretary's village and branch members; a resident's or volunteer's own reports."""
     cases = Case.objects.all()
     if not user.is_authenticated or not user.is_active:
         return cases.none()
@@ -64,10 +69,20 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
             own |= Q(region__township_id=unit.region.township_id)
         return cases.filter(own)
     if user.role == Role.BRANCH_SECRETARY and unit is not None:
-        return cases.filter(region__path__startswith=unit.region.path)
-    if user.person_id:
-        return cases.filter(requester_id=user.person_id)
-    return cases.none()
+        # The branch's village and its own members' cases; an organ branch has no village.
+        area = branch_area(unit)
+        members = Q(requester__party_membership__branch=unit)
+        return cases.filter(members | Q(region__path__startswith=area.path) if area else members)
+    return cases.filter(own_reports(user))
+
+
+def own_reports(user: User) -> Q:
+    """The cases a resident or volunteer raised: as the requester, or reported for a resident
+    (a volunteer's door-to-door visit); staff: as the requester only."""
+    mine = Q(requester_id=user.person_id) if user.person_id else Q(pk__in=[])
+    if user.role in (Role.RESIDENT, Role.VOLUNTEER):
+        mine |= Q(registered_by=user)
+    return mine
 
 
 def case_get_for(user: User, case_id: int | str) -> Case:
@@ -125,11 +140,6 @@ def case_by_tracking_code(code: str) -> Case:
         )
     except Case.DoesNotExist:
         raise Http404 from None
-
-
-def due_soon_cutoff(now: dt.datetime | None = None) -> dt.datetime:
-    """Cases due before this moment count as due soon (one day ahead)."""
-    return (now or timezone.now()) + dt.timedelta(days=1)
 
 
 def case_stats() -> dict[str, Any]:

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,13 +23,23 @@ from django.views.decorators.http import require_GET, require_POST
 from wenmin.cases import forms_staff as f
 from wenmin.cases import services
 from wenmin.cases.dispatch import dispatch_proposal
-from wenmin.cases.labels import EVENT_LABELS
+from wenmin.cases.labels import EVENT_LABELS, actor_display
 from wenmin.cases.models import Case, CaseEvent
-from wenmin.cases.queues import HANDLING_STATES, attachment_get_for
-from wenmin.cases.selectors import case_action_refusal, case_actors_for, case_get_for
+from wenmin.cases.queues import attachment_get_for
+from wenmin.cases.selectors import (
+    case_action_refusal,
+    case_actors_for,
+    case_get_for,
+    cases_visible_to,
+)
 from wenmin.cases.services.access import requester_contact_for
+from wenmin.cases.services.acknowledgement import (
+    acknowledgement_case,
+    case_acknowledgement_print,
+)
 from wenmin.cases.services.policy import calendar_current
 from wenmin.cases.workflow import (
+    HANDLING_STATES,
     Action,
     State,
     Step,
@@ -230,13 +242,19 @@ def _extra_answers(case: Case) -> list[tuple[str, str]]:
 
 def _timeline(case: Case) -> list[CaseEvent]:
     events = list(
-        case.events.select_related("actor", "unit")
-        .prefetch_related("attachments")
-        .order_by("at", "id")
+        case.events.select_related("unit").prefetch_related("attachments").order_by("at", "id")
     )
     for event in events:
         event.label = EVENT_LABELS.get(event.action, event.action)  # type: ignore[attr-defined]
+        event.who = actor_display(  # type: ignore[attr-defined]
+            action=event.action, actor_label=event.actor_label, has_actor=bool(event.actor_id)
+        )
     return events
+
+
+def case_in_scope(user: User, case: Case) -> bool:
+    """Whether the viewer may open the case page (a clerk may register outside their scope)."""
+    return cases_visible_to(user).filter(pk=case.pk).exists()
 
 
 def case_page_context(
@@ -345,3 +363,24 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@staff_page
+@require_GET
+@never_cache
+def case_acknowledgement(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The printed acknowledgement (受理回执) for a requester no SMS reaches: right after
+    registering, for the registering clerk only; the code shows on paper, not on the screen."""
+    user = viewer_of(request)
+    case = acknowledgement_case(viewer=user, case_id=case_id)
+    if case is None:
+        raise Http404
+    code = case_acknowledgement_print(case=case, actor=user)
+    context = {
+        "case": case,
+        "code": code,
+        "unit": user.unit,
+        "visible": case_in_scope(user, case),
+        "portal_address": settings.WENMIN_SITE_URL + reverse("portal:track_lookup"),
+    }
+    return render(request, "cases/case_acknowledgement.html", context)

@@ -8,37 +8,47 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from wenmin.cases import services
 from wenmin.cases.forms_portal import LookupForm, RateForm, SubmitForm, category_menu
-from wenmin.cases.labels import PUBLIC_ACTIONS
+from wenmin.cases.labels import PUBLIC_ACTIONS, RESIDENT_STATES
 from wenmin.cases.models import Case, CaseEvent, Channel
-from wenmin.cases.selectors import case_by_tracking_code
+from wenmin.cases.selectors import case_by_tracking_code, cases_visible_to, own_reports
+from wenmin.cases.services.rating import (
+    ProofRefused,
+    RequesterProof,
+    rating_link_case,
+    rating_link_usable,
+)
 from wenmin.cases.workflow import State, Step, TransitionNotAllowed, step_of
 from wenmin.core import roles
 from wenmin.core.middleware import client_ip
 from wenmin.core.models import User
 
 WORKING_STATES = frozenset({State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS})
+MINE_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
 class PublicEvent:
     label: str
     at: dt.datetime
-    unit_name: str
+    who: str  # a unit's name, 诉求人 or 系统: never a member of staff
     note: str
 
 
@@ -193,12 +203,15 @@ def _public_events(case: Case) -> list[PublicEvent]:
         label = PUBLIC_ACTIONS.get(event.action)
         if label is None and not event.public_note:
             continue
+        if event.unit is not None:
+            who = event.unit.name
+        elif event.data.get("by_requester") or (event.action == "intake" and not event.actor_id):
+            who = _("Requester")
+        else:
+            who = _("System")
         events.append(
             PublicEvent(
-                label=str(label or _("Update")),
-                at=event.at,
-                unit_name=event.unit.name if event.unit else "",
-                note=event.public_note,
+                label=str(label or _("Update")), at=event.at, who=who, note=event.public_note
             )
         )
     return events
@@ -214,6 +227,26 @@ def _step_marks(case: Case) -> list[StepMark]:
     return marks
 
 
+def _is_requester(viewer: User | None, case: Case) -> bool:
+    return viewer is not None and bool(viewer.person_id) and viewer.person_id == case.requester_id
+
+
+def _asks_last4(case: Case, viewer: User | None, link: str) -> bool:
+    """The rating asks for the phone's last four digits unless the rater is known otherwise."""
+    if link or _is_requester(viewer, case):
+        return False
+    return bool(case.requester is not None and case.requester.phone)
+
+
+def _deadline(case: Case) -> dict[str, Any]:
+    """The unit's obligation for a case still being handled: its due time and whether it passed."""
+    working = case.state in WORKING_STATES and case.result_due is not None
+    return {
+        "working": working,
+        "overdue": working and case.result_due is not None and case.result_due < timezone.now(),
+    }
+
+
 def _track_page(
     request: HttpRequest,
     case: Case,
@@ -221,23 +254,27 @@ def _track_page(
     rate_form: RateForm | None = None,
     problem: str = "",
     status: int = 200,
+    link: str = "",
 ) -> HttpResponse:
     primary = case.merged_into if case.state == State.MERGED else None
+    viewer = _viewer(request)
+    if rate_form is None and case.state == State.REPLIED:
+        rate_form = RateForm(initial={"link": link}, ask_last4=_asks_last4(case, viewer, link))
     context = {
         "case": case,
+        "state_label": RESIDENT_STATES[case.state],
         "steps": _step_marks(case),
         "events": _public_events(case),
-        "working": case.state in WORKING_STATES,
-        "overdue": case.state in WORKING_STATES
-        and case.result_due is not None
-        and case.result_due < timezone.now(),
+        **_deadline(case),
         "replied": case.state in (State.REPLIED, State.CLOSED) and bool(case.reply),
         "primary": primary,
         "primary_reply": primary.reply
         if primary is not None and primary.state in (State.REPLIED, State.CLOSED)
         else "",
-        "rate_form": rate_form or (RateForm() if case.state == State.REPLIED else None),
+        "rate_form": rate_form,
+        "by_link": bool(link),
         "problem": problem,
+        "mine": viewer is not None and not roles.can_use_staff_pages(viewer.role),
     }
     return render(request, "cases/portal_track.html", context, status=status)
 
@@ -253,35 +290,60 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, code: str) -> HttpResponse:
-    """The requester's verdict on the reply: solved or not, satisfaction 1–5."""
+    """The requester's verdict on the reply: solved or not, satisfaction 1–5, with the proof that
+    it is theirs (the service checks it)."""
     case = _case_or_none(code)
     if case is None:
         return _not_found(request, code)
     if request.method == "GET":
         return redirect(reverse("portal:track", args=[case.tracking_code]) + "#rate")
+    # Every attempt counts, a wrong last four digits too: the limit is what stops guessing.
     if not _ratings_allowed(case.tracking_code):
         return _too_many(request)
     not_now = _("This case is not waiting for your rating at the moment.")
     if case.state != State.REPLIED:
         return _track_page(request, case, problem=not_now, status=409)
-    form = RateForm(request.POST)
+    viewer = _viewer(request)
+    link = request.POST.get("link", "")[:200]
+    form = RateForm(request.POST, ask_last4=_asks_last4(case, viewer, link))
     if not form.is_valid():
-        return _track_page(request, case, rate_form=form, status=400)
+        return _track_page(request, case, rate_form=form, status=400, link=link)
+    answers = form.cleaned_data
+    proof = (
+        None
+        if _is_requester(viewer, case)
+        else RequesterProof(
+            tracking_code=case.tracking_code,
+            phone_last4=answers.get("phone_last4", ""),
+            link=answers["link"],
+        )
+    )
     try:
         case = services.case_callback(
             case=case,
-            actor=_viewer(request),
-            resolved=form.cleaned_data["resolved"],
-            satisfaction=form.cleaned_data["satisfaction"],
-            note=form.cleaned_data["comment"],
-            by_requester=True,
+            actor=viewer,
+            resolved=answers["resolved"],
+            satisfaction=answers["satisfaction"],
+            note=answers["comment"],
+            proof=proof,
         )
     except TransitionNotAllowed:
         case.refresh_from_db()
         return _track_page(request, case, problem=not_now, status=409)
+    except ProofRefused as refusal:
+        if refusal.field == "link":  # spent or expired: offer the ordinary way instead
+            retry = RateForm(
+                initial=answers | {"link": ""}, ask_last4=_asks_last4(case, viewer, "")
+            )
+            return _track_page(request, case, rate_form=retry, problem=refusal.message, status=403)
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return _track_page(request, case, rate_form=form, status=403, link=link)
+    except PermissionDenied:
+        problem = _("Only the person who reported this case can rate it.")
+        return _track_page(request, case, problem=problem, status=403)
     except ValidationError as error:
         form.add_service_errors(_messages_of(error))
-        return _track_page(request, case, rate_form=form, status=400)
+        return _track_page(request, case, rate_form=form, status=400, link=link)
     if case.state == State.CLOSED:
         messages.success(request, _("Thank you for your rating. The case is now closed."))
     else:
@@ -293,3 +355,56 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
             ),
         )
     return redirect("portal:track", code=case.tracking_code)
+
+
+@require_http_methods(["GET"])
+@never_cache
+def rate_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time rating link sent by SMS with the reply: the case, ready to rate (rating uses
+    the link up; opening it does not)."""
+    case = rating_link_case(token)
+    if case is None:
+        form = LookupForm()
+        return render(request, "cases/portal_link_spent.html", {"form": form}, status=410)
+    if not rating_link_usable(case, token):
+        problem = _(
+            "This rating link has expired or has already been used. Rate with your tracking "
+            "code and the last four digits of your phone instead."
+        )
+        return _track_page(request, case, problem=problem, status=410)
+    return _track_page(request, case, link=token)
+
+
+# --- my reports ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyCase:
+    case: Case
+    state_label: str
+    working: bool
+    overdue: bool
+    to_rate: bool
+
+
+@login_required
+@require_http_methods(["GET"])
+@never_cache
+def mine(request: HttpRequest) -> HttpResponse:
+    """A logged-in resident's own cases: state in their words, the unit's deadline, the timeline
+    and, when the reply awaits their verdict, a link to rate it."""
+    viewer = cast(User, request.user)
+    own = cases_visible_to(viewer).filter(own_reports(viewer))
+    page = Paginator(
+        own.select_related("lead_unit").order_by("-received_at", "-id"), MINE_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    rows = [
+        MyCase(
+            case=case,
+            state_label=str(RESIDENT_STATES[case.state]),
+            **_deadline(case),
+            to_rate=case.state == State.REPLIED,
+        )
+        for case in page
+    ]
+    return render(request, "cases/portal_mine.html", {"page": page, "rows": rows})

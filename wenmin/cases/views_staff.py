@@ -36,6 +36,7 @@ from wenmin.cases.queues import (
     workbench_cases,
 )
 from wenmin.cases.selectors import cases_visible_to
+from wenmin.cases.services.acknowledgement import requester_texted
 from wenmin.cases.views_case import (
     attachment_download,
     case_act,
@@ -45,6 +46,7 @@ from wenmin.cases.views_case import (
 )
 from wenmin.cases.workflow import Step, TransitionNotAllowed, step_of
 from wenmin.core import validators
+from wenmin.core.crypto import mask_phone
 from wenmin.organisation.views import staff_page
 
 __all__ = [
@@ -241,11 +243,27 @@ def case_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             extra_errors = _split_extra_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Case %(number)s registered; the requester's tracking code is %(code)s.")
-                % {"number": case.number, "code": case.tracking_code},
-            )
+            # Staff never see tracking codes: the requester gets theirs by SMS or on paper.
+            if requester_texted(case):
+                messages.success(
+                    request,
+                    _(
+                        "Case %(number)s registered. The tracking code was sent to the "
+                        "requester by SMS (%(phone)s)."
+                    )
+                    % {"number": case.number, "phone": mask_phone(case.requester.phone)},  # type: ignore[union-attr]
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Case %(number)s registered. No SMS can reach the requester: print the "
+                        "acknowledgement and hand it to them; it holds the tracking code with "
+                        "which they follow the case and rate the result."
+                    )
+                    % {"number": case.number},
+                )
+                return redirect("cases:case_acknowledgement", case.pk)
             if cases_visible_to(user).filter(pk=case.pk).exists():
                 return redirect("cases:case_detail", case.pk)
             return redirect("cases:workbench")

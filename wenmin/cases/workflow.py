@@ -43,6 +43,12 @@ STEP_OF_STATE: dict[str, str] = {
     State.MERGED: Step.ANALYSE,
 }
 FINAL_STATES = frozenset({State.CLOSED, State.REJECTED, State.MERGED})
+OPEN_STATES = frozenset(State.values) - FINAL_STATES
+# "In handling": the result deadline runs, from receipt (even while the case waits for the
+# dispatcher) until the unit's reply; after the reply the callback clock runs instead.
+HANDLING_STATES = frozenset({State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS})
+# A lead unit holds the case: the states in which the unit is reminded (催办).
+WITH_UNIT_STATES = frozenset({State.DISPATCHED, State.SIGNED, State.IN_PROGRESS})
 
 
 class Action(models.TextChoices):
@@ -81,7 +87,6 @@ def _t(action: str, sources: set[str], target: str | None, *actors: str) -> Tran
     return Transition(action, frozenset(sources), target, frozenset(actors))
 
 
-_OPEN = {State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS, State.REPLIED}
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
@@ -104,7 +109,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t(Action.CALLBACK_REWORK, {State.REPLIED}, State.SIGNED, Actor.CALLBACK),
     )
 }
-if any(not t.sources <= _OPEN for t in TRANSITIONS.values()):
+if any(not t.sources <= OPEN_STATES for t in TRANSITIONS.values()):
     raise AssertionError("final states admit no action")
 
 

@@ -11,7 +11,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
-        from wenmin.core import signals  # noqa: F401  (connects login auditing)
+        from django.core import checks as django_checks
+
+        from wenmin.core import checks, nav, roles, signals  # noqa: F401  (signals: login audit)
+
+        django_checks.register(checks.sms_stub_check)
+
+        nav.menu_register("core:audit_log", _("Audit log"), 90, roles.administrator_user)
+        nav.menu_register("admin:index", _("Admin"), 95, roles.administrator_user)
+        for role in roles.STAFF_ROLES:
+            nav.landing_register(role, "cases:workbench")
+        nav.landing_register("", "portal:submit")
 
 
 class WenminAdminConfig(admin_apps.AdminConfig):

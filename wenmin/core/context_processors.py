@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from wenmin.core import roles
+from wenmin.core import nav, roles
 
 
 def wenmin(request: HttpRequest) -> dict[str, Any]:
@@ -17,6 +17,8 @@ def wenmin(request: HttpRequest) -> dict[str, Any]:
         "viewer_is_staff": is_staff,
         "viewer_is_administrator": roles.can_manage_reference_data(role),
         "viewer_can_export": roles.can_export(role),
+        # Only the pages the viewer may open (the predicates their views check).
+        "menu": SimpleLazyObject(lambda: nav.menu_for(user)),
         # Lazy: the COUNT runs only on pages whose template shows it, at most once per request.
         "unread_notifications": SimpleLazyObject(lambda: _unread(user)) if is_staff else 0,
     }

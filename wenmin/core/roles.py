@@ -54,3 +54,39 @@ def can_view_audit_log(role: str) -> bool:
 def can_reveal_personal_data(role: str) -> bool:
     """Who may see a phone or ID number unmasked (each time logged)."""
     return role == Role.ADMINISTRATOR
+
+
+# The same rules on a viewer (a User or an AnonymousUser), for the menus and landing pages.
+
+
+def _role(user: object) -> str:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return ""
+    return str(getattr(user, "role", ""))
+
+
+def staff_user(user: object) -> bool:
+    """A logged-in user of a staff role."""
+    return can_use_staff_pages(_role(user))
+
+
+def public_user(user: object) -> bool:
+    """An anonymous visitor or a logged-in resident or volunteer: the portal's people."""
+    return not staff_user(user)
+
+
+def public_account(user: object) -> bool:
+    """A logged-in resident or volunteer."""
+    return _role(user) in (Role.RESIDENT, Role.VOLUNTEER)
+
+
+def exporting_user(user: object) -> bool:
+    return can_export(_role(user))
+
+
+def administrator_user(user: object) -> bool:
+    return can_manage_reference_data(_role(user))
+
+
+def volunteer_user(user: object) -> bool:
+    return _role(user) == Role.VOLUNTEER

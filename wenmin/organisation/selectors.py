@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -27,7 +27,7 @@ from wenmin.organisation.models import (
     UnitKind,
     Volunteer,
 )
-from wenmin.organisation.validation import normalise_phone
+from wenmin.organisation.validation import phone_or_empty
 
 M = TypeVar("M", bound=models.Model)
 
@@ -46,6 +46,16 @@ class Scope:
 NOTHING = Scope()
 
 
+# The levels a branch can serve as its area; a branch above them (the county's organ branches,
+# 机关党支部) has no area: its scope is its own members.
+AREA_LEVELS = frozenset({RegionLevel.VILLAGE, RegionLevel.GROUP})
+
+
+def branch_area(unit: Unit) -> Region | None:
+    """The village (or villagers' group) a party branch serves, None for an organ branch."""
+    return unit.region if unit.region.level in AREA_LEVELS else None
+
+
 def scope_for(user: User) -> Scope:
     """The scope of a user's role and home unit; a scoped role without a unit sees nothing."""
     if not user.is_authenticated or not user.is_active:
@@ -57,8 +67,12 @@ def scope_for(user: User) -> Scope:
     if role == Role.TOWNSHIP_STAFF and unit is not None and unit.region.township is not None:
         township_path = unit.region.township.path
         return Scope(region_path=township_path, unit_region_path=township_path)
-    if role in (Role.DEPARTMENT_STAFF, Role.BRANCH_SECRETARY) and unit is not None:
+    if role == Role.DEPARTMENT_STAFF and unit is not None:
         return Scope(unit_path=unit.path, region_path=unit.region.path)
+    if role == Role.BRANCH_SECRETARY and unit is not None:
+        # A branch sees its own members and its village, never the county.
+        area = branch_area(unit)
+        return Scope(unit_path=unit.path, region_path=area.path if area else None)
     if role in (Role.VOLUNTEER, Role.RESIDENT) and user.person_id:
         return Scope(person_id=user.person_id)
     return NOTHING
@@ -211,6 +225,17 @@ def unit_secretary(*, unit: Unit, on: dt.date) -> Position | None:
     )
 
 
+def volunteer_of(user: User) -> Volunteer | None:
+    """The volunteer record of the viewer's own person, with its team, if any."""
+    if not user.is_authenticated or not user.person_id:
+        return None
+    return (
+        Volunteer.objects.filter(person_id=user.person_id)
+        .select_related("person", "team__region")
+        .first()
+    )
+
+
 def person_positions(*, person: Person) -> QuerySet[Position]:
     """Every position a person holds or held, newest first."""
     return person.positions.select_related("unit", "region").order_by("-start_date", "-id")
@@ -238,10 +263,7 @@ def people_search(
     people = people_visible_to(user)
     text = text.strip()
     if text:
-        try:
-            phone = normalise_phone(text)
-        except ValidationError:
-            phone = ""
+        phone = phone_or_empty(text)
         people = (
             people.filter(phone_digest=digest(phone))
             if phone

@@ -30,6 +30,14 @@ def normalise_phone(raw: str) -> str:
     return value
 
 
+def phone_or_empty(text: str) -> str:
+    """The mobile number a search text is, normalised, or '' when it is not one."""
+    try:
+        return normalise_phone(text)
+    except ValidationError:
+        return ""
+
+
 def normalise_id_number(raw: str) -> str:
     """An 18-character resident ID number with a valid GB 11643 check digit, or ''."""
     value = (raw or "").strip().upper()

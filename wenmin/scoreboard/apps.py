@@ -15,3 +15,21 @@ class ScoreboardConfig(AppConfig):
 
         if rollup_event not in AFTER_EVENT:
             AFTER_EVENT.append(rollup_event)
+        self._pages()
+
+    @staticmethod
+    def _pages() -> None:
+        from wenmin.core import nav
+        from wenmin.scoreboard.selectors import can_open_appeals, can_see_rankings
+
+        nav.menu_register("scoreboard:ranking", _("Compare and see"), 30, can_see_rankings)
+        nav.page_register("scoreboard:appeals", can_open_appeals)
+
+        from wenmin.core import audit_labels
+
+        audit_labels.register(
+            phrases={
+                "scoreboard.bulletin_export": _("Monthly bulletin exported"),
+                "scoreboard.rebuild": _("Scoreboard counts rebuilt"),
+            }
+        )

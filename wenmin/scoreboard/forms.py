@@ -101,7 +101,7 @@ class ScoreboardForm(forms.Form):
         for name, found in self.errors.items():
             label = self.fields[name].label if name in self.fields else ""
             for message in found:
-                messages.error(request, f"{label}: {message}" if label else message)
+                messages.error(request, f"{label}: {message}" if label else str(message))
         return self.status
 
     @property

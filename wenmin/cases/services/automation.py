@@ -20,14 +20,18 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
-from wenmin.cases.deadlines import REMINDER_SHARE, reminder_at
+from wenmin.cases.deadlines import (
+    REMINDER_SHARE,
+    overdue_condition,
+    reminder_due_now,
+    sign_for_lapsed_condition,
+)
 from wenmin.cases.models import Case
 from wenmin.cases.services.steps import case_escalate_overdue, case_remind
-from wenmin.cases.workflow import State
+from wenmin.cases.workflow import WITH_UNIT_STATES, State
 
 logger = logging.getLogger("wenmin.cases.sweep")
 
-HANDLING = (State.DISPATCHED, State.SIGNED, State.IN_PROGRESS)
 CHUNK_SIZE = 500
 # 75% used  ⟺  now − start ≥ 0.75 (due − start)  ⟺  (due − now) · 3 ≤ (now − start)
 _REMAINING_TO_USED = REMINDER_SHARE / (1 - REMINDER_SHARE)
@@ -46,9 +50,10 @@ class SweepReport:
 
 
 def overdue_candidates(*, now: dt.datetime) -> QuerySet[Case]:
-    """Open cases past their result deadline, or still unsigned past the sign-for deadline."""
-    return Case.objects.filter(state__in=HANDLING, escalated_at__isnull=True).filter(
-        Q(result_due__lt=now) | Q(state=State.DISPATCHED, sign_for_due__lt=now)
+    """Cases not yet escalated that are overdue (deadlines.is_overdue: in handling, the waiting
+    for the dispatcher included) or still unsigned past the sign-for deadline."""
+    return Case.objects.filter(escalated_at__isnull=True).filter(
+        overdue_condition(now) | sign_for_lapsed_condition(now)
     )
 
 
@@ -72,23 +77,25 @@ def reminder_candidates(*, now: dt.datetime) -> QuerySet[Case]:
     result = Q(state__in=(State.SIGNED, State.IN_PROGRESS), result_due__gt=now) & _used_up(
         "result_due", Coalesce("dispatched_at", "received_at"), now
     )
-    return Case.objects.filter(state__in=HANDLING, reminded_at__isnull=True).filter(
+    return Case.objects.filter(state__in=WITH_UNIT_STATES, reminded_at__isnull=True).filter(
         sign_for | result
     )
 
 
 def reminder_due(case: Case, now: dt.datetime) -> bool:
-    """The same rule in Python, on one case (the SQL above only narrows)."""
-    if case.state == State.DISPATCHED:
-        start, due = case.dispatched_at, case.sign_for_due
-    else:
-        start, due = case.dispatched_at or case.received_at, case.result_due
-    if start is None or due is None:
-        return False
-    return reminder_at(start, due) <= now < due
+    """deadlines.reminder_due_now on one case (the SQL above only narrows)."""
+    return reminder_due_now(
+        state=case.state,
+        received_at=case.received_at,
+        dispatched_at=case.dispatched_at,
+        sign_for_due=case.sign_for_due,
+        result_due=case.result_due,
+        reminded=case.reminded_at is not None,
+        now=now,
+    )
 
 
-_FIELDS = ("state", "received_at", "dispatched_at", "sign_for_due", "result_due")
+_FIELDS = ("state", "received_at", "dispatched_at", "sign_for_due", "result_due", "reminded_at")
 
 
 def _pages(queryset: QuerySet[Case], size: int) -> Iterator[Case]:

@@ -19,12 +19,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenmin.cases.deadlines import Kind, Urgency
+from wenmin.cases.deadlines import Kind, Urgency, escalation_due, reminder_due_now
 from wenmin.cases.models import Case, CaseEvent, Category, RejectionReason
 from wenmin.cases.selectors import case_actors_for
 from wenmin.cases.services.attachments import attachments_check, attachments_save
 from wenmin.cases.services.events import event_record
 from wenmin.cases.services.policy import policy_current
+from wenmin.cases.services.rating import (
+    Proof,
+    ProofRefused,
+    RequesterProof,
+    proof_check,
+    requester_label,
+)
 from wenmin.cases.workflow import (
     TRANSITIONS,
     Action,
@@ -33,7 +40,7 @@ from wenmin.cases.workflow import (
     TransitionNotAllowed,
     next_state,
 )
-from wenmin.core import validators
+from wenmin.core import roles, validators
 from wenmin.core.models import User
 from wenmin.organisation.models import Person, Unit
 
@@ -53,6 +60,7 @@ def _step(
     data: dict[str, Any] | None = None,
     actors: frozenset[str] | None = None,
     files: list[tuple[UploadedFile, str]] | None = None,
+    actor_label: str = "",
 ) -> Case:
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -78,6 +86,7 @@ def _step(
             note=note,
             public_note=public_note,
             data=data,
+            actor_label=actor_label,
         )
         if files:
             attachments_save(case=locked, event=event, files=files)
@@ -154,28 +163,42 @@ def case_classify(
 
 
 def case_merge(*, case: Case, actor: User, primary: Case, note: str = "") -> Case:
-    """Analyse: a duplicate joins its primary case and ends."""
-    if primary.pk == case.pk or primary.state in (State.MERGED, State.REJECTED):
-        raise ValidationError(
-            {"primary": [_("Choose another open or closed case as the primary.")]}
-        )
+    """Analyse: a duplicate joins its primary case and ends.
 
-    data: dict[str, Any] = {"primary": primary.number}
-
-    def change(c: Case) -> list[str]:
-        c.merged_into = primary
-        data["received_on"] = timezone.localtime(c.received_at).date().isoformat()
-        return ["merged_into"]
-
-    return _step(
-        case=case,
-        action=Action.MERGE,
-        actor=actor,
-        change=change,
-        note=note,
-        public_note=_("Merged into case %(number)s.") % {"number": primary.number},
-        data=data,
+    Both rows are locked, in id order so that two opposite merges cannot deadlock, and the
+    primary is judged as it is now: a primary merged or rejected a moment ago is refused."""
+    refused = ValidationError(
+        {"primary": [_("Choose another open or closed case as the primary.")]}
     )
+    if primary.pk == case.pk:
+        raise refused
+    with transaction.atomic():
+        locked = {
+            c.pk: c
+            for c in Case.objects.select_for_update()
+            .filter(pk__in=sorted((case.pk, primary.pk)))
+            .order_by("pk")
+        }
+        current = locked.get(primary.pk)
+        if current is None or current.state in (State.MERGED, State.REJECTED):
+            raise refused
+
+        data: dict[str, Any] = {"primary": current.number}
+
+        def change(c: Case) -> list[str]:
+            c.merged_into = current
+            data["received_on"] = timezone.localtime(c.received_at).date().isoformat()
+            return ["merged_into"]
+
+        return _step(
+            case=case,
+            action=Action.MERGE,
+            actor=actor,
+            change=change,
+            note=note,
+            public_note=_("Merged into case %(number)s.") % {"number": current.number},
+            data=data,
+        )
 
 
 def case_reject(*, case: Case, actor: User, reason: str, note: str) -> Case:
@@ -375,19 +398,23 @@ def case_callback(
     resolved: bool,
     satisfaction: int,
     note: str = "",
-    by_requester: bool = False,
+    proof: RequesterProof | None = None,
 ) -> Case:
-    """Feed back: the callback (回访) closes a resolved, satisfied case, or sends it back for rework."""
+    """Feed back: the callback (回访) closes a resolved, satisfied case, or sends it back for rework.
+
+    It comes from callback staff, from the requester logged in, or from someone who proves to be
+    the requester (`proof`: the tracking code and the phone's last four digits, or the one-time
+    link sent with the reply), checked here under the case's lock. The event and its audit row
+    say which."""
     if satisfaction not in range(1, 6):
         raise ValidationError({"satisfaction": [_("Satisfaction is 1 to 5.")]})
+    if proof is not None and actor is not None and roles.can_use_staff_pages(actor.role):
+        # A unit must never rate its own case: staff record callbacks as staff, on the case page.
+        raise ProofRefused("", _("A staff account cannot rate a case as its requester."))
+    note = _optional(note, "note")
     rework = not resolved or satisfaction <= UNSATISFIED_AT_MOST
     now = timezone.now()
-
-    data: dict[str, Any] = {
-        "resolved": resolved,
-        "satisfaction": satisfaction,
-        "by_requester": by_requester,
-    }
+    data: dict[str, Any] = {"resolved": resolved, "satisfaction": satisfaction}
 
     def change(c: Case) -> list[str]:
         c.resolved, c.satisfaction = resolved, satisfaction
@@ -409,46 +436,78 @@ def case_callback(
         c.closed_at = now
         return ["resolved", "satisfaction", "closed_at"]
 
-    return _step(
-        case=case,
-        action=Action.CALLBACK_REWORK if rework else Action.CALLBACK_RESOLVED,
-        actor=actor,
-        change=change,
-        note=_optional(note, "note"),
-        public_note=_("Sent back for rework.") if rework else _("Closed."),
-        data=data,
-        actors=frozenset({Actor.CALLBACK}) if by_requester else None,
-    )
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if proof is not None:
+            how = proof_check(case=locked, proof=proof)  # ProofRefused: nothing is written
+        elif actor is not None and actor.person_id and actor.person_id == locked.requester_id:
+            how = Proof.LOGIN
+        else:
+            how = ""  # callback staff: whether they may is the workflow table's to say
+        data.update(by_requester=bool(how), rated_by="requester" if how else "callback_staff")
+        if how:
+            data["proof"] = how
+        return _step(
+            case=locked,
+            action=Action.CALLBACK_REWORK if rework else Action.CALLBACK_RESOLVED,
+            actor=actor,
+            change=change,
+            note=note,
+            public_note=_("Sent back for rework.") if rework else _("Closed."),
+            data=data,
+            # Proven by the tracking code and its proof, the rater is the requester whoever is
+            # logged in (or nobody).
+            actors=frozenset({Actor.CALLBACK}) if proof is not None else None,
+            actor_label=requester_label(how) if how else "",
+        )
 
 
 def case_remind(*, case: Case, now: dt.datetime | None = None) -> bool:
-    """催办: once per deadline, when 75% of it is used; True when a reminder was recorded."""
+    """催办: once per deadline, when 75% of it is used; True when a reminder was recorded.
+
+    The rule (deadlines.reminder_due_now) is checked here, under the row lock, whoever calls."""
+    now = now or timezone.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if (
-            locked.state not in (State.DISPATCHED, State.SIGNED, State.IN_PROGRESS)
-            or locked.reminded_at
+        if not reminder_due_now(
+            state=locked.state,
+            received_at=locked.received_at,
+            dispatched_at=locked.dispatched_at,
+            sign_for_due=locked.sign_for_due,
+            result_due=locked.result_due,
+            reminded=locked.reminded_at is not None,
+            now=now,
         ):
             return False
-        locked.reminded_at = now or timezone.now()
+        locked.reminded_at = now
         locked.save(update_fields=["reminded_at"])
+        due = locked.sign_for_due if locked.state == State.DISPATCHED else locked.result_due
         event_record(
             case=locked,
             action="remind",
             actor=None,
             state_before=locked.state,
-            data={"result_due": locked.result_due.isoformat() if locked.result_due else None},
+            data={
+                "result_due": locked.result_due.isoformat() if locked.result_due else None,
+                "due": due.isoformat() if due else None,
+            },
         )
     return True
 
 
-def case_escalate_overdue(*, case: Case) -> bool:
-    """提级督办 for a case whose deadline has passed; True when it was escalated now."""
+def case_escalate_overdue(*, case: Case, now: dt.datetime | None = None) -> bool:
+    """提级督办 for a case whose deadline has passed; True when it was escalated now.
+
+    Only when deadlines.escalation_due says so, checked under the row lock."""
+    now = now or timezone.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if (
-            locked.state not in (State.DISPATCHED, State.SIGNED, State.IN_PROGRESS)
-            or locked.escalated_at
+        if not escalation_due(
+            state=locked.state,
+            result_due=locked.result_due,
+            sign_for_due=locked.sign_for_due,
+            escalated=locked.escalated_at is not None,
+            now=now,
         ):
             return False
         _escalate(locked, reason="overdue")

@@ -196,8 +196,10 @@ def test_a_callback_checks_its_input_and_a_resident_may_call_back_her_own_case(c
         assert refusal(resident.post(path, body), 400)
     assert state_of(case) == State.REPLIED
     body = resident.post(path, {"resolved": False, "satisfaction": 2, "note": "还在漏"}).json()
-    assert (body["state"], body["rework_count"]) == ("signed", 1)
-    assert CaseEvent.objects.get(case=case, action="callback_rework").data["by_requester"]
+    assert (body["state"], body["allowed_actions"]) == ("signed", [])
+    assert "rework_count" not in body and "plan" not in body  # the requester's view of her case
+    data = CaseEvent.objects.get(case=case, action="callback_rework").data
+    assert (data["by_requester"], data["rated_by"], data["proof"]) == (True, "requester", "login")
 
 
 def test_a_resident_sees_the_public_timeline_of_her_case(client, desk):

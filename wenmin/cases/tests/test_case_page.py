@@ -269,7 +269,13 @@ def test_a_case_registered_outside_the_viewers_scope_lands_on_the_workbench(clie
     client.force_login(c.department_clerk)  # a department sees only the cases it handles
     response = client.post(
         reverse("cases:case_new"),
-        {"channel": "counter", "kind": "consult", "urgency": "normal", "content": "咨询住房政策"},
+        {
+            "channel": "counter",
+            "kind": "consult",
+            "urgency": "normal",
+            "content": "咨询住房政策",
+            "requester_phone": "13511112222",  # the tracking code goes by SMS
+        },
     )
     assert response.status_code == 302 and response["Location"] == reverse("cases:workbench")
     assert Case.objects.get(content="咨询住房政策").state == State.COLLECTED
@@ -282,7 +288,29 @@ def test_the_case_page_shows_the_facts_and_the_timeline(client, desk):
     cases.case_return(case=case, actor=c.township_clerk, reason="应由水利局处理")
     client.cookies["django_language"] = "en"
     page = _page(client, desk.dispatcher, case).content.decode()
-    for fact in (case.number, case.tracking_code, "路面", "应由水利局处理", c.government_a.name):
+    for fact in (case.number, "路面", "应由水利局处理", c.government_a.name):
         assert fact in page
+    assert case.tracking_code not in page  # the requester's alone
     assert re.findall(r'data-action="(\w+)"', page) == ["intake", "dispatch", "return"]
     assert "Returned 1×" in page
+
+
+def test_the_coordinating_leader_is_chosen_by_name_and_post(client, desk):
+    import datetime as dt
+
+    from wenmin.organisation import services as org
+
+    c = desk.county
+    deputy = org.person_create(actor=None, name="许荣永", gender="male", birth_year=1970)
+    org.cadre_set(actor=None, person=deputy, unit=c.county_committee, position="县委常委")
+    org.position_start(
+        actor=None,
+        person=deputy,
+        kind="county_leader_liaison",
+        region=c.township_a,
+        start_date=dt.date(2024, 1, 1),
+    )
+    case = cases.case_dispatch(case=_intake(desk), actor=desk.dispatcher, unit=c.government_a)
+    case = cases.case_sign_for(case=case, actor=c.township_clerk)
+    page = _page(client, c.township_clerk, case).content.decode()
+    assert "许荣永（县委常委 · 中共枫岭县委员会）" in page

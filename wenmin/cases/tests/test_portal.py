@@ -210,12 +210,14 @@ def test_an_unknown_tracking_code_gives_a_clear_404(client, desk):
 def test_a_satisfied_requester_closes_the_case(client, desk):
     case = _to_replied(desk, _intake(desk))
     url = reverse("portal:rate", args=[case.tracking_code])
-    response = client.post(url, {"resolved": "yes", "satisfaction": "5", "comment": "谢谢"})
+    rating = {"resolved": "yes", "satisfaction": "5", "comment": "谢谢", "phone_last4": "3333"}
+    response = client.post(url, rating)
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.state, case.resolved, case.satisfaction) == (State.CLOSED, True, 5)
     event = CaseEvent.objects.filter(case=case).last()
     assert event is not None and event.data["by_requester"] is True and event.note == "谢谢"
+    assert event.data["proof"] == "phone_last4" and event.actor is None
     page = client.get(response["Location"])
     assert 'id="rate"' not in _text(page) and page.context["messages"]
 
@@ -226,7 +228,9 @@ def test_an_unsolved_or_unsatisfied_rating_sends_the_case_back(
 ):
     case = _to_replied(desk, _intake(desk))
     url = reverse("portal:rate", args=[case.tracking_code])
-    response = client.post(url, {"resolved": resolved, "satisfaction": satisfaction})
+    response = client.post(
+        url, {"resolved": resolved, "satisfaction": satisfaction, "phone_last4": "3333"}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.state, case.rework_count) == (State.SIGNED, 1)
@@ -268,6 +272,7 @@ def test_ratings_over_the_hourly_limit_get_429(client, desk, settings):
     case = _to_replied(desk, _intake(desk))
     url = reverse("portal:rate", args=[case.tracking_code])
     assert client.post(url, {"resolved": "yes"}).status_code == 400
-    assert client.post(url, {"resolved": "yes", "satisfaction": "5"}).status_code == 429
+    rating = {"resolved": "yes", "satisfaction": "5", "phone_last4": "3333"}
+    assert client.post(url, rating).status_code == 429
     case.refresh_from_db()
     assert case.state == State.REPLIED

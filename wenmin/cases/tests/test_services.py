@@ -12,6 +12,7 @@ from django.utils import timezone
 from wenmin.cases import services as cases
 from wenmin.cases.dispatch import dispatch_proposal
 from wenmin.cases.models import Attachment, Case, CaseEvent, Channel
+from wenmin.cases.services.rating import RequesterProof
 from wenmin.cases.workflow import State, TransitionNotAllowed
 from wenmin.core.models import AuditEvent
 from wenmin.organisation.models import Person
@@ -113,8 +114,9 @@ def test_the_five_steps_end_in_a_rated_closed_case(desk):
 
 def test_an_unsatisfied_requester_sends_the_case_back_for_rework(desk):
     case = _to_replied(desk, _intake(desk))
+    proof = RequesterProof(tracking_code=case.tracking_code, phone_last4="3333")
     case = cases.case_callback(
-        case=case, actor=None, resolved=True, satisfaction=2, by_requester=True, note="还在漏"
+        case=case, actor=None, resolved=True, satisfaction=2, proof=proof, note="还在漏"
     )
     assert case.state == State.SIGNED and case.rework_count == 1
 
@@ -198,10 +200,14 @@ def test_a_supervision_order_sets_a_new_deadline(desk):
 def test_reminders_and_overdue_escalation_happen_once(desk):
     c = desk.county
     case = cases.case_dispatch(case=_intake(desk), actor=desk.dispatcher, unit=c.government_a)
-    assert cases.case_remind(case=case) is True
-    assert cases.case_remind(case=case) is False
-    assert cases.case_escalate_overdue(case=case) is True
-    assert cases.case_escalate_overdue(case=case) is False
+    # The services judge the time themselves: at 80 % of the sign-for time, then after it.
+    assert case.sign_for_due is not None and case.dispatched_at is not None
+    window = case.sign_for_due - case.dispatched_at
+    nearly, late = case.dispatched_at + window * 0.8, case.sign_for_due + dt.timedelta(minutes=1)
+    assert cases.case_remind(case=case, now=nearly) is True
+    assert cases.case_remind(case=case, now=nearly) is False
+    assert cases.case_escalate_overdue(case=case, now=late) is True
+    assert cases.case_escalate_overdue(case=case, now=late) is False
     assert list(
         CaseEvent.objects.filter(case=case, action__in=["remind", "escalate"]).values_list(
             "action", flat=True

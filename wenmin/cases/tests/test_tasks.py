@@ -100,7 +100,8 @@ def test_the_delivery_texts_the_requester_and_tells_the_lead_unit(
     with caplog.at_level(logging.INFO, logger="wenmin.notify"):
         with django_capture_on_commit_callbacks(execute=True):
             case = _intake(desk)
-        assert "186****3333" in caplog.text and case.tracking_code in caplog.text
+        assert "186****3333" in caplog.text and case.tracking_code[:2] + "******" in caplog.text
+        assert case.tracking_code not in caplog.text
         with django_capture_on_commit_callbacks(execute=True):
             cases.case_dispatch(case=case, actor=desk.dispatcher, unit=c.government_a)
     notified = InAppNotification.objects.filter(case_id=case.pk)
@@ -189,18 +190,30 @@ def test_a_case_unsigned_past_its_sign_for_deadline_is_escalated(desk):
     assert sweep_deadlines(now=now).escalated == 1
 
 
-def test_closed_and_unanalysed_cases_are_untouched(desk):
+def test_closed_cases_are_untouched(desk):
     c = desk.county
     case = _in_progress(desk)
     case = cases.case_reply(case=case, actor=c.township_clerk, reply="已修复")
     case = cases.case_callback(case=case, actor=desk.dispatcher, resolved=True, satisfaction=5)
-    waiting = _intake(desk)
-    for untouched in (case, waiting):
-        _timed(untouched, used=1.5)
+    _timed(case, used=1.5)
     report = sweep_deadlines()
     assert (report.reminded, report.escalated) == (0, 0)
     assert Case.objects.get(pk=case.pk).state == State.CLOSED
     assert not CaseEvent.objects.filter(action__in=["remind", "escalate"]).exists()
+
+
+def test_a_case_never_dispatched_past_its_deadline_is_escalated_as_supervision_shows_it(
+    desk, client
+):
+    """One definition of "overdue": what the supervision page lists, the sweep escalates."""
+    waiting = _intake(desk)
+    now = _timed(waiting, used=1.5)
+    client.force_login(desk.county.leader)
+    page = client.get("/cases/supervision/").content.decode()
+    assert waiting.number in page
+    report = sweep_deadlines(now=now)
+    assert (report.reminded, report.escalated) == (0, 1)
+    assert _events(waiting, "escalate") == 1 and _events(waiting, "remind") == 0
 
 
 def test_running_the_sweep_twice_changes_nothing_the_second_time(desk):

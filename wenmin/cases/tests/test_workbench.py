@@ -121,6 +121,34 @@ def test_the_queues_follow_the_case_and_its_deadline(client, desk):
     assert counts["replied"] == 1 and counts["overdue"] == 0
 
 
+def test_staff_find_a_case_by_the_callers_phone_or_name(client, desk):
+    chen = _intake(desk)  # 陈明, 186 0000 3333
+    zhao = _intake(desk, requester_name="赵丽", requester_phone="18600004444")
+
+    def rows(text: str) -> set[int]:
+        return _rows(_get(client, desk.dispatcher, queue="all", q=text))
+
+    assert rows("18600003333") == {chen.pk}
+    assert rows("186 0000 4444") == {zhao.pk}
+    assert rows("+86 186-0000-4444") == {zhao.pk}
+    assert rows("赵丽") == {zhao.pk}
+    assert rows("陈") == {chen.pk}
+    assert rows("13900000000") == set()
+
+
+def test_the_phone_search_uses_the_digest_and_decrypts_no_row(client, desk, monkeypatch):
+    _intake(desk)
+    from wenmin.core import crypto
+
+    def refuse(token: str) -> str:
+        raise AssertionError("a search must not decrypt phones")
+
+    monkeypatch.setattr(crypto, "decrypt", refuse)
+    client.force_login(desk.dispatcher)
+    response = client.get(WORKBENCH, {"queue": "all", "q": "18600003333"})
+    assert response.status_code == 200 and len(_rows(response)) == 1
+
+
 def test_filters_search_and_sorting_narrow_the_list(client, desk):
     c = desk.county
     leak = _intake(desk, content="路口水管漏水", title="水管漏水", kind="complaint")
@@ -244,7 +272,10 @@ def test_supervision_lists_overdue_and_escalated_cases_with_counts_per_unit(clie
     late = _dispatched(desk)
     _set_due(late, timezone.now() - dt.timedelta(days=2))
     escalated = _dispatched(desk, unit=c.department)
-    cases.case_escalate_overdue(case=escalated)
+    # Escalated for signing late; its result deadline has not passed.
+    assert escalated.sign_for_due is not None
+    unsigned_late = escalated.sign_for_due + dt.timedelta(minutes=1)
+    assert cases.case_escalate_overdue(case=escalated, now=unsigned_late)
     on_time = _dispatched(desk)
     closed_late = _intake(desk)
     cases.case_reject(case=closed_late, actor=desk.dispatcher, reason="outside_duty", note="不属")

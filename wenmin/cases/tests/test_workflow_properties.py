@@ -23,9 +23,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from wenmin.cases import services
-from wenmin.cases.deadlines import Kind, Urgency
+from wenmin.cases.deadlines import Kind, Urgency, escalation_due, reminder_due_now
 from wenmin.cases.models import Case, CaseEvent, Channel, RejectionReason
 from wenmin.cases.selectors import case_actors_for
+from wenmin.cases.services.rating import ProofRefused, RequesterProof
 from wenmin.cases.workflow import (
     FINAL_STATES,
     TRANSITIONS,
@@ -36,6 +37,7 @@ from wenmin.cases.workflow import (
     allowed_actions,
     next_state,
 )
+from wenmin.core import roles
 from wenmin.core.models import AuditEvent, User
 from wenmin.testing import CaseDesk
 
@@ -77,8 +79,9 @@ class Move:
     unit: str
     resolved: bool
     satisfaction: int
-    by_requester: bool
+    proof: str  # a callback as the requester: "none", the "right" or a "wrong" last four digits
     primary: str  # the case to merge into: "open", "rejected" or "self"
+    moment: str = "now"  # when the sweep's commands run: "now", "nearly" (80 %) or "late"
 
 
 @dataclass
@@ -159,9 +162,22 @@ def _draw_move(data: st.DataObject, example: Example, case: Case) -> Move:
         satisfaction=data.draw(
             st.integers(1, 5) if valid else st.sampled_from([0, 6]), label="satisfaction"
         ),
-        by_requester=data.draw(st.booleans(), label="by the requester on the portal"),
+        proof=data.draw(st.sampled_from(["none", "right", "wrong"]), label="requester's proof"),
         primary="open" if valid else data.draw(st.sampled_from(["self", "rejected"])),
+        moment=data.draw(st.sampled_from(["now", "nearly", "late"]), label="when the sweep runs"),
     )
+
+
+def _system_moment(move: Move, case: Case) -> dt.datetime:
+    """When a sweep command runs: now, at 80 % of the deadline the case runs against, or after."""
+    now = timezone.now()
+    due = case.sign_for_due if case.state == State.DISPATCHED else case.result_due
+    start = case.dispatched_at or case.received_at
+    if move.moment == "now" or due is None:
+        return now
+    if move.moment == "nearly":
+        return start + (due - start) * 0.8
+    return due + dt.timedelta(minutes=1)
 
 
 def _call(move: Move, example: Example, case: Case) -> Callable[[], Any]:
@@ -194,10 +210,17 @@ def _call(move: Move, example: Example, case: Case) -> Callable[[], Any]:
             **common,
             resolved=move.resolved,
             satisfaction=move.satisfaction,
-            by_requester=move.by_requester,
+            proof=None
+            if move.proof == "none"
+            else RequesterProof(
+                tracking_code=case.tracking_code,
+                phone_last4="3333" if move.proof == "right" else "0000",  # 陈明: 18600003333
+            ),
         ),
-        "remind": lambda: services.case_remind(case=case),
-        "escalate_overdue": lambda: services.case_escalate_overdue(case=case),
+        "remind": lambda: services.case_remind(case=case, now=_system_moment(move, case)),
+        "escalate_overdue": lambda: services.case_escalate_overdue(
+            case=case, now=_system_moment(move, case)
+        ),
     }
     if move.service == "merge":
         primary = _primary(example, move.primary)
@@ -212,8 +235,10 @@ def _expected_refusal(move: Move, example: Example, case: Case) -> type[Exceptio
     if not move.valid:
         return ValidationError  # every service checks its input before anything else
     transition = TRANSITIONS[ACTION_OF[move.service]]
-    if move.service == "callback" and move.by_requester:
-        who: frozenset[str] = frozenset({Actor.CALLBACK})  # the tracking code is the authority
+    if move.service == "callback" and move.proof != "none":
+        if roles.can_use_staff_pages(example.person(move.actor).role) or move.proof == "wrong":
+            return ProofRefused  # staff never rate as the requester; a wrong proof proves nothing
+        who: frozenset[str] = frozenset({Actor.CALLBACK})  # the code and its proof: the requester
     else:
         who = case_actors_for(example.person(move.actor), case)
     if not transition.actors & who:
@@ -245,10 +270,29 @@ def _assert_took_effect(move: Move, before: Case, last_event_id: int, result: An
     """A successful call: its event (and at most an escalation) and the table's next state."""
     case = Case.objects.get(pk=before.pk)
     new = list(CaseEvent.objects.filter(case=case, id__gt=last_event_id).order_by("id"))
-    if move.service == "remind":
-        assert result is (before.state in HANDLING and before.reminded_at is None)
-    elif move.service == "escalate_overdue":
-        assert result is (before.state in HANDLING and before.escalated_at is None)
+    if move.service in SYSTEM:
+        # The services judge the time by the one rule of deadlines.py, under the row lock.
+        at = _system_moment(move, before)
+        if move.service == "remind":
+            expected = reminder_due_now(
+                state=before.state,
+                received_at=before.received_at,
+                dispatched_at=before.dispatched_at,
+                sign_for_due=before.sign_for_due,
+                result_due=before.result_due,
+                reminded=before.reminded_at is not None,
+                now=at,
+            )
+        else:
+            expected = escalation_due(
+                state=before.state,
+                result_due=before.result_due,
+                sign_for_due=before.sign_for_due,
+                escalated=before.escalated_at is not None,
+                now=at,
+            )
+        assert result is expected
+        event(f"{move.service} at {move.moment}: {expected}")
     if result is False:
         assert not new
         return
@@ -256,12 +300,12 @@ def _assert_took_effect(move: Move, before: Case, last_event_id: int, result: An
     assert [e.action for e in new][:1] == [action]
     event(f"took: {action}")
     assert [e.action for e in new[1:]] in ([], ["escalate"])
-    expected = (
+    expected_state = (
         next_state(before.state, action, TRANSITIONS[action].actors)
         if action in TRANSITIONS
         else before.state
     )
-    assert case.state == expected
+    assert case.state == expected_state
 
 
 def _assert_possible(case_id: int) -> None:

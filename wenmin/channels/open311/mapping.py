@@ -11,7 +11,7 @@ from django.db import models
 
 from wenmin.cases.deadlines import Kind
 from wenmin.cases.models import Case, Channel, RejectionReason
-from wenmin.cases.workflow import State
+from wenmin.cases.workflow import FINAL_STATES, OPEN_STATES, State
 
 
 class Status(models.TextChoices):
@@ -34,10 +34,7 @@ class ExtendedStatus(models.TextChoices):
     CLOSED = "closed"
 
 
-OPEN_STATES = frozenset(
-    {State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS, State.REPLIED}
-)
-CLOSED_STATES = frozenset({State.CLOSED, State.REJECTED, State.MERGED})
+CLOSED_STATES = FINAL_STATES
 STATES_OF_STATUS: dict[str, frozenset[str]] = {
     Status.OPEN: OPEN_STATES,
     Status.CLOSED: CLOSED_STATES,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from wenmin.cases.labels import PUBLIC_ACTIONS
 from wenmin.cases.models import Case, CaseEvent, Category
-from wenmin.cases.workflow import State, step_of
+from wenmin.cases.workflow import HANDLING_STATES, State, step_of
 from wenmin.channels.open311.mapping import (
     OPEN_STATES,
     extended_status_of,
@@ -27,7 +27,6 @@ from wenmin.channels.open311.mapping import (
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this server's GeoReport documents last changed shape.
 CHANGESET = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
-_WORKING = frozenset({State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS})
 
 
 def discovery_document(*, url: str, contact: str, production: bool) -> dict[str, Any]:
@@ -92,7 +91,7 @@ def service_definition_document(category: Category) -> dict[str, Any]:
 def service_notice(case: Case) -> str:
     """Where the case stands and, while units work on it, when a result is due."""
     label = str(State(case.state).label)
-    if case.state in _WORKING and case.result_due is not None:
+    if case.state in HANDLING_STATES and case.result_due is not None:
         return _("%(state)s. A result is due by %(due)s.") % {
             "state": label,
             "due": timezone.localtime(case.result_due).strftime("%Y-%m-%d %H:%M"),

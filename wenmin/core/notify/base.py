@@ -26,10 +26,21 @@ class Notification:
     phone: str = field(default="", repr=False)  # personal data: never in a repr or a log
     email: str = field(default="", repr=False)
     case_id: int | None = None
+    # Values in the text that open a case to whoever reads them (a tracking code, a one-time
+    # link): sent to the recipient, masked in every log.
+    secrets: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def text_for_log(self) -> str:
+        """The text with each secret masked to its first two characters."""
+        text = self.text
+        for secret in sorted((s for s in self.secrets if s), key=len, reverse=True):
+            text = text.replace(secret, secret[:2] + "*" * max(len(secret) - 2, 4))
+        return text
 
 
 class Backend:

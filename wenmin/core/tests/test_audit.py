@@ -277,3 +277,32 @@ def test_the_audit_log_page_sends_anonymous_visitors_to_log_in(county):
     response = Client().get(reverse("core:audit_log"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_audit_log_says_in_words_who_did_what_to_which_object(desk):
+    from django.utils import translation
+
+    from wenmin.cases import services as cases
+    from wenmin.cases.models import Channel
+    from wenmin.cases.workflow import Action
+
+    case = cases.case_intake(
+        channel=Channel.PHONE,
+        content="青石村路口水管漏水三天了，请尽快修理。",
+        kind="help",
+        category=desk.water,
+        requester_name="陈明",
+        requester_phone="18600003333",
+        region=desk.county.village_a,
+    )
+    cases.case_dispatch(case=case, actor=desk.dispatcher, unit=desk.county.government_a)
+    client = Client()
+    client.force_login(desk.county.administrator)
+    page = client.get(reverse("core:audit_log"), {"action": "case.dispatch"}).content.decode()
+    with translation.override("zh-hans"):
+        dispatched = str(Action.DISPATCH.label)
+    assert f"{dispatched} <code" in page  # the words, then the code for filtering
+    assert f"诉求 {case.number}" in page and "cases.case #" not in page
+    assert "周敏" in page  # the dispatcher's name, not only the username
+    logins = client.get(reverse("core:audit_log"), {"action": "auth."}).content.decode()
+    assert "已登录 <code" in logins and "auth.login</code>" in logins

@@ -37,7 +37,7 @@ def test_logging_in_with_the_right_password_opens_a_session(county):
     client = Client()
     response = _login(client, "qingshi", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("organisation:home")
+    assert response["Location"] == reverse("cases:workbench")
     assert client.session["_auth_user_id"] == str(county.township_clerk.pk)
 
 
@@ -71,12 +71,56 @@ def test_a_logout_is_audited_with_the_client_address(county):
     assert (event.actor, event.ip_address) == (county.branch_secretary, "10.1.2.5")
 
 
-def test_the_forwarded_address_is_ignored_unless_the_proxy_is_trusted(county, settings):
+def test_the_forwarded_address_is_ignored_unless_a_proxy_is_trusted(county, settings):
     _login(Client(), "qingshi", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert AuditEvent.objects.get(action="auth.login_failed").ip_address == "127.0.0.1"
-    settings.WENMIN_TRUST_X_FORWARDED_FOR = True
-    _login(Client(), "qingshi", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
+
+
+def test_behind_one_proxy_the_address_it_appended_counts_not_what_the_client_wrote(
+    county, settings
+):
+    settings.WENMIN_TRUSTED_PROXIES = 1
+    # The client wrote 203.0.113.9 itself; nginx appended the address it saw, 198.51.100.7.
+    _login(Client(), "qingshi", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    assert AuditEvent.objects.get(action="auth.login").ip_address == "198.51.100.7"
+
+
+def test_behind_two_proxies_the_outer_proxys_entry_counts(county, settings):
+    settings.WENMIN_TRUSTED_PROXIES = 2
+    forwarded = "6.6.6.6, 203.0.113.9, 10.0.0.2"  # spoof, client, the outer proxy
+    _login(Client(), "qingshi", PASSWORD, HTTP_X_FORWARDED_FOR=forwarded)
     assert AuditEvent.objects.get(action="auth.login").ip_address == "203.0.113.9"
+
+
+def test_behind_a_proxy_nobody_locks_out_an_account_from_elsewhere(county, settings):
+    """The lock-out counts per account and client address, the same address the audit log
+    shows: failures from one client do not lock the account for another behind the proxy."""
+    settings.WENMIN_TRUSTED_PROXIES = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(Client(), "qingshi", "guess", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    assert (
+        _login(Client(), "qingshi", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.66").status_code
+        == 429
+    )
+    honest = Client()
+    response = _login(honest, "qingshi", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 302 and _logged_in(honest)
+
+
+def test_the_old_setting_fails_loudly_with_its_replacement_named():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "wenmin.settings",
+            "WENMIN_TRUST_X_FORWARDED_FOR": "true",
+        },
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_DIR,
+    )
+    assert result.returncode != 0
+    assert "WENMIN_TRUSTED_PROXIES" in result.stderr
 
 
 def test_the_correct_password_is_refused_after_too_many_failures(county):
@@ -153,3 +197,16 @@ def test_argon2_is_the_default_password_hasher(tmp_path):
         timeout=60,
     )
     assert result.stdout.startswith("argon2$argon2id$"), result.stderr
+
+
+def test_behind_a_proxy_the_portal_limit_counts_each_client_not_the_proxy(county, settings):
+    settings.WENMIN_TRUSTED_PROXIES = 1
+    settings.WENMIN_PORTAL_SUBMISSIONS_PER_HOUR = 1
+    first, second = "198.51.100.7", "198.51.100.8"
+    assert Client().post("/portal/", {}, HTTP_X_FORWARDED_FOR=first).status_code == 400
+    assert Client().post("/portal/", {}, HTTP_X_FORWARDED_FOR=first).status_code == 429
+    # Another resident behind the same proxy keeps their own allowance, and a client cannot
+    # reset theirs by writing another address in front.
+    assert Client().post("/portal/", {}, HTTP_X_FORWARDED_FOR=second).status_code == 400
+    spoofed = f"203.0.113.1, {first}"
+    assert Client().post("/portal/", {}, HTTP_X_FORWARDED_FOR=spoofed).status_code == 429

@@ -243,3 +243,10 @@ def test_language_and_time_zone():
     assert module.TIME_ZONE == "Asia/Shanghai"
     assert module.USE_TZ is True
     assert module.USE_I18N is True
+
+
+def test_production_refuses_the_sms_stub_unless_the_county_accepts_it(tmp_path):
+    env = {**_production_env(), "WENMIN_NOTIFY_BACKENDS": "inapp,sms"}
+    assert "WENMIN_SMS_GATEWAY" in _refusal(tmp_path, **env)
+    _settings(tmp_path, **env, WENMIN_SMS_GATEWAY="stub")
+    _settings(tmp_path, **_production_env())  # the default: in-app only, no SMS promised

@@ -17,9 +17,11 @@ def po() -> polib.POFile:
     return polib.pofile(str(CATALOGUE / "django.po"))
 
 
-def _translations(catalogue: polib._BaseFile) -> dict[tuple[str, str], tuple[str, ...]]:
+def _translations(catalogue: polib._BaseFile) -> dict[tuple[str, str, str], tuple[str, ...]]:
     return {
-        (e.msgid, e.msgid_plural): tuple(e.msgstr_plural[k] for k in sorted(e.msgstr_plural))
+        (e.msgctxt or "", e.msgid, e.msgid_plural): tuple(
+            e.msgstr_plural[k] for k in sorted(e.msgstr_plural)
+        )
         if e.msgid_plural
         else (e.msgstr,)
         for e in catalogue
@@ -56,3 +58,27 @@ def test_the_login_page_is_in_chinese_by_default_and_english_on_request(client, 
     )
     page = response.content.decode()
     assert "Log in to Wenmin" in page and "登录问民" not in page
+
+
+THIRD_PARTY = CATALOGUE.parents[2] / "locale_thirdparty" / "zh_Hans" / "LC_MESSAGES"
+
+
+def test_the_third_party_catalogue_is_complete_and_compiled():
+    po = polib.pofile(str(THIRD_PARTY / "django.po"))
+    assert [e.msgid for e in po.untranslated_entries()] == []
+    mo = polib.mofile(str(THIRD_PARTY / "django.mo"))
+    assert _translations(mo) == _translations(po)
+
+
+def test_the_admin_index_names_the_lock_out_and_task_tables_in_chinese(county):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(county.administrator)
+    page = client.get("/admin/").content.decode()
+    for chinese in ("登录锁定", "登录尝试", "后台任务"):
+        assert chinese in page
+    for english in ("Axes", "Access attempts", "Tasks Database Backend", "Task Results"):
+        assert english not in page
+    tasks = client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    assert "入队时间" in tasks or "后台任务" in tasks

@@ -341,10 +341,10 @@ def test_reveal_is_refused_to_other_roles_and_to_get(client, county):
 # Login and the audit log -----------------------------------------------------------------------
 
 
-def test_login_form_logs_in_and_lands_on_the_organisation_page(client, county):
+def test_login_form_logs_in_and_lands_on_the_workbench(client, county):
     assert client.get(reverse("login")).status_code == 200
     response = client.post(reverse("login"), {"username": "qingshi", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("organisation:home")
+    assert response.status_code == 302 and response["Location"] == reverse("cases:workbench")
 
 
 def test_too_many_failed_logins_lock_the_account_for_some_minutes(client, county):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
@@ -262,7 +264,8 @@ def test_after_any_history_the_incremental_counts_equal_a_rebuild(desk, moves):
             elif step == "remind":
                 cases.case_remind(case=case)
             elif step == "escalate":
-                cases.case_escalate_overdue(case=case)
+                # Judged at a moment when every open case is late.
+                cases.case_escalate_overdue(case=case, now=timezone.now() + dt.timedelta(days=60))
             elif step == "reject":
                 cases.case_reject(
                     case=case, actor=desk.dispatcher, reason="unreasonable", note="无理"

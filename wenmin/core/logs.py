@@ -1,0 +1,17 @@
+"""Logging helpers."""
+
+from __future__ import annotations
+
+import logging
+
+
+class RefusalsWithoutTraceback(logging.Filter):
+    """Drop the traceback from Django's log line of a refused request (status below 500): a
+    PermissionDenied or Http404 is the application working, not failing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and status < 500 and record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+        return True
