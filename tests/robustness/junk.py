@@ -8,6 +8,7 @@ back and refuses NUL on its way to the database as PostgreSQL does.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 import traceback
@@ -191,7 +192,7 @@ def parameter_names() -> list[str]:
         if "tests" not in source.parts and "migrations" not in source.parts:
             for match in _READS.finditer(source.read_text(encoding="utf-8")):
                 names.add(match.group(1) or match.group(2))
-    schema = api.get_openapi_schema()
+    schema = openapi()
     for methods in schema["paths"].values():
         for operation in methods.values():
             names.update(p["name"] for p in operation.get("parameters", []))
@@ -569,9 +570,15 @@ def safely(
         return 0
 
 
+@functools.cache
+def openapi() -> dict[str, Any]:
+    """The OpenAPI document (built once: building it takes a while)."""
+    return dict(api.get_openapi_schema())
+
+
 def api_names(route: Route, method: str) -> set[str]:
     """The query parameters and body properties the OpenAPI document gives an operation."""
-    schema = api.get_openapi_schema()
+    schema = openapi()
     components = schema.get("components", {}).get("schemas", {})
     operation_id = route.name.rsplit(":", 1)[-1]
     names: set[str] = set()
@@ -643,9 +650,8 @@ SHORT_JUNK = {
 }
 
 
-def junk_like(value: Any, *, json_body: bool) -> tuple[Any, ...]:
-    """Junk of the kind `value` is (a number, a date, text), and of every kind for no value;
-    for a JSON body, wrong types too."""
+def junk_like(value: Any) -> tuple[Any, ...]:
+    """Junk of the kind `value` is (a number, a date, text), and of every kind for no value."""
     text = str(value) if value is not None else None
     if text is None:
         kinds: tuple[Any, ...] = (HUGE, "NaN", "0001-01-01", "9999-12-31T23:59:59+14:00", "\x00")
@@ -655,7 +661,7 @@ def junk_like(value: Any, *, json_body: bool) -> tuple[Any, ...]:
         kinds = SHORT_JUNK["date"]
     else:
         kinds = SHORT_JUNK["text"]
-    return (*kinds, *JSON_TYPE_JUNK) if json_body else kinds
+    return kinds
 
 
 @dataclass(frozen=True)
@@ -678,6 +684,8 @@ def probe(world: World, route: Route, method: str, url: str) -> Probe:
         with recording(found):
             response = send(world, actor, method, url, route, baseline_for(world, route))
         here = Probe(actor, tuple(sorted(found)))
+        if response.status_code == 405:
+            return here  # no actor may use this method here
         if response.status_code < 400 and "login" not in response.get("Location", ""):
             return here
         fallback = fallback or here
