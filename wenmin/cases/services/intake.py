@@ -31,6 +31,7 @@ MAX_CONTENT = 4000
 MAX_TITLE = 120
 MAX_ADDRESS = 255
 MAX_NAME = 64
+MAX_ANSWER = 1000  # characters of a text answer to a category's question
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -62,9 +63,6 @@ def _county_code(region: Region | None) -> str:
         ) or "000000"
         cache.set("wenmin:cases:first-county-code", county, 600)
     return county[:6]
-
-
-MAX_ANSWER = 1000  # characters of a text answer to a category's question
 
 
 def _answer_text(value: Any) -> str:
