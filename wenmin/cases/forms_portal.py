@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from wenmin.cases.deadlines import Kind
 from wenmin.cases.models import Category
 from wenmin.cases.services.attachments import MAX_FILES
-from wenmin.cases.services.intake import MAX_CONTENT
+from wenmin.cases.services.intake import MAX_ANSWER, MAX_CONTENT
+from wenmin.core import formfields
 
 EXTRA_PREFIX = "extra."  # the service names its errors "extra.<code>", so do the form fields
 
@@ -110,19 +111,20 @@ def _extra_field(spec: Mapping[str, Any]) -> forms.Field:
             choices=options, widget=forms.CheckboxSelectMultiple, **common
         )
     if datatype == "number":
-        return forms.CharField(
-            max_length=32, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common
+        return formfields.NumberField(
+            widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common
         )
-    return forms.CharField(max_length=1000, **common)
+    return formfields.TextField(max_length=MAX_ANSWER, multiline=datatype == "text", **common)
 
 
 class SubmitForm(forms.Form):
     """A resident's report. Content, phone, extra answers and photos are judged by case_intake."""
 
-    content = forms.CharField(
+    content = formfields.TextField(
         label=_("What is the matter?"),
         required=False,
         max_length=MAX_CONTENT,
+        multiline=True,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_CONTENT, "required": True}),
     )
@@ -137,21 +139,23 @@ class SubmitForm(forms.Form):
         label=_("Photos"),
         required=False,
     )
-    address = forms.CharField(
+    address = formfields.TextField(
         label=_("Address or place"),
         required=False,
         max_length=255,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
-    latitude = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
-    longitude = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
-    requester_name = forms.CharField(
+    latitude = formfields.CoordinateField(axis="latitude", required=False, widget=forms.HiddenInput)
+    longitude = formfields.CoordinateField(
+        axis="longitude", required=False, widget=forms.HiddenInput
+    )
+    requester_name = formfields.TextField(
         label=_("Your name (optional)"),
         required=False,
         max_length=64,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    requester_phone = forms.CharField(
+    requester_phone = formfields.TextField(
         label=_("Mobile phone (optional)"),
         required=False,
         max_length=32,
@@ -215,7 +219,7 @@ class SubmitForm(forms.Form):
 
 
 class LookupForm(forms.Form):
-    code = forms.CharField(
+    code = formfields.TextField(
         label=_("Tracking code"),
         max_length=32,
         widget=forms.TextInput(
@@ -246,10 +250,11 @@ class RateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how satisfied you are, from 1 to 5.")},
     )
-    comment = forms.CharField(
+    comment = formfields.TextField(
         label=_("Comment (optional)"),
         required=False,
         max_length=1000,
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     phone_last4 = forms.CharField(

@@ -16,6 +16,7 @@ from wenmin.cases.deadlines import Kind, Urgency
 from wenmin.cases.models import Case, Category, Channel, RejectionReason, ResponseTemplate
 from wenmin.cases.queues import CaseFilter, Sort, case_find_by_number
 from wenmin.cases.workflow import State
+from wenmin.core import formfields
 from wenmin.core.models import User
 from wenmin.core.roles import Role
 from wenmin.core.workdays import SHANGHAI
@@ -111,17 +112,26 @@ def _with_files(data: dict[str, Any]) -> dict[str, Any]:
     return arguments
 
 
+MAX_TEXT = 4000  # characters of a note, reason, plan or reply, as the services allow
+
+
 def _text(label: Any, *, required: bool = False, rows: int = 3, **kwargs: Any) -> forms.CharField:
-    return forms.CharField(
+    kwargs.setdefault("max_length", MAX_TEXT)
+    return formfields.TextField(
         label=label,
         required=required,
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": rows}),
         **kwargs,
     )
 
 
+def _line(label: Any, *, max_length: int, **kwargs: Any) -> forms.CharField:
+    return formfields.TextField(label=label, max_length=max_length, **kwargs)
+
+
 class WorkbenchFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=64)
+    q = _line(_("Search"), required=False, max_length=64)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     category = forms.ModelChoiceField(
         label=_("Category"), required=False, queryset=Category.objects.order_by("order", "code")
@@ -135,10 +145,10 @@ class WorkbenchFilterForm(forms.Form):
     lead_unit = forms.ModelChoiceField(
         label=_("Lead unit"), required=False, queryset=Unit.objects.none()
     )
-    received_from = forms.DateField(
+    received_from = formfields.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    received_to = forms.DateField(
+    received_to = formfields.DateField(
         label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=Sort.choices)
@@ -178,9 +188,9 @@ class WorkbenchFilterForm(forms.Form):
 
 class CaseNewForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS, initial=Channel.PHONE)
-    requester_name = forms.CharField(label=_("Requester's name"), required=False, max_length=64)
-    requester_phone = forms.CharField(
-        label=_("Requester's phone"),
+    requester_name = _line(_("Requester's name"), required=False, max_length=64)
+    requester_phone = _line(
+        _("Requester's phone"),
         required=False,
         max_length=20,
         help_text=_("Leave both empty for an anonymous case."),
@@ -196,19 +206,19 @@ class CaseNewForm(forms.Form):
         widget=forms.Select(attrs={"data-extra-questions": ""}),
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
-    title = forms.CharField(
-        label=_("Title"),
+    title = _line(
+        _("Title"),
         required=False,
         max_length=120,
         help_text=_("Empty: the first words of the content."),
     )
     content = _text(_("Content"), required=True, rows=6)
-    address = forms.CharField(label=_("Address"), required=False, max_length=255)
+    address = _line(_("Address"), required=False, max_length=255)
     region = forms.ModelChoiceField(
         label=_("Village or community"), required=False, queryset=Region.objects.none()
     )
-    latitude = forms.CharField(label=_("Latitude"), required=False, max_length=20)
-    longitude = forms.CharField(label=_("Longitude"), required=False, max_length=20)
+    latitude = formfields.CoordinateField(label=_("Latitude"), required=False, axis="latitude")
+    longitude = formfields.CoordinateField(label=_("Longitude"), required=False, axis="longitude")
     photos = MultipleFileField(label=_("Photos and documents"))
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -240,8 +250,8 @@ class ClassifyForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    primary = forms.CharField(
-        label=_("Number of the primary case"),
+    primary = _line(
+        _("Number of the primary case"),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -271,7 +281,7 @@ class RejectForm(forms.Form):
 
 class DispatchForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=handling_units())
-    co_units = forms.ModelMultipleChoiceField(
+    co_units = formfields.ModelMultipleChoiceField(
         label=_("Co-handling units"), required=False, queryset=handling_units()
     )
     note = _text(_("Note"), rows=2)
@@ -296,10 +306,10 @@ class ReturnForm(forms.Form):
 
 class PlanForm(forms.Form):
     plan = _text(_("Intended solution"), required=True, rows=4)
-    planned_due = forms.DateField(
+    planned_due = formfields.DateField(
         label=_("Our own due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    co_units = forms.ModelMultipleChoiceField(
+    co_units = formfields.ModelMultipleChoiceField(
         label=_("Invite co-handling units"), required=False, queryset=handling_units()
     )
     coordinator = LeaderChoiceField(
@@ -334,7 +344,7 @@ class NoteForm(forms.Form):
 
 
 class SuperviseForm(forms.Form):
-    new_due = forms.DateTimeField(
+    new_due = formfields.DateTimeField(
         label=_("New deadline"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     note = _text(_("Supervision order"), required=True)

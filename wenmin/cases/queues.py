@@ -21,6 +21,7 @@ from wenmin.cases.deadlines import due_soon_condition, overdue_condition
 from wenmin.cases.models import Attachment, Case, CaseEvent
 from wenmin.cases.selectors import case_get_for, cases_visible_to, is_dispatcher
 from wenmin.cases.workflow import OPEN_STATES, Action, State
+from wenmin.core import validators
 from wenmin.core.crypto import digest
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
@@ -202,8 +203,8 @@ def workbench_cases(
 def case_find_by_number(*, user: User, number: str) -> Case | None:
     """A case in the viewer's scope by its exact number, or None."""
     number = (number or "").strip()
-    if not number:
-        return None
+    if not number or validators.text_problem(number) is not None:
+        return None  # no number holds a control character (nor may one reach the database)
     return cases_visible_to(user).filter(number=number).first()
 
 

@@ -12,6 +12,7 @@ from pydantic import Field
 from wenmin.cases.deadlines import Kind, Urgency
 from wenmin.cases.models import Channel, RejectionReason
 from wenmin.cases.workflow import State
+from wenmin.core.schematypes import AwareDateTime, Date, Id, Latitude, Line, Longitude, Paragraph
 
 # Staff register what they heard at a counter, station, meeting, by phone or through the three
 # asks; an integration registers with channel "api". The portal's "web" is the residents' own.
@@ -42,25 +43,29 @@ ApiAction = Literal[
 
 
 def _note() -> Any:
-    return Field("", max_length=4000)
+    return Field("", max_length=4000)  # of a Paragraph
+
+
+# A case number, or a category, unit or region code.
+Code = Line
 
 
 class CaseFilters(Schema):
     state: State | None = None
     kind: Kind | None = None
-    category: str | None = Field(None, max_length=32, description="A category code.")
+    category: Code | None = Field(None, max_length=32, description="A category code.")
     channel: Channel | None = None
     urgency: Urgency | None = None
-    lead_unit: str | None = Field(None, max_length=32, description="A unit code.")
-    region: str | None = Field(
+    lead_unit: Code | None = Field(None, max_length=32, description="A unit code.")
+    region: Code | None = Field(
         None, max_length=15, description="A region code: cases in it or below it."
     )
-    received_from: dt.date | None = Field(None, description="Received on or after this day.")
-    received_to: dt.date | None = Field(None, description="Received on or before this day.")
-    q: str | None = Field(
+    received_from: Date | None = Field(None, description="Received on or after this day.")
+    received_to: Date | None = Field(None, description="Received on or before this day.")
+    q: Line | None = Field(
         None, max_length=64, description="Part of the number, title or content; a tracking code."
     )
-    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the last page.")
+    cursor: Line | None = Field(None, max_length=200, description="`next_cursor` of the last page.")
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -182,77 +187,77 @@ class AttachmentOut(Schema):
 
 class CaseIn(Schema):
     channel: IntakeChannel
-    content: str = Field(min_length=1, max_length=4000)
+    content: Paragraph = Field(min_length=1, max_length=4000)
     kind: Kind = Kind.CONSULT
     urgency: Urgency = Urgency.NORMAL
-    title: str = Field("", max_length=120)
-    category: str | None = Field(None, max_length=32, description="A category code.")
+    title: Line = Field("", max_length=120)
+    category: Code | None = Field(None, max_length=32, description="A category code.")
     extra: dict[str, Any] = Field(
         default_factory=dict, description="Answers to the category's extra fields, by code."
     )
-    requester_name: str = Field("", max_length=64)
-    requester_phone: str = Field("", max_length=20, description="Empty: an anonymous case.")
-    address: str = Field("", max_length=255)
-    region: str | None = Field(None, max_length=15, description="A village or community code.")
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
+    requester_name: Line = Field("", max_length=64)
+    requester_phone: Line = Field("", max_length=20, description="Empty: an anonymous case.")
+    address: Line = Field("", max_length=255)
+    region: Code | None = Field(None, max_length=15, description="A village or community code.")
+    latitude: Latitude | None = Field(None, ge=-90, le=90, description="WGS-84 degrees.")
+    longitude: Longitude | None = Field(None, ge=-180, le=180, description="WGS-84 degrees.")
 
 
 class ClassifyIn(Schema):
     kind: Kind
-    category: str | None = Field(None, max_length=32, description="A category code; null: none.")
+    category: Code | None = Field(None, max_length=32, description="A category code; null: none.")
     urgency: Urgency
-    note: str = _note()
+    note: Paragraph = _note()
 
 
 class MergeIn(Schema):
-    primary: str = Field(min_length=1, max_length=32, description="The primary case's number.")
-    note: str = _note()
+    primary: Code = Field(min_length=1, max_length=32, description="The primary case's number.")
+    note: Paragraph = _note()
 
 
 class RejectIn(Schema):
     reason: RejectionReason
-    note: str = Field(min_length=1, max_length=4000, description="The explanation sent back.")
+    note: Paragraph = Field(min_length=1, max_length=4000, description="The explanation sent back.")
 
 
 class DispatchIn(Schema):
-    unit: str = Field(min_length=1, max_length=32, description="The lead unit's code.")
-    co_units: list[str] = Field(default_factory=list, max_length=20)
-    note: str = _note()
+    unit: Code = Field(min_length=1, max_length=32, description="The lead unit's code.")
+    co_units: list[Code] = Field(default_factory=list, max_length=20)
+    note: Paragraph = _note()
 
 
 class SignForIn(Schema):
-    note: str = _note()
+    note: Paragraph = _note()
 
 
 class ReturnIn(Schema):
-    reason: str = Field(min_length=1, max_length=4000)
+    reason: Paragraph = Field(min_length=1, max_length=4000)
 
 
 class PlanIn(Schema):
-    plan: str = Field(min_length=1, max_length=4000)
-    planned_due: dt.date | None = Field(None, description="The unit's own due day (17:30 then).")
-    co_units: list[str] = Field(default_factory=list, max_length=20)
-    coordinator: int | None = Field(None, description="A county leader's person id.")
+    plan: Paragraph = Field(min_length=1, max_length=4000)
+    planned_due: Date | None = Field(None, description="The unit's own due day (17:30 then).")
+    co_units: list[Code] = Field(default_factory=list, max_length=20)
+    coordinator: Id | None = Field(None, description="A county leader's person id.")
 
 
 class NoteIn(Schema):
-    note: str = Field(min_length=1, max_length=4000)
+    note: Paragraph = Field(min_length=1, max_length=4000)
 
 
 class SuperviseIn(Schema):
-    new_due: dt.datetime = Field(description="With its time zone, e.g. 2026-12-01T17:30+08:00.")
-    note: str = Field(min_length=1, max_length=4000)
+    new_due: AwareDateTime = Field(description="With its time zone, e.g. 2026-12-01T17:30+08:00.")
+    note: Paragraph = Field(min_length=1, max_length=4000)
 
 
 class ReplyIn(Schema):
-    reply: str = Field(min_length=1, max_length=4000)
+    reply: Paragraph = Field(min_length=1, max_length=4000)
 
 
 class CallbackIn(Schema):
     resolved: bool
     satisfaction: int = Field(ge=1, le=5, description="1–2 sends the case back for rework.")
-    note: str = _note()
+    note: Paragraph = _note()
 
 
 # The case configuration ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils import timezone
 from wenmin.cases.deadlines import Kind
 from wenmin.cases.models import Case
 from wenmin.cases.workflow import FINAL_STATES, TRANSITIONS, Actor, State
+from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
 from wenmin.organisation.models import Position, PositionKind
@@ -131,6 +132,8 @@ def case_action_refusal(user: User, case: Case, action: str) -> str | None:
 
 def case_by_tracking_code(code: str) -> Case:
     """A case by its public tracking code (for the resident portal), or 404."""
+    if validators.text_problem(code or "") is not None:
+        raise Http404  # no code holds a control character (nor may one reach the database)
     try:
         return Case.objects.select_related("category", "region").get(
             tracking_code=(code or "").strip().upper()

@@ -6,11 +6,13 @@ import tempfile
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from wenmin.cases.export import cases_workbook, filename
+from wenmin.cases.forms_staff import WorkbenchFilterForm
+from wenmin.cases.views_staff import workbench
 from wenmin.core import roles
 from wenmin.core.models import User
 from wenmin.organisation.excel import XLSX_CONTENT_TYPE
@@ -19,11 +21,15 @@ from wenmin.organisation.excel import XLSX_CONTENT_TYPE
 @login_required
 @never_cache
 @require_GET
-def case_export(request: HttpRequest) -> FileResponse:
+def case_export(request: HttpRequest) -> FileResponse | HttpResponse:
     """The cases of the workbench's current tab and filters as .xlsx, phones masked (staff only)."""
     user = request.user
     if not isinstance(user, User) or not roles.can_export(user.role):
         raise PermissionDenied
+    if not WorkbenchFilterForm(request.GET, user=user).is_valid():
+        # Never a workbook of other filters than those asked for: the workbench shows the
+        # refused filter with its error, answering 400.
+        return workbench(request)
     # An unnamed temporary file: the workbook never sits in memory and is gone once sent.
     handle = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
     try:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,6 +45,7 @@ from wenmin.cases.views_case import (
     viewer_of,
 )
 from wenmin.cases.workflow import Step, TransitionNotAllowed, step_of
+from wenmin.core import validators
 from wenmin.core.crypto import mask_phone
 from wenmin.organisation.views import staff_page
 
@@ -104,7 +105,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
     user = viewer_of(request)
     viewer = viewer_for(user)
     form = WorkbenchFilterForm(request.GET, user=user)
-    form.is_valid()
+    # A bad filter is shown with its error and left out; the answer says the request was bad.
+    status = 200 if form.is_valid() else 400
     filters = form.filters()
     queue = request.GET.get("queue", "")
     if queue not in viewer.queues:
@@ -135,7 +137,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "next": request.get_full_path(),
         "empty_text": EMPTY[queue],
     }
-    return render(request, "cases/workbench.html", context)
+    return render(request, "cases/workbench.html", context, status=status)
 
 
 def _refusal(error: Exception) -> str:
@@ -150,11 +152,14 @@ def bulk(request: HttpRequest) -> HttpResponse:
     """Sign for or dispatch the ticked cases, each in its own transaction; report who was refused."""
     user = viewer_of(request)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if validators.text_problem(target) is not None or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         target = ""
-    back = redirect(target) if target else redirect("cases:workbench")
+    # A path, never a view name for redirect() to look up.
+    back = HttpResponseRedirect(target) if target else redirect("cases:workbench")
     form = BulkForm(request.POST)
-    ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()][:BULK_LIMIT]
+    ids = _ids(request.POST.getlist("case"))[:BULK_LIMIT]
     if not form.is_valid() or not ids:
         errors = [str(e) for found in form.errors.values() for e in found]
         messages.error(request, " ".join(errors) or _("Tick at least one case."))
@@ -179,6 +184,17 @@ def bulk(request: HttpRequest) -> HttpResponse:
             done += 1
     _bulk_report(request, op=op, done=done, refused=refused)
     return back
+
+
+def _ids(values: list[str]) -> list[int]:
+    """The valid database ids among the ticked values (anything else was not a checkbox)."""
+    ids = []
+    for value in values:
+        try:
+            ids.append(validators.check_id(value))
+        except ValidationError:
+            continue
+    return ids
 
 
 def _bulk_report(
@@ -313,8 +329,13 @@ def supervision(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "")
     if by not in UnitSort.values:
         by = UnitSort.OVERDUE
-    unit = request.GET.get("unit", "")
-    unit_id = int(unit) if unit.isdigit() else None
+    unit_id, status = None, 200
+    if unit := request.GET.get("unit", "").strip():
+        try:
+            unit_id = validators.check_id(unit)
+        except ValidationError as error:
+            messages.error(request, _("Unit: %(error)s") % {"error": " ".join(error.messages)})
+            status = 400
     groups = supervision_by_unit(user=user, now=now, order=by)
     cases = supervision_cases(user=user, now=now, sort=sort, unit_id=unit_id)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -337,4 +358,4 @@ def supervision(request: HttpRequest) -> HttpResponse:
         "sort_query": _query(request.GET, "page", "sort"),
         "by_query": _query(request.GET, "by"),
     }
-    return render(request, "cases/supervision.html", context)
+    return render(request, "cases/supervision.html", context, status=status)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as StockUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from wenmin.core.audit import audit_record
 from wenmin.core.models import AuditEvent, User
 from wenmin.core.roles import Role
 from wenmin.core.sites import is_administrator
+from wenmin.core.validators import ID_MAX
 
 M = TypeVar("M", bound=models.Model)
 
@@ -76,7 +78,60 @@ def adopt(obj: models.Model, saved: models.Model) -> None:
     obj._state.db = saved._state.db
 
 
-class ServiceAdmin(admin.ModelAdmin, Generic[M]):
+Groups = list[tuple[str | None, list[dict[str, Any]], int | None]]
+
+
+def _held_values(field: Any, value: Sequence[str]) -> list[str]:
+    """The values the target field can hold. Django's autocomplete widget looks up whatever
+    value it is handed (a junk initial value from the query string, a refused POST) and fails
+    on one its field cannot hold."""
+    target = field.target_field
+    held = []
+    for item in value:
+        try:
+            prepared = target.get_prep_value(target.to_python(item))
+        except (ValidationError, ValueError, TypeError, OverflowError):
+            continue
+        if not isinstance(prepared, int) or -ID_MAX - 1 <= prepared <= ID_MAX:
+            held.append(item)
+    return held
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    def optgroups(self, name: str, value: Sequence[str], attr: Any = None) -> Groups:
+        return super().optgroups(name, _held_values(self.field, value), attr)
+
+
+class SafeAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def optgroups(self, name: str, value: Sequence[str], attr: Any = None) -> Groups:
+        return super().optgroups(name, _held_values(self.field, value), attr)
+
+
+class SafeAutocompleteMixin:
+    """Autocomplete widgets that survive junk values (see _held_values)."""
+
+    admin_site: admin.AdminSite
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class ServiceAdmin(SafeAutocompleteMixin, admin.ModelAdmin, Generic[M]):
     """Administrator only; writes go through the services; nothing is deleted here."""
 
     refuse_delete_message = _(
@@ -123,7 +178,7 @@ def changed(form: forms.ModelForm, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 @admin.register(User)
-class UserAdmin(StockUserAdmin):
+class UserAdmin(SafeAutocompleteMixin, StockUserAdmin):
     """Accounts with their role, home unit and person; staff status follows the role."""
 
     fieldsets = (

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import reduce
 from typing import Any, TypeVar, cast
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -20,7 +21,7 @@ from django.utils.translation import override
 from ninja import Schema
 from pydantic import Field
 
-from wenmin.core import roles
+from wenmin.core import roles, validators
 from wenmin.core.models import User
 
 M = TypeVar("M", bound=models.Model)
@@ -132,22 +133,29 @@ def cursor_decode(cursor: str, order: Order) -> list[Any]:
 
 
 def aware_datetime(value: Any) -> dt.datetime:
-    """An ISO datetime with its time zone (cursors never hold naive times)."""
+    """An ISO datetime with its time zone, within the validators' range (cursors never hold
+    naive times)."""
     if not isinstance(value, str):
         raise ValueError
-    return dt.datetime.fromisoformat(value)
+    try:
+        return validators.parse_datetime(value)
+    except ValidationError:
+        raise ValueError from None
 
 
 def strict_int(value: Any) -> int:
-    """An integer that really is one (not a bool, not a string)."""
+    """An integer that really is one (not a bool, not a string), and a database id."""
     if not isinstance(value, int) or isinstance(value, bool):
         raise ValueError
-    return value
+    try:
+        return validators.check_id(value)
+    except ValidationError:
+        raise ValueError from None
 
 
 def strict_str(value: Any) -> str:
-    """A string cursor value."""
-    if not isinstance(value, str):
+    """A string cursor value: one line of text."""
+    if not isinstance(value, str) or validators.text_problem(value) is not None:
         raise ValueError
     return value
 

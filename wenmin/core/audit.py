@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from wenmin.core import validators
 from wenmin.core.middleware import current_ip
 from wenmin.core.models import AuditEvent, User
 
@@ -22,12 +23,15 @@ def audit_record(
     """Append one event; the address comes from the current request unless given."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
-        actor_label=actor_label or (actor.get_username() if actor is not None else ""),
+        actor_label=validators.scrubbed(
+            actor_label or (actor.get_username() if actor is not None else "")
+        ),
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:255] if target is not None else "",
-        changes=changes or {},
+        # What was sent is logged as sent, but for characters PostgreSQL refuses.
+        changes=validators.scrubbed(changes or {}),
         ip_address=ip_address or current_ip.get(),
     )
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from wenmin.core import nav, roles
+from wenmin.core import formfields, nav, roles
 from wenmin.core.forms import LoginForm
 from wenmin.core.models import AuditEvent
 
@@ -29,12 +29,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         .defer("actor__person__phone", "actor__person__id_number")  # only the name is shown
         .order_by("-created_at", "-id")
     )
-    action = request.GET.get("action", "").strip()[:64]
+    action, status = formfields.search_text(request, "action", max_length=64)
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = urlencode({"action": action}) if action else ""
-    return render(request, "core/audit_log.html", {"page": page, "action": action, "query": query})
+    context = {"page": page, "action": action, "query": query}
+    return render(request, "core/audit_log.html", context, status=status)
 
 
 class LoginView(auth_views.LoginView):

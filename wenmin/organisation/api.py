@@ -23,6 +23,7 @@ from wenmin.core.api_support import (
     viewer,
 )
 from wenmin.core.models import ApiScope, User
+from wenmin.core.schematypes import Line
 from wenmin.organisation.models import Person, Region, RegionLevel, Unit
 from wenmin.organisation.schemas import (
     PeopleFilters,
@@ -144,11 +145,11 @@ def region_list(request: HttpRequest, filters: Query[RegionFilters]) -> dict[str
 
 @router.get(
     "/regions/{code}",
-    response={200: RegionOut, **errors(401, 403, 404)},
+    response={200: RegionOut, **errors(400, 401, 403, 404)},
     auth=READ,
     summary="One region",
 )
-def region_get(request: HttpRequest, code: str) -> dict[str, Any]:
+def region_get(request: HttpRequest, code: Line) -> dict[str, Any]:
     """A region in your scope, by its administrative code."""
     user = _staff(request)
     region = regions_visible_to(user).select_related("parent", "township").filter(code=code)
@@ -188,11 +189,11 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, An
 
 @router.get(
     "/units/{code}",
-    response={200: UnitOut, **errors(401, 403, 404)},
+    response={200: UnitOut, **errors(400, 401, 403, 404)},
     auth=READ,
     summary="One unit",
 )
-def unit_get(request: HttpRequest, code: str) -> dict[str, Any]:
+def unit_get(request: HttpRequest, code: Line) -> dict[str, Any]:
     """A unit in your scope, by its code."""
     user = _staff(request)
     found = units_visible_to(user).select_related("region", "parent").filter(code=code).first()

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wenmin.core import validators
 from wenmin.core.excel import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # named with the sheets
 from wenmin.core.excel import restore
 from wenmin.organisation.models import (
@@ -111,21 +112,28 @@ def integer(cell: object) -> int | None:
         return None
     if not re.fullmatch(r"-?\d+", value):
         raise ValidationError(_("Enter a whole number."))
-    return int(value)
+    # The range of an integer column on PostgreSQL.
+    return validators.check_int(value, minimum=-(2**31), maximum=2**31 - 1)
 
 
 def decimal(cell: object) -> Decimal | None:
-    """A decimal number (latitude, longitude), or None for an empty cell."""
+    """A finite, bounded decimal number with six places, or None for an empty cell."""
     value = text(cell)
     if not value:
         return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise ValidationError(_("Enter a number.")) from None
-    if not number.is_finite():
-        raise ValidationError(_("Enter a number."))
-    return number.quantize(Decimal("0.000001"))
+    return validators.check_number(value).quantize(validators.COORDINATE_PLACES)
+
+
+def latitude(cell: object) -> Decimal | None:
+    """A WGS-84 latitude, or None for an empty cell."""
+    value = text(cell)
+    return validators.check_latitude(value) if value else None
+
+
+def longitude(cell: object) -> Decimal | None:
+    """A WGS-84 longitude, or None for an empty cell."""
+    value = text(cell)
+    return validators.check_longitude(value) if value else None
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
@@ -134,18 +142,19 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"
 def date(cell: object) -> dt.date | None:
     """A date cell, or text such as 2001-07-01, 2001/7/1 or 2001年7月1日; None when empty."""
     if isinstance(cell, dt.datetime):
-        return cell.date()
+        return validators.check_date(cell.date())
     if isinstance(cell, dt.date):
-        return cell
+        return validators.check_date(cell)
     value = text(cell)
     if not value:
         return None
     for pattern in _DATE_FORMATS:
         try:
             # A calendar date, not an instant: no time zone applies.
-            return dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007
+            day = dt.datetime.strptime(value, pattern).date()  # noqa: DTZ007
         except ValueError:
             continue
+        return validators.check_date(day)
     raise ValidationError(_("Enter a date such as 2001-07-01."))
 
 
@@ -224,8 +233,8 @@ REGIONS = Sheet(
         Column("类型", "kind", choice(REGION_KIND_WORDS)),
         Column("上级区划代码", "parent_code", error_keys=("parent",)),
         Column("人口", "population", integer),
-        Column("纬度", "latitude", decimal),
-        Column("经度", "longitude", decimal),
+        Column("纬度", "latitude", latitude),
+        Column("经度", "longitude", longitude),
     ),
 )
 UNITS = Sheet(

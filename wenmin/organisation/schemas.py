@@ -6,33 +6,34 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import Field
 
+from wenmin.core.schematypes import Line
 from wenmin.organisation.models import RegionLevel, UnitKind
 from wenmin.organisation.selectors import PeopleRole
 
 
 class ListFilters(Schema):
-    q: str | None = Field(None, max_length=64, description="Part of the name.")
-    cursor: str | None = Field(None, max_length=200, description="`next_cursor` of the last page.")
+    q: Line | None = Field(None, max_length=64, description="Part of the name.")
+    cursor: Line | None = Field(None, max_length=200, description="`next_cursor` of the last page.")
     limit: int = Field(100, ge=1, le=200)
 
 
 class RegionFilters(ListFilters):
     level: RegionLevel | None = None
-    parent: str | None = Field(None, max_length=15, description="The parent region's code.")
+    parent: Line | None = Field(None, max_length=15, description="The parent region's code.")
 
 
 class UnitFilters(ListFilters):
     kind: UnitKind | None = None
-    region: str | None = Field(
+    region: Line | None = Field(
         None, max_length=15, description="A region code: units located in it or below it."
     )
-    parent: str | None = Field(None, max_length=32, description="The parent unit's code.")
+    parent: Line | None = Field(None, max_length=32, description="The parent unit's code.")
 
 
 class PeopleFilters(ListFilters):
-    q: str | None = Field(None, max_length=64, description="Part of a name, or a whole mobile.")
+    q: Line | None = Field(None, max_length=64, description="Part of a name, or a whole mobile.")
     role: PeopleRole | None = None
-    township: str | None = Field(None, max_length=15, description="A township's region code.")
+    township: Line | None = Field(None, max_length=15, description="A township's region code.")
 
 
 class RegionOut(Schema):

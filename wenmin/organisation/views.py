@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from wenmin.core import roles
+from wenmin.core import formfields, roles
 from wenmin.core.models import User
 from wenmin.organisation import selectors, services, tree
 from wenmin.organisation.models import WECHAT_KINDS, Person, RegionLevel, Unit, UnitKind
@@ -148,7 +148,7 @@ def _unit_visible(user: User, unit: Unit | None) -> bool:
 def people_search(request: HttpRequest) -> HttpResponse:
     """Find people in scope by part of a name or a whole mobile number, by role and township."""
     user = _viewer(request)
-    text = request.GET.get("q", "").strip()[:64]
+    text, status = formfields.search_text(request, "q", max_length=64)
     role = request.GET.get("role", "")
     if role not in selectors.PeopleRole.values:
         role = ""
@@ -170,7 +170,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("page", None)
         context["query"] = query.urlencode()
-    return render(request, "organisation/people_search.html", context)
+    return render(request, "organisation/people_search.html", context, status=status)
 
 
 @staff_page

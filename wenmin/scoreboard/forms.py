@@ -6,11 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wenmin.core import formfields, validators
 from wenmin.scoreboard.models import AppealStatus
-from wenmin.scoreboard.periods import Period
+from wenmin.scoreboard.periods import Period, PeriodError
 from wenmin.scoreboard.ranking import Group
 
 LIST_SIZES = (3, 5, 10)
@@ -53,14 +56,16 @@ class ScoreboardForm(forms.Form):
     """?group=…&period=2026-11 (or 2026Q3, 2026, a..b; or from + to)&county=…&n=…"""
 
     group = forms.ChoiceField(label=_("Compare"), choices=Group.choices, required=False)
-    period = forms.CharField(label=_("Period"), required=False, max_length=32)
-    start = forms.DateField(
+    period = formfields.TextField(label=_("Period"), required=False, max_length=32)
+    start = formfields.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = formfields.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    county = forms.IntegerField(label=_("County"), required=False, min_value=1)
+    county = forms.IntegerField(
+        label=_("County"), required=False, min_value=1, max_value=validators.ID_MAX
+    )
     n = forms.TypedChoiceField(
         label=_("How many at the top and bottom"),
         choices=[(n, n) for n in LIST_SIZES],
@@ -78,22 +83,32 @@ class ScoreboardForm(forms.Form):
             return None
         try:
             return Period.parse(text)
-        except ValueError:
-            raise forms.ValidationError(
-                _("Write a month (2026-11), a quarter (2026Q3), a year (2026) or a range.")
-            ) from None
+        except PeriodError as error:
+            raise forms.ValidationError(error.messages) from None
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end:
-            if end < start:
-                self.add_error("end", _("The period ends before it starts."))
-            elif (end - start).days > 3 * 366:
-                self.add_error("end", _("Choose at most three years."))
-            else:
-                data["period"] = Period(start, end, "custom")
+            try:
+                data["period"] = Period.custom(start, end)
+            except PeriodError as error:
+                self.add_error("end", error.messages)
         return data
+
+    def announce(self, request: HttpRequest) -> int:
+        """For a page without the picker: the refusals among the page's messages; the status."""
+        for name, found in self.errors.items():
+            label = self.fields[name].label if name in self.fields else ""
+            for message in found:
+                messages.error(request, f"{label}: {message}" if label else str(message))
+        return self.status
+
+    @property
+    def status(self) -> int:
+        """The page's HTTP status: 400 when a parameter was refused (the page still shows, with
+        the refused value left out and its error next to it)."""
+        return 400 if self.errors else 200
 
     def _value(self, name: str, default: Any) -> Any:
         data = getattr(self, "cleaned_data", {})
@@ -126,10 +141,11 @@ def query_value(period: Period) -> str:
 
 
 class AppealForm(forms.Form):
-    reason = forms.CharField(
+    reason = formfields.TextField(
         label=_("Why the case should not count against your unit"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=4000,
+        multiline=True,
     )
     evidence = forms.FileField(
         label=_("Evidence (a photo, PDF or document, at most 10 MB)"),
@@ -147,10 +163,11 @@ class DecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
+    note = formfields.TextField(
         label=_("Reason for the decision"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
+        multiline=True,
     )
 
 

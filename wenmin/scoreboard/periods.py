@@ -1,9 +1,36 @@
-"""Periods of comparison: month, quarter, year or custom, and the period before."""
+"""Periods of comparison: month, quarter, year or custom, and the period before.
+
+Every period lies within the validators' date range (1900 … 2999), so the period before, the
+twelve months before and a day past the end never overflow Python's calendar.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from wenmin.core import validators
+
+MAX_CUSTOM_DAYS = 3 * 366  # a custom period spans at most three years
+_QUARTER = re.compile(r"([0-9]{4})Q([1-4])")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+
+
+class PeriodError(ValidationError, ValueError):
+    """A period that cannot be read or is out of range (a ValueError too, for callers of parse)."""
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    try:
+        validators.check_date(dt.date(year, 1, 1))
+    except ValidationError as error:
+        raise PeriodError(error.messages) from None
+    return year
 
 
 @dataclass(frozen=True)
@@ -53,23 +80,37 @@ class Period:
         return f"{self.start.isoformat()}…{self.end.isoformat()}"
 
     @classmethod
+    def custom(cls, start: dt.date, end: dt.date) -> Period:
+        """From start to end inclusive: both in range, in order, at most three years apart."""
+        for day in (start, end):
+            try:
+                validators.check_date(day)
+            except ValidationError as error:
+                raise PeriodError(error.messages) from None
+        if end < start:
+            raise PeriodError(_("The period ends before it starts."), code="order")
+        if (end - start).days > MAX_CUSTOM_DAYS:
+            raise PeriodError(_("Choose at most three years."), code="length")
+        return cls(start, end, "custom")
+
+    @classmethod
     def parse(cls, text: str) -> Period:
-        """2026-11, 2026Q3, 2026, or 2026-01-01..2026-03-31; ValueError otherwise."""
+        """2026-11, 2026Q3, 2026, or 2026-01-01..2026-03-31; PeriodError otherwise."""
         text = (text or "").strip()
         if ".." in text:
-            a, b = text.split("..", 1)
-            start, end = dt.date.fromisoformat(a), dt.date.fromisoformat(b)
-            if end < start:
-                raise ValueError("the period ends before it starts")
-            return cls(start, end, "custom")
-        if "Q" in text.upper():
-            year, quarter = text.upper().split("Q", 1)
-            if int(quarter) not in (1, 2, 3, 4):
-                raise ValueError("a quarter is 1 to 4")
-            return cls.quarter(int(year), int(quarter))
-        if len(text) == 4:
-            return cls.year(int(text))
-        year, month = text.split("-", 1)
-        if not 1 <= int(month) <= 12:
-            raise ValueError("a month is 1 to 12")
-        return cls.month(int(year), int(month))
+            first, last = text.split("..", 1)
+            try:
+                start, end = validators.parse_date(first), validators.parse_date(last)
+            except ValidationError as error:
+                raise PeriodError(error.messages) from None
+            return cls.custom(start, end)
+        if match := _QUARTER.fullmatch(text.upper()):
+            return cls.quarter(_year(match.group(1)), int(match.group(2)))
+        if re.fullmatch(r"[0-9]{4}", text):
+            return cls.year(_year(text))
+        if (match := _MONTH.fullmatch(text)) and 1 <= int(match.group(2)) <= 12:
+            return cls.month(_year(match.group(1)), int(match.group(2)))
+        raise PeriodError(
+            _("Write a month (2026-11), a quarter (2026Q3), a year (2026) or a range."),
+            code="invalid",
+        )

@@ -17,6 +17,7 @@ from django.http import Http404
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.selectors import cases_visible_to
 from wenmin.cases.workflow import Action, State
+from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role, can_use_staff_pages
 from wenmin.organisation.models import Person, Region, RegionLevel, Unit, UnitKind
@@ -222,6 +223,8 @@ def appeal_case_for(*, user: User, number: str) -> Case:
     """The case a unit's staff want to appeal, by number, among the cases they see; or 404."""
     if not can_appeal(user):
         raise PermissionDenied
+    if validators.text_problem(number or "") is not None:
+        raise Http404  # no number holds a control character
     case = (
         cases_visible_to(user)
         .select_related("lead_unit", "region", "category")

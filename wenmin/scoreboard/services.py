@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.services.attachments import attachments_check
+from wenmin.core import validators
 from wenmin.core.audit import audit_record
 from wenmin.core.models import User
 from wenmin.core.roles import Role
@@ -39,6 +40,12 @@ def case_counts_for_unit(*, case: Case, unit: Unit) -> bool:
     )
 
 
+def _text(value: str, field: str) -> str:
+    """A reason or note: multi-line text of at most 4,000 characters, no control characters."""
+    value = value.strip() if isinstance(value, str) else (value or "")
+    return validators.text_field_check(value, field=field, max_length=4000, multiline=True)
+
+
 def appeal_submit(
     *, actor: User, case: Case, reason: str, evidence: UploadedFile | None = None
 ) -> Appeal:
@@ -48,7 +55,7 @@ def appeal_submit(
         raise PermissionDenied(_("Only a unit's staff can appeal for their unit."))
     if not case_counts_for_unit(case=case, unit=unit):
         raise ValidationError(_("This case does not count for your unit."))
-    reason = (reason or "").strip()
+    reason = _text(reason, "reason")
     if not reason:
         raise ValidationError({"reason": [_("Explain why the case should not count.")]})
     if evidence is not None:
@@ -75,7 +82,7 @@ def appeal_decide(*, actor: User, appeal: Appeal, accept: bool, note: str) -> Ap
     """A reviewer accepts (the case stops counting for the unit) or rejects an appeal."""
     if not can_review_appeals(actor):
         raise PermissionDenied(_("Only a reviewer can decide appeals."))
-    note = (note or "").strip()
+    note = _text(note, "note")
     if not note:
         raise ValidationError({"note": [_("Give the reason for the decision.")]})
     with transaction.atomic():

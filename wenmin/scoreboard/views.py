@@ -73,6 +73,7 @@ def _choose(request: HttpRequest, default_period: Period | None = None) -> dict[
         "size": form.chosen_size,
         "sizes": LIST_SIZES,
         "weights": Weights.current(),
+        "status": form.status,
     }
 
 
@@ -91,7 +92,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
         period=period,
         dossiers=selectors.can_see_dossiers(_viewer(request)),
     )
-    return render(request, "scoreboard/ranking.html", context)
+    return render(request, "scoreboard/ranking.html", context, status=context["status"])
 
 
 @staff_page
@@ -115,7 +116,7 @@ def lists_page(request: HttpRequest) -> HttpResponse:
             }
         )
     context["boards"] = boards
-    return render(request, "scoreboard/lists.html", context)
+    return render(request, "scoreboard/lists.html", context, status=context["status"])
 
 
 def _monthly(subject_id: int, months: list[tuple[Period, list[Row]]]) -> list[dict[str, Any]]:
@@ -221,7 +222,7 @@ def scorecard_page(request: HttpRequest, group: str, pk: int) -> HttpResponse:
         context["appeals"] = list(selectors.appeals_visible_to(user).filter(unit=subject.unit)[:20])
         context["cases"] = selectors.unit_cases_for(user=user, unit=subject.unit)
         context["can_appeal"] = selectors.can_appeal(user) and user.unit_id == subject.unit.pk
-    return render(request, "scoreboard/scorecard.html", context)
+    return render(request, "scoreboard/scorecard.html", context, status=form.announce(request))
 
 
 def _rate_names(group: str) -> list[tuple[str, str]]:
@@ -303,7 +304,7 @@ def dossier_page(request: HttpRequest, person_id: int) -> HttpResponse:
             else "—",
         },
     }
-    return render(request, "scoreboard/dossier.html", context)
+    return render(request, "scoreboard/dossier.html", context, status=form.announce(request))
 
 
 def _last_month() -> Period:
@@ -319,7 +320,8 @@ def bulletin_page(request: HttpRequest) -> HttpResponse | FileResponse:
     bulletin = bulletin_build(
         user=user, county=context["county"], period=context["period"], size=context["size"]
     )
-    if request.GET.get("format") == "xlsx":
+    # A refused period shows the page with its error, never another month's workbook.
+    if request.GET.get("format") == "xlsx" and context["status"] == 200:
         if not roles.can_export(user.role):
             raise PermissionDenied
         handle = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
@@ -372,4 +374,4 @@ def bulletin_page(request: HttpRequest) -> HttpResponse | FileResponse:
             "generated": timezone.now(),
         }
     )
-    return render(request, "scoreboard/bulletin.html", context)
+    return render(request, "scoreboard/bulletin.html", context, status=context["status"])

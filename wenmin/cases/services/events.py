@@ -12,11 +12,13 @@ from django.utils import timezone, translation
 
 from wenmin.cases.labels import person_with_post
 from wenmin.cases.models import Case, CaseEvent
+from wenmin.core import validators
 from wenmin.core.audit import audit_record
 from wenmin.core.models import User
 from wenmin.core.roles import Role
 from wenmin.organisation.models import Cadre, Position
 
+MAX_NOTE = 20_000  # characters of a note: the services allow 4,000 a field; a note may join two
 # Called inside the transaction of every step (e.g. the scoreboard keeps its rollups in step).
 AFTER_EVENT: list[Callable[[Case, CaseEvent], None]] = []
 # Called after the commit (notifications).
@@ -81,6 +83,11 @@ def event_record(
 ) -> CaseEvent:
     """Write the case event and its audit event; run the hooks. Without an `actor_label` the event
     names the actor's person and post, or nobody (the timeline then says 系统)."""
+    # The last guard of every step: text PostgreSQL would refuse never reaches the database
+    # (a ValidationError here rolls the step back whole).
+    for name, text in (("note", note), ("public_note", public_note)):
+        validators.text_field_check(text, field=name, max_length=MAX_NOTE, multiline=True)
+    validators.json_text_check(data, field="data")
     # Every event says which unit led the case at that moment: the scoreboard counts by it.
     data = {"lead_unit_id": case.lead_unit_id, **(data or {})}
     account = actor if actor is not None and actor.pk else None

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.services.events import event_record
+from wenmin.core import validators
 
 MAX_TEXT = 4000
 
@@ -27,12 +28,15 @@ def case_external_update(
     The client's status ("FIXED", "CLOSED", …) is kept for the record only: units close cases
     through the callback, not the systems that sent them.
     """
-    text = (text or "").strip()
+    text = validators.text_field_check(
+        text.strip() if isinstance(text, str) else (text or ""),
+        field="description",
+        max_length=MAX_TEXT,
+        multiline=True,
+    )
     data = dict(data or {})
     if not text and not data.get("media_url"):
         raise ValidationError({"description": [_("Write the update or give a media_url.")]})
-    if len(text) > MAX_TEXT:
-        raise ValidationError({"description": [_("At most %(n)s characters.") % {"n": MAX_TEXT}]})
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         return event_record(

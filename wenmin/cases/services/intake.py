@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -21,12 +21,17 @@ from wenmin.cases.services.attachments import attachments_check, attachments_sav
 from wenmin.cases.services.events import event_record
 from wenmin.cases.services.policy import policy_current
 from wenmin.cases.workflow import State
+from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.organisation.geo import region_at
 from wenmin.organisation.models import Person, Region, RegionLevel
 from wenmin.organisation.services import resident_find_or_create
 
 MAX_CONTENT = 4000
+MAX_TITLE = 120
+MAX_ADDRESS = 255
+MAX_NAME = 64
+MAX_ANSWER = 1000  # characters of a text answer to a category's question
 _TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -60,8 +65,38 @@ def _county_code(region: Region | None) -> str:
     return county[:6]
 
 
+def _answer_text(value: Any) -> str:
+    """One answer as text: a string, or a number a client sent for one; anything else is refused."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    raise ValidationError(_("Give one value as text."))
+
+
+def _extra_answer(field: dict[str, Any], value: Any) -> Any:
+    """One answer, checked against its field's datatype (ValidationError otherwise)."""
+    allowed = {str(option["key"]) for option in field.get("values", [])}
+    datatype = field.get("datatype")
+    if datatype == "multivaluelist":
+        values = [_answer_text(v) for v in (value if isinstance(value, list) else [value])]
+        if allowed and not set(values) <= allowed:
+            raise ValidationError(_("Choose from the listed values."))
+        return [validators.check_text(v, max_length=MAX_ANSWER) for v in values]
+    if datatype == "singlevaluelist":
+        text = _answer_text(value)
+        if allowed and text not in allowed:
+            raise ValidationError(_("Choose from the listed values."))
+        return validators.check_text(text, max_length=MAX_ANSWER)
+    if datatype == "number":
+        return float(validators.check_number(value))
+    text = _answer_text(value)
+    return validators.check_text(text, max_length=MAX_ANSWER, multiline=datatype == "text")
+
+
 def extra_fields_check(category: Category | None, extra: dict[str, Any]) -> dict[str, Any]:
-    """The category's extra answers: required ones present, list answers among the listed values."""
+    """The category's extra answers: required ones present, list answers among the listed
+    values, numbers finite and bounded, text without control characters."""
     if category is None or not category.extra_fields:
         return {}
     errors: dict[str, list[str]] = {}
@@ -74,42 +109,38 @@ def extra_fields_check(category: Category | None, extra: dict[str, Any]) -> dict
                     _("“%(label)s” is required.") % {"label": field.get("label", code)}
                 ]
             continue
-        allowed = {str(option["key"]) for option in field.get("values", [])}
-        if field.get("datatype") == "multivaluelist":
-            values = [str(v) for v in (value if isinstance(value, list) else [value])]
-            if allowed and not set(values) <= allowed:
-                errors[f"extra.{code}"] = [_("Choose from the listed values.")]
-            clean[code] = values
-        elif field.get("datatype") == "singlevaluelist":
-            if allowed and str(value) not in allowed:
-                errors[f"extra.{code}"] = [_("Choose from the listed values.")]
-            clean[code] = str(value)
-        elif field.get("datatype") == "number":
-            try:
-                clean[code] = float(value)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                errors[f"extra.{code}"] = [_("A number is required.")]
-        else:
-            clean[code] = str(value)[:1000]
+        try:
+            clean[code] = _extra_answer(field, value)
+        except ValidationError as error:
+            errors[f"extra.{code}"] = error.messages
     if errors:
         raise ValidationError(errors)
     return clean
 
 
 def _coordinate(
-    value: Any, low: int, high: int, field: str, errors: dict[str, list[str]]
+    value: Any, check: Callable[[Any], Decimal], field: str, errors: dict[str, list[str]]
 ) -> Decimal | None:
-    if value in (None, ""):
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except (InvalidOperation, ValueError):
-        errors[field] = [_("Not a number.")]
+        return check(value)
+    except ValidationError as error:
+        errors[field] = error.messages
         return None
-    if not low <= number <= high:
-        errors[field] = [_("Out of range.")]
-        return None
-    return number
+
+
+def _texts(errors: dict[str, list[str]], **fields: tuple[Any, int, bool]) -> dict[str, str]:
+    """Each text field stripped and checked (value, length limit, multi-line); the clean values."""
+    clean: dict[str, str] = {}
+    for name, (value, limit, multiline) in fields.items():
+        try:
+            text = value.strip() if isinstance(value, str) else value
+            clean[name] = validators.check_text(text or "", max_length=limit, multiline=multiline)
+        except ValidationError as error:
+            errors[name] = error.messages
+            clean[name] = ""
+    return clean
 
 
 def case_intake(
@@ -135,11 +166,16 @@ def case_intake(
 ) -> Case:
     """Register a case from any channel: checked, numbered, located, given its deadline, audited."""
     errors: dict[str, list[str]] = {}
-    content = (content or "").strip()
-    if not content:
+    texts = _texts(
+        errors,
+        content=(content, MAX_CONTENT, True),
+        title=(title, MAX_TITLE, False),
+        address=(address, MAX_ADDRESS, False),
+        requester_name=(requester_name, MAX_NAME, False),
+    )
+    content = texts["content"]
+    if not content and "content" not in errors:
         errors["content"] = [_("Describe the matter.")]
-    elif len(content) > MAX_CONTENT:
-        errors["content"] = [_("At most %(n)s characters.") % {"n": MAX_CONTENT}]
     if channel not in Channel.values:
         errors["channel"] = [_("Unknown channel.")]
     if kind not in Kind.values:
@@ -148,8 +184,13 @@ def case_intake(
         errors["urgency"] = [_("Urgency is normal or urgent.")]
     if category is not None and not category.is_active:
         errors["category"] = [_("This category is no longer in use.")]
-    lat = _coordinate(latitude, -90, 90, "latitude", errors)
-    lng = _coordinate(longitude, -180, 180, "longitude", errors)
+    if received_at is not None:
+        try:
+            validators.check_datetime(received_at)
+        except ValidationError as error:
+            errors["received_at"] = error.messages
+    lat = _coordinate(latitude, validators.check_latitude, "latitude", errors)
+    lng = _coordinate(longitude, validators.check_longitude, "longitude", errors)
     if (lat is None) != (lng is None) and "latitude" not in errors and "longitude" not in errors:
         errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
     try:
@@ -166,7 +207,7 @@ def case_intake(
         if requester is None and (requester_phone or "").strip():
             try:
                 requester = resident_find_or_create(
-                    name=(requester_name or "").strip() or _("Resident"),
+                    name=texts["requester_name"] or _("Resident"),
                     phone=requester_phone,
                     actor=actor,
                 )
@@ -189,10 +230,10 @@ def case_intake(
             kind=kind,
             category=category,
             urgency=urgency,
-            title=(title or "").strip()[:120] or content[:30],
+            title=texts["title"] or content[:30],
             content=content,
             extra=clean_extra,
-            address=(address or "").strip()[:255],
+            address=texts["address"],
             latitude=lat,
             longitude=lng,
             region=region,

@@ -40,10 +40,11 @@ from wenmin.cases.workflow import (
     TransitionNotAllowed,
     next_state,
 )
-from wenmin.core import roles
+from wenmin.core import roles, validators
 from wenmin.core.models import User
 from wenmin.organisation.models import Person, Unit
 
+MAX_TEXT = 4000  # characters of a note, plan, reason or reply
 ESCALATE_AFTER = 3  # returns or reworks (提级督办 after three)
 UNSATISFIED_AT_MOST = 2  # satisfaction 1–2 of 5 sends the case back for rework
 
@@ -119,10 +120,24 @@ def _escalate(case: Case, *, reason: str) -> CaseEvent:
 
 
 def _required(text: str, field: str, message: str) -> str:
-    text = (text or "").strip()
+    text = _optional(text, field)
     if not text:
         raise ValidationError({field: [message]})
     return text
+
+
+def _moment(value: dt.datetime, field: str) -> None:
+    """An aware date-time within the validators' range (deadline arithmetic cannot overflow)."""
+    try:
+        validators.check_datetime(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
+def _optional(text: str, field: str) -> str:
+    """Multi-line text of at most MAX_TEXT characters, without control characters."""
+    text = text.strip() if isinstance(text, str) else (text or "")
+    return validators.text_field_check(text, field=field, max_length=MAX_TEXT, multiline=True)
 
 
 def case_classify(
@@ -294,6 +309,8 @@ def case_plan(
 ) -> Case:
     """Plan: the lead unit records the intended solution and its own due date."""
     plan = _required(plan, "plan", _("Describe the intended solution."))
+    if planned_due is not None:
+        _moment(planned_due, "planned_due")
     if planned_due is not None and planned_due < timezone.now():
         raise ValidationError({"planned_due": [_("The due date cannot be in the past.")]})
 
@@ -319,17 +336,17 @@ def case_plan(
 
 def case_note(*, case: Case, actor: User, note: str, files: Sequence[UploadedFile] = ()) -> Case:
     """Supervise: a progress note, optionally with photos."""
+    note = _optional(note, "note")
     checked = attachments_check(list(files))
-    if not (note or "").strip() and not checked:
+    if not note and not checked:
         raise ValidationError({"note": [_("Write a note or attach a photo.")]})
-    return _step(
-        case=case, action=Action.NOTE, actor=actor, note=(note or "").strip(), files=checked
-    )
+    return _step(case=case, action=Action.NOTE, actor=actor, note=note, files=checked)
 
 
 def case_supervise(*, case: Case, actor: User, new_due: dt.datetime, note: str) -> Case:
     """Supervise: a supervision order (督办) with a new deadline."""
     note = _required(note, "note", _("Write the supervision order."))
+    _moment(new_due, "new_due")
     if new_due <= timezone.now():
         raise ValidationError({"new_due": [_("The new deadline must be in the future.")]})
 
@@ -397,6 +414,7 @@ def case_callback(
     if proof is not None and actor is not None and roles.can_use_staff_pages(actor.role):
         # A unit must never rate its own case: staff record callbacks as staff, on the case page.
         raise ProofRefused("", _("A staff account cannot rate a case as its requester."))
+    note = _optional(note, "note")
     rework = not resolved or satisfaction <= UNSATISFIED_AT_MOST
     now = timezone.now()
     data: dict[str, Any] = {"resolved": resolved, "satisfaction": satisfaction}
@@ -437,7 +455,7 @@ def case_callback(
             action=Action.CALLBACK_REWORK if rework else Action.CALLBACK_RESOLVED,
             actor=actor,
             change=change,
-            note=(note or "").strip(),
+            note=note,
             public_note=_("Sent back for rework.") if rework else _("Closed."),
             data=data,
             # Proven by the tracking code and its proof, the rater is the requester whoever is

@@ -187,7 +187,10 @@ def test_filters_search_and_sorting_narrow_the_list(client, desk):
     filtered = _get(client, desk.dispatcher, queue="all", kind="suggestion")
     assert _counts(filtered)["all"] == 1  # the tab counts follow the filters
     assert "kind=suggestion" in filtered.content.decode()  # the export link keeps them
-    assert _get(client, desk.dispatcher, received_from="not-a-date").status_code == 200
+    # A bad filter: the page still lists (without it) and shows its error, answering 400.
+    refused = _get(client, desk.dispatcher, received_from="not-a-date")
+    assert refused.status_code == 400 and "received_from" in refused.context["form"].errors
+    assert _counts(refused)["all"] == 3
 
 
 def test_bulk_sign_for_signs_what_it_can_and_names_the_refused_case(client, desk):

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from wenmin.channels.limits import apikey_rate_allowed
 from wenmin.channels.models import ApiKey
-from wenmin.channels.open311.params import Open311Error
+from wenmin.channels.open311.params import Open311Error, text_problems
 from wenmin.channels.open311.serializers import render_errors
 from wenmin.channels.selectors import apikey_by_plain
 from wenmin.channels.services import apikey_touch
@@ -39,6 +39,8 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                     headers={"Allow": ", ".join(methods)},
                 )
             try:
+                if problems := _text_problems(request, kwargs):
+                    raise Open311Error(400, *problems)
                 return view(request, *args, format=format, **kwargs)
             except Open311Error as error:
                 return render_errors(
@@ -52,6 +54,16 @@ def endpoint(*methods: str) -> Callable[[View], View]:
         return wrapped
 
     return decorate
+
+
+def _text_problems(request: HttpRequest, path: dict[str, Any]) -> list[str]:
+    """NUL or control characters anywhere in the path, the query or the form (never stored,
+    never looked up: PostgreSQL refuses NUL)."""
+    problems = text_problems({k: [v] for k, v in path.items() if isinstance(v, str)})
+    problems += text_problems(dict(request.GET.lists()))
+    if request.method == "POST":
+        problems += text_problems(dict(request.POST.lists()))
+    return problems
 
 
 def param(request: HttpRequest, name: str) -> str:

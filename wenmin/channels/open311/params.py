@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenmin.core import validators
+
 MAX_SPAN = dt.timedelta(days=90)  # the spec: a date range may not span more than 90 days
+MAX_WHOLE = 1_000_000  # page_size and the like; a page number is at most validators.PAGE_MAX
 _SPACED_OFFSET = re.compile(r"^(.*T[\d:.]+) (\d{2}:?\d{2})$")
 
 
@@ -26,6 +29,10 @@ class Open311Error(Exception):
         self.headers = dict(headers or {})
 
 
+def _refused(name: str, error: ValidationError) -> Open311Error:
+    return Open311Error(400, *(f"{name}: {message}" for message in error.messages))
+
+
 def parse_datetime(name: str, raw: str) -> dt.datetime:
     """A W3C/ISO 8601 date or date-time; without an offset it is taken as Beijing time."""
     value = (raw or "").strip()
@@ -33,16 +40,9 @@ def parse_datetime(name: str, raw: str) -> dt.datetime:
     if match := _SPACED_OFFSET.match(value):
         value = f"{match.group(1)}+{match.group(2)}"
     try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise Open311Error(
-            400,
-            _("%(name)s is not an ISO 8601 date-time (e.g. 2026-05-01T08:00:00+08:00).")
-            % {"name": name},
-        ) from None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
+        return validators.parse_datetime(value, naive_zone=timezone.get_current_timezone())
+    except ValidationError as error:
+        raise _refused(name, error) from None
 
 
 def date_window(
@@ -74,17 +74,19 @@ def comma_list(name: str, raw: str | None, *, limit: int = 1000) -> list[str]:
     return items
 
 
-def positive_int(name: str, raw: str | None, default: int) -> int:
-    """A whole number of at least 1."""
+def positive_int(name: str, raw: str | None, default: int, *, maximum: int = MAX_WHOLE) -> int:
+    """A whole number of 1 … maximum."""
     if raw is None or raw.strip() == "":
         return default
     try:
-        number = int(raw.strip())
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise Open311Error(400, _("%(name)s must be a whole number of 1 or more.") % {"name": name})
-    return number
+        return validators.check_int(raw, minimum=1, maximum=maximum)
+    except ValidationError as error:
+        raise _refused(name, error) from None
+
+
+def page_number(name: str, raw: str | None) -> int:
+    """A page number: 1 … validators.PAGE_MAX; absent is 1."""
+    return positive_int(name, raw, 1, maximum=validators.PAGE_MAX)
 
 
 def boolean(name: str, raw: str | None) -> bool:
@@ -97,10 +99,44 @@ def boolean(name: str, raw: str | None) -> bool:
     raise Open311Error(400, _("%(name)s must be true or false.") % {"name": name})
 
 
-def finite_number(raw: str) -> float | None:
-    """A finite decimal number, or None."""
+def number(name: str, raw: str) -> float:
+    """A finite, bounded decimal number (a category's number attribute)."""
     try:
-        number = float(raw)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+        return float(validators.check_number(raw))
+    except ValidationError as error:
+        raise _refused(name, error) from None
+
+
+def coordinates(lat_raw: str, long_raw: str) -> tuple[str | None, str | None]:
+    """lat and long: both or neither, each a WGS-84 coordinate; the service reads them again."""
+    lat, lng = (lat_raw or "").strip(), (long_raw or "").strip()
+    if bool(lat) != bool(lng):
+        raise Open311Error(400, _("Give both lat and long, or neither."))
+    if not lat:
+        return None, None
+    problems: list[str] = []
+    for name, value, check in (
+        ("lat", lat, validators.check_latitude),
+        ("long", lng, validators.check_longitude),
+    ):
+        try:
+            check(value)
+        except ValidationError as error:
+            problems.extend(f"{name}: {message}" for message in error.messages)
+    if problems:
+        raise Open311Error(400, *problems)
+    return lat, lng
+
+
+def text_problems(params: Mapping[str, list[str]]) -> list[str]:
+    """A description of each parameter whose name or value holds NUL or another control
+    character (GeoReport's values are text; line breaks and tabs are let through)."""
+    problems: list[str] = []
+    for name, values in params.items():
+        bad_name = validators.text_problem(name, multiline=True) is not None
+        if bad_name or any(validators.text_problem(v, multiline=True) for v in values):
+            shown = _("a parameter's name") if bad_name else name[:64]
+            problems.append(
+                _("%(name)s: remove NUL and other control characters.") % {"name": shown}
+            )
+    return problems

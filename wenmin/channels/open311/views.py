@@ -32,8 +32,10 @@ from wenmin.channels.open311.params import (
     Open311Error,
     boolean,
     comma_list,
+    coordinates,
     date_window,
-    finite_number,
+    number,
+    page_number,
     parse_datetime,
     positive_int,
 )
@@ -60,6 +62,9 @@ _FIELD_NAMES = {
     "longitude": "long",
     "category": "service_code",
     "requester_phone": "phone",
+    "requester_name": "first_name",
+    "address": "address_string",
+    "title": "description",
     "files": "media_url",
 }
 
@@ -109,7 +114,7 @@ def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     query = request.GET
     extensions = boolean("extensions", query.get("extensions"))
     numbers = comma_list("service_request_id", query.get("service_request_id"))
-    page = positive_int("page", query.get("page"), 1)
+    page = page_number("page", query.get("page"))
     page_size = min(positive_int("page_size", query.get("page_size"), MAX_RESULTS), MAX_RESULTS)
     if numbers:  # the spec: service_request_id overrides every other argument
         cases = open311_requests_filtered(numbers=numbers)
@@ -190,13 +195,13 @@ def _attributes(request: HttpRequest, category: Category) -> dict[str, Any]:
             answers[code] = values
             continue
         value = values[0] if values else ""
-        if datatype == "number" and value and finite_number(value) is None:
-            problems.append(_("%(name)s: a number is required.") % {"name": name})
-        elif datatype == "datetime" and value:
-            try:
+        try:
+            if datatype == "number" and value:
+                number(name, value)
+            elif datatype == "datetime" and value:
                 value = parse_datetime(name, value).isoformat()
-            except Open311Error as error:
-                problems.extend(error.descriptions)
+        except Open311Error as error:
+            problems.extend(error.descriptions)
         answers[code] = value
     if problems:
         raise Open311Error(400, *problems)
@@ -204,11 +209,9 @@ def _attributes(request: HttpRequest, category: Category) -> dict[str, Any]:
 
 
 def _location(request: HttpRequest) -> dict[str, Any]:
-    lat, lng = param(request, "lat").strip(), param(request, "long").strip()
+    lat, lng = coordinates(param(request, "lat"), param(request, "long"))
     address = param(request, "address_string").strip()
     address_id = param(request, "address_id").strip()
-    if bool(lat) != bool(lng):
-        raise Open311Error(400, _("Give both lat and long, or neither."))
     if not (lat or address or address_id):
         raise Open311Error(
             400, _("A location is required: lat and long, address_string or address_id.")
