@@ -22,16 +22,8 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-DEMO_LOGINS = (
-    "admin",
-    "leader",
-    "dispatcher",
-    "township",
-    "department",
-    "secretary",
-    "volunteer",
-    "resident",
-)
+from wenmin.core.management.commands.demo_logins import DEMO_USERNAMES
+
 # Every test here reads the database: this also makes pytest-django set up the test database
 # before the module's seed runs, whichever tests are selected.
 pytestmark = pytest.mark.django_db
@@ -77,7 +69,7 @@ def _log_in(username: str) -> tuple[Client, str]:
     return client, response["Location"]
 
 
-@pytest.mark.parametrize("username", DEMO_LOGINS)
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
 def test_a_demo_login_meets_no_refused_or_broken_page(demo, username):
     client, home = _log_in(username)
     assert home not in (reverse("login"), "/"), f"{username} has no home of its own"

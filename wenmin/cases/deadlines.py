@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db import models
 from django.db.models import Q
@@ -221,3 +222,39 @@ def reminder_due_now(
         return False
     start, due = clock
     return reminder_at(start, due) <= now < due
+
+
+class CaseClocks(Protocol):
+    """What the lateness rules read of a case (a Case, or any object with these fields)."""
+
+    state: str
+    received_at: dt.datetime
+    dispatched_at: dt.datetime | None
+    sign_for_due: dt.datetime | None
+    result_due: dt.datetime | None
+    reminded_at: dt.datetime | None
+    escalated_at: dt.datetime | None
+
+
+def case_reminder_due(case: CaseClocks, now: dt.datetime) -> bool:
+    """`reminder_due_now` for one case's own fields."""
+    return reminder_due_now(
+        state=case.state,
+        received_at=case.received_at,
+        dispatched_at=case.dispatched_at,
+        sign_for_due=case.sign_for_due,
+        result_due=case.result_due,
+        reminded=case.reminded_at is not None,
+        now=now,
+    )
+
+
+def case_escalation_due(case: CaseClocks, now: dt.datetime) -> bool:
+    """`escalation_due` for one case's own fields."""
+    return escalation_due(
+        state=case.state,
+        result_due=case.result_due,
+        sign_for_due=case.sign_for_due,
+        escalated=case.escalated_at is not None,
+        now=now,
+    )

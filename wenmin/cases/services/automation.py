@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from wenmin.cases.deadlines import (
     REMINDER_SHARE,
+    case_reminder_due,
     overdue_condition,
-    reminder_due_now,
     sign_for_lapsed_condition,
 )
 from wenmin.cases.models import Case
@@ -84,15 +84,7 @@ def reminder_candidates(*, now: dt.datetime) -> QuerySet[Case]:
 
 def reminder_due(case: Case, now: dt.datetime) -> bool:
     """deadlines.reminder_due_now on one case (the SQL above only narrows)."""
-    return reminder_due_now(
-        state=case.state,
-        received_at=case.received_at,
-        dispatched_at=case.dispatched_at,
-        sign_for_due=case.sign_for_due,
-        result_due=case.result_due,
-        reminded=case.reminded_at is not None,
-        now=now,
-    )
+    return case_reminder_due(case, now)
 
 
 _FIELDS = ("state", "received_at", "dispatched_at", "sign_for_due", "result_due", "reminded_at")

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenmin.cases.deadlines import Kind, Urgency, escalation_due, reminder_due_now
+from wenmin.cases.deadlines import Kind, Urgency, case_escalation_due, case_reminder_due
 from wenmin.cases.models import Case, CaseEvent, Category, RejectionReason
 from wenmin.cases.selectors import case_actors_for
 from wenmin.cases.services.attachments import attachments_check, attachments_save
@@ -472,15 +472,7 @@ def case_remind(*, case: Case, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if not reminder_due_now(
-            state=locked.state,
-            received_at=locked.received_at,
-            dispatched_at=locked.dispatched_at,
-            sign_for_due=locked.sign_for_due,
-            result_due=locked.result_due,
-            reminded=locked.reminded_at is not None,
-            now=now,
-        ):
+        if not case_reminder_due(locked, now):
             return False
         locked.reminded_at = now
         locked.save(update_fields=["reminded_at"])
@@ -505,13 +497,7 @@ def case_escalate_overdue(*, case: Case, now: dt.datetime | None = None) -> bool
     now = now or timezone.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if not escalation_due(
-            state=locked.state,
-            result_due=locked.result_due,
-            sign_for_due=locked.sign_for_due,
-            escalated=locked.escalated_at is not None,
-            now=now,
-        ):
+        if not case_escalation_due(locked, now):
             return False
         _escalate(locked, reason="overdue")
     return True

@@ -23,7 +23,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from wenmin.cases import services
-from wenmin.cases.deadlines import Kind, Urgency, escalation_due, reminder_due_now
+from wenmin.cases.deadlines import Kind, Urgency, case_escalation_due, case_reminder_due
 from wenmin.cases.models import Case, CaseEvent, Channel, RejectionReason
 from wenmin.cases.selectors import case_actors_for
 from wenmin.cases.services.rating import ProofRefused, RequesterProof
@@ -274,23 +274,9 @@ def _assert_took_effect(move: Move, before: Case, last_event_id: int, result: An
         # The services judge the time by the one rule of deadlines.py, under the row lock.
         at = _system_moment(move, before)
         if move.service == "remind":
-            expected = reminder_due_now(
-                state=before.state,
-                received_at=before.received_at,
-                dispatched_at=before.dispatched_at,
-                sign_for_due=before.sign_for_due,
-                result_due=before.result_due,
-                reminded=before.reminded_at is not None,
-                now=at,
-            )
+            expected = case_reminder_due(before, at)
         else:
-            expected = escalation_due(
-                state=before.state,
-                result_due=before.result_due,
-                sign_for_due=before.sign_for_due,
-                escalated=before.escalated_at is not None,
-                now=at,
-            )
+            expected = case_escalation_due(before, at)
         assert result is expected
         event(f"{move.service} at {move.moment}: {expected}")
     if result is False:
