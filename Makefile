@@ -20,11 +20,11 @@ install: $(STAMP)
 # calendar, once. The worker is started again whenever it ends; Ctrl-C stops it with the server.
 run: $(STAMP)
 	$(BIN)/wenmin migrate --no-input --skip-checks
-	$(BIN)/wenmin seed --scale county --if-empty
+	$(BIN)/wenmin seed --scale county --if-empty --skip-checks
 	$(BIN)/wenmin demo_logins
 	@echo "Wenmin is at http://$(HOST):$(PORT)/ (Ctrl-C stops it and the background worker)"
 	(trap 'kill $$pid 2>/dev/null; wait $$pid; exit 0' TERM; \
-	while :; do $(BIN)/wenmin worker & pid=$$!; wait $$pid; \
+	while :; do $(BIN)/wenmin worker --skip-checks & pid=$$!; wait $$pid; \
 	echo "The background worker stopped; starting it again in 5 s." >&2; \
 	sleep 5 & pid=$$!; wait $$pid; done) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
