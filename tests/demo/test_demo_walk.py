@@ -123,3 +123,32 @@ def test_the_supervisors_see_overdue_and_escalated_cases(demo):
             reverse("cases:supervision") + "?" + urlencode({"sort": "escalated"})
         )
         assert escalated.status_code == 200
+
+
+SAMPLED_ROWS = 12  # of the branches' and cadres' long tables; townships and departments whole
+
+
+def test_every_number_of_a_seeded_month_opens_as_many_records_as_it_says(demo):
+    """The scoreboard link test on the demo's last full month, as the county leader: every
+    figure of every township and department (and of the first branches and cadres) lists as
+    many records as it says."""
+    from wenmin.scoreboard.forms import this_month
+    from wenmin.scoreboard.tests.test_figures import _check_every_number
+
+    period = this_month().previous()
+    client, _home = _log_in("leader")
+    checked = 0
+    for group in ("township", "department", "branch", "cadre"):
+        page = client.get(
+            reverse("scoreboard:ranking"), {"group": group, "period": period.label}
+        ).content.decode()
+        rows = page.split('<tr data-subject="')
+        assert len(rows) > 1, group
+        if group in ("branch", "cadre"):
+            rows = rows[: SAMPLED_ROWS + 1]
+        checked += _check_every_number(
+            client, '<tr data-subject="'.join(rows), f"{group} {period.label}"
+        )
+    bulletin = client.get(reverse("scoreboard:bulletin"), {"period": period.label})
+    checked += _check_every_number(client, bulletin.content.decode(), "bulletin")
+    assert checked > 300

@@ -164,10 +164,24 @@ def _figure(client, url: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     total = re.search(r'<div class="sb-total"([^>]*)>', page)
     assert total, url
     said = dict(re.findall(r'data-([\w-]+)="([^"]*)"', total.group(1)))
-    first = re.search(r'<table class="sb-cases sb-records">(.*?)</table>', page, re.S)
-    said["rows"] = str(len(re.findall(r"<tr data-case=", first.group(1)))) if first else "0"
+    said["rows"] = str(_rows_on_every_page(client, url, page))
     said["page"] = page
     return said
+
+
+def _first_table_rows(page: str) -> int:
+    first = re.search(r'<table class="sb-cases sb-records">(.*?)</table>', page, re.S)
+    return len(re.findall(r"<tr data-case=", first.group(1))) if first else 0
+
+
+def _rows_on_every_page(client, url: str, page: str) -> int:  # type: ignore[no-untyped-def]
+    """The records of the list, following its pages (a month of a county runs to hundreds)."""
+    rows, number = _first_table_rows(page), 1
+    while re.search(rf"[?&;]page={number + 1}\b", page):
+        number += 1
+        page = html.unescape(client.get(f"{url}&page={number}").content.decode())
+        rows += _first_table_rows(page)
+    return rows
 
 
 def _check_every_number(client, page: str, where: str) -> int:  # type: ignore[no-untyped-def]
