@@ -32,6 +32,7 @@ from wenmin.cases.selectors import (
     case_get_for,
     cases_visible_to,
 )
+from wenmin.cases.purposes import purposes_labels
 from wenmin.cases.services.access import requester_contact_for
 from wenmin.cases.services.acknowledgement import (
     acknowledgement_case,
@@ -284,6 +285,7 @@ def case_page_context(
         "actions": actions,
         "phone": phone,
         "phone_clear": phone_clear,
+        "purposes": purposes_labels(case.purposes),
         "deadlines": _deadlines(case, now),
         "extra_answers": _extra_answers(case),
         "co_units": list(case.co_units.all()),

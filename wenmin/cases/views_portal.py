@@ -28,6 +28,7 @@ from wenmin.cases import services
 from wenmin.cases.forms_portal import LookupForm, RateForm, SubmitForm, category_menu
 from wenmin.cases.labels import PUBLIC_ACTIONS, RESIDENT_STATES
 from wenmin.cases.models import Case, CaseEvent, Channel
+from wenmin.cases.purposes import NOTICE_VERSION
 from wenmin.cases.selectors import case_by_tracking_code, cases_visible_to, own_reports
 from wenmin.cases.services.rating import (
     ProofRefused,
@@ -131,6 +132,8 @@ def _intake(request: HttpRequest, form: SubmitForm) -> Case:
         latitude=data["latitude"],
         longitude=data["longitude"],
         files=request.FILES.getlist("photos"),
+        purposes=form.purposes(),
+        data={"privacy_notice": NOTICE_VERSION},
     )
 
 
