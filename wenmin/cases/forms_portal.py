@@ -171,7 +171,9 @@ class SubmitForm(forms.Form):
         label=_("You may call me back to ask whether the problem was solved"),
         required=False,
         initial=True,
-        help_text=_("Only with a phone number. Without it, rate the reply with your tracking code."),
+        help_text=_(
+            "Only with a phone number. Without it, rate the reply with your tracking code."
+        ),
     )
     notice_read = forms.BooleanField(
         label=_("I have read the privacy notice above and agree to my data being used as it says"),

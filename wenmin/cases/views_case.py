@@ -25,6 +25,7 @@ from wenmin.cases import services
 from wenmin.cases.dispatch import dispatch_proposal
 from wenmin.cases.labels import EVENT_LABELS, actor_display
 from wenmin.cases.models import Case, CaseEvent
+from wenmin.cases.purposes import purposes_labels
 from wenmin.cases.queues import attachment_get_for
 from wenmin.cases.selectors import (
     case_action_refusal,
@@ -32,7 +33,6 @@ from wenmin.cases.selectors import (
     case_get_for,
     cases_visible_to,
 )
-from wenmin.cases.purposes import purposes_labels
 from wenmin.cases.services.access import requester_contact_for
 from wenmin.cases.services.acknowledgement import (
     acknowledgement_case,

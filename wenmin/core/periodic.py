@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import DatabaseError
 
@@ -20,13 +21,13 @@ logger = logging.getLogger("wenmin.periodic")
 @dataclass(frozen=True)
 class PeriodicJob:
     name: str
-    run: Callable[[], None]
+    run: Callable[[], Any]
 
 
 _JOBS: dict[str, PeriodicJob] = {}
 
 
-def periodic_register(name: str, run: Callable[[], None]) -> None:
+def periodic_register(name: str, run: Callable[[], Any]) -> None:
     """Run `run` at every tick of the worker; it returns at once when it is not due."""
     _JOBS[name] = PeriodicJob(name=name, run=run)
 

@@ -65,7 +65,11 @@ def scrub_data(value: Any, *, names: Iterable[str] = (), phones: Iterable[str] =
     names, phones = tuple(names), tuple(phones)
     if isinstance(value, dict):
         return {
-            key: ("" if key in PERSONAL_KEYS and item else scrub_data(item, names=names, phones=phones))
+            key: (
+                ""
+                if key in PERSONAL_KEYS and item
+                else scrub_data(item, names=names, phones=phones)
+            )
             for key, item in value.items()
         }
     if isinstance(value, list):

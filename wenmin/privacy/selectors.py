@@ -57,15 +57,16 @@ def cases_ended_before(*, kind: str, cutoff: dt.datetime) -> Q:
     """Cases of a kind that ended before the cutoff: closed or rejected (closed_at), or merged
     into another case (the merge's time)."""
     closed = Q(state__in=[State.CLOSED, State.REJECTED], closed_at__lt=cutoff)
-    return Q(kind=kind) & (closed | (Q(state=State.MERGED) & _merged_before(cutoff)))
+    merged = Q(state=State.MERGED) & Q(_merged_before(cutoff))
+    return Q(kind=kind) & (closed | merged)
 
 
 def held_cases() -> Q:
     """Cases whose personal data must be kept whatever their age: a legal hold (litigation, a
     petition), or a pending appeal about how the case counts."""
-    return Q(Exists(LegalHold.objects.filter(case=OuterRef("pk")))) | Q(
-        Exists(Appeal.objects.filter(case=OuterRef("pk"), status=AppealStatus.PENDING))
-    )
+    held = Exists(LegalHold.objects.filter(case=OuterRef("pk")))
+    appealed = Exists(Appeal.objects.filter(case=OuterRef("pk"), status=AppealStatus.PENDING))
+    return Q(held) | Q(appealed)
 
 
 def cases_expired(*, now: dt.datetime | None = None) -> QuerySet[Case]:
@@ -168,7 +169,9 @@ def person_cases(person: Person) -> QuerySet[Case]:
     )
 
 
-def access_log(*, person_id: int | None = None, viewer_id: int | None = None) -> QuerySet[AccessLogEntry]:
+def access_log(
+    *, person_id: int | None = None, viewer_id: int | None = None
+) -> QuerySet[AccessLogEntry]:
     """The access log, newest first, by whose data and by who saw it."""
     entries = AccessLogEntry.objects.select_related("viewer", "person", "case").defer(
         "person__phone", "person__id_number", "viewer__password"

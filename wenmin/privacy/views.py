@@ -104,7 +104,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "privacy/person.html", context)
 
 
-@administrator_page
+@administrator_page  # type: ignore[arg-type]  # a FileResponse streams
 @never_cache
 @require_POST
 def person_export(request: HttpRequest, person_id: int) -> FileResponse:
@@ -190,7 +190,8 @@ def _int(raw: str | None) -> int | None:
 def accounts(request: HttpRequest) -> HttpResponse:
     """The staff accounts and their second factor; reset one (a lost phone)."""
     if request.method == "POST":
-        account = User.objects.filter(pk=_int(request.POST.get("account"))).first()
+        account_id = _int(request.POST.get("account"))
+        account = User.objects.filter(pk=account_id).first() if account_id else None
         if account is None:
             raise Http404
         second_factor_reset(actor=_viewer(request), account=account)
@@ -200,7 +201,9 @@ def accounts(request: HttpRequest) -> HttpResponse:
             % {"name": account.get_username()},
         )
         return redirect("privacy:accounts")
-    staff = User.objects.filter(role__in=roles.STAFF_ROLES, is_active=True).order_by("role", "username")
+    staff = User.objects.filter(role__in=roles.STAFF_ROLES, is_active=True).order_by(
+        "role", "username"
+    )
     enrolled = set(
         TOTPDevice.objects.filter(confirmed=True, user__in=staff).values_list("user_id", flat=True)
     )

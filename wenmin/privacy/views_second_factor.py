@@ -4,7 +4,7 @@ new recovery codes. Open to an account that still owes its second factor (the mi
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import django_otp
 from django.contrib import messages
@@ -87,8 +87,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if confirmed is not None:
             device, codes = confirmed
             django_otp.login(request, device)
-            context = {"codes": codes, "next": _next(request)}
-            return render(request, "privacy/recovery_codes.html", context)
+            shown = {"codes": codes, "next": _next(request)}
+            return render(request, "privacy/recovery_codes.html", shown)
         form.add_error("token", _("The code is wrong or has expired. Try the app's current code."))
     device = totp_pending(user) if request.method == "POST" else None
     if device is None:
@@ -120,7 +120,10 @@ def verify(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             return redirect(_next(request))
         form.add_error("token", _("The code is wrong, used up or has expired."))
-    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    context: dict[str, Any] = {
+        "form": form,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
     return render(request, "privacy/verify.html", context, status=400 if form.errors else 200)
 
 

@@ -93,7 +93,9 @@ def case_anonymise(*, case_id: int, reason: str, actor: User | None) -> Anonymis
     return record
 
 
-def _events_scrub(case: Case, requester: Person | None, names: list[str], phones: list[str]) -> None:
+def _events_scrub(
+    case: Case, requester: Person | None, names: list[str], phones: list[str]
+) -> None:
     changed = []
     own_accounts = (
         set(User.objects.filter(person=requester).values_list("pk", flat=True))

@@ -82,7 +82,11 @@ def second_factor_enrol_confirm(*, user: User, token: str) -> tuple[TOTPDevice, 
 def _recovery_codes_replace(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODES:
+        code = StaticToken.random_token()
+        if not code.isdigit() and code not in codes:  # all digits would pass for the app's code
+            codes.append(code)
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     return codes
 
@@ -101,10 +105,13 @@ def second_factor_verify(*, user: User, token: str) -> Device | None:
     """The device that accepts the code — the authenticator's, or a recovery code (then used
     up) — or None. Throttled by django-otp; every attempt is audited."""
     token = _clean(token)
+    # Six digits are the app's code, anything else a recovery code: each kind of device is only
+    # asked (and throttled) for its own kind of code.
+    model: type[Device] = TOTPDevice if token.isdigit() and len(token) <= 8 else StaticDevice
     with transaction.atomic():
-        for model in (TOTPDevice, StaticDevice):
+        if token:
             for device in model.objects.select_for_update().filter(user=user, confirmed=True):
-                if token and device.verify_token(token):
+                if device.verify_token(token):
                     audit_record(
                         actor=user,
                         action="account.2fa_verified",

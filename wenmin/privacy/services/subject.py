@@ -74,13 +74,31 @@ def subject_export(*, actor: User, person: Person, target: IO[bytes]) -> int:
 
 
 def _roles_sheet(book: StreamedWorkbook, person: Person) -> int:
-    sheet = book.sheet(_("Register"), headers=[_("Role"), _("Unit"), _("Details"), _("From"), _("Until")])
+    sheet = book.sheet(
+        _("Register"), headers=[_("Role"), _("Unit"), _("Details"), _("From"), _("Until")]
+    )
     for member in PartyMember.objects.filter(person=person).select_related("branch"):
-        sheet.append([_("party member"), member.branch.name, member.get_status_display(), member.joined_on, None])
+        sheet.append(
+            [
+                _("party member"),
+                member.branch.name,
+                member.get_status_display(),
+                member.joined_on,
+                None,
+            ]
+        )
     for cadre in Cadre.objects.filter(person=person).select_related("unit"):
         sheet.append([_("cadre"), cadre.unit.name, cadre.position, None, None])
     for volunteer in Volunteer.objects.filter(person=person).select_related("team"):
-        sheet.append([_("volunteer"), volunteer.team.name if volunteer.team else "", volunteer.post, None, None])
+        sheet.append(
+            [
+                _("volunteer"),
+                volunteer.team.name if volunteer.team else "",
+                volunteer.post,
+                None,
+                None,
+            ]
+        )
     for position in Position.objects.filter(person=person).select_related("unit"):
         sheet.append(
             [
@@ -92,7 +110,15 @@ def _roles_sheet(book: StreamedWorkbook, person: Person) -> int:
             ]
         )
     for account in User.objects.filter(person=person):
-        sheet.append([_("login"), account.unit.name if account.unit else "", account.get_username(), account.date_joined, account.last_login])
+        sheet.append(
+            [
+                _("login"),
+                account.unit.name if account.unit else "",
+                account.get_username(),
+                account.date_joined,
+                account.last_login,
+            ]
+        )
     return sheet.rows
 
 
@@ -145,7 +171,15 @@ def _events_sheet(book: StreamedWorkbook, person: Person, case_ids: list[int]) -
     """The events of their cases, and the events they took through their own login."""
     sheet = book.sheet(
         _("Events"),
-        headers=[_("Case"), _("Time"), _("Action"), _("By"), _("Unit"), _("Note for the requester"), _("Note")],
+        headers=[
+            _("Case"),
+            _("Time"),
+            _("Action"),
+            _("By"),
+            _("Unit"),
+            _("Note for the requester"),
+            _("Note"),
+        ],
         freeze="A2",
     )
     accounts = list(User.objects.filter(person=person).values_list("pk", flat=True))

@@ -59,9 +59,7 @@ def privacy_sweep(
             people: set[int] = set()
             for case_id in ids:
                 requester_id = _requester_of(case_id)
-                record = case_anonymise(
-                    case_id=case_id, reason=Anonymisation.RETENTION, actor=None
-                )
+                record = case_anonymise(case_id=case_id, reason=Anonymisation.RETENTION, actor=None)
                 if record is None:
                     continue
                 report.cases += 1
@@ -76,7 +74,9 @@ def privacy_sweep(
         if progress is not None:
             progress(len(ids))
     report.access_log_pruned = access_log_prune(now=now)
-    audit_record(actor=None, actor_label="privacy", action="privacy.sweep", changes=report.as_dict())
+    audit_record(
+        actor=None, actor_label="privacy", action="privacy.sweep", changes=report.as_dict()
+    )
     return report
 
 

@@ -62,7 +62,9 @@ def case_closed(
     case = cases.case_plan(
         case=case, actor=c.township_clerk, plan=f"联系{name}（{phone}）后派人维修"
     )
-    case = cases.case_note(case=case, actor=c.township_clerk, note=f"已电话联系 {phone}，{name}在家")
+    case = cases.case_note(
+        case=case, actor=c.township_clerk, note=f"已电话联系 {phone}，{name}在家"
+    )
     case = cases.case_reply(case=case, actor=c.township_clerk, reply=f"{name}您好，已修好。")
     case = cases.case_callback(
         case=case, actor=desk.dispatcher, resolved=True, satisfaction=5, note=f"{name}表示满意"

@@ -40,7 +40,10 @@ def test_a_reveal_on_a_person_page_is_logged_with_where_and_the_audit_event_stay
     assert response.status_code == 200 and "369901198001010019" in response.content.decode()
     entry = AccessLogEntry.objects.get()
     assert (entry.viewer, entry.person, entry.fields, entry.reason) == (
-        county.administrator, person, "id_number", "person.reveal"
+        county.administrator,
+        person,
+        "id_number",
+        "person.reveal",
     )
     assert (entry.path, entry.ip_address) == (url, "10.1.2.3")
     assert AuditEvent.objects.filter(action="person.reveal", target_id=str(person.pk)).exists()
@@ -61,10 +64,10 @@ def test_an_unmasked_export_logs_every_person_in_it_and_a_masked_one_none(county
     url = reverse("organisation:excel_export", args=["people"])
     response = _as(county.leader).get(url)  # a leader's export is masked
     assert response.status_code == 200
-    b"".join(response.streaming_content)
+    b"".join(response.streaming_content)  # type: ignore[attr-defined]
     assert not AccessLogEntry.objects.exists()
     response = _as(county.administrator).get(url)
-    b"".join(response.streaming_content)
+    b"".join(response.streaming_content)  # type: ignore[attr-defined]
     people = set(Person.objects.values_list("pk", flat=True))
     logged = set(AccessLogEntry.objects.values_list("person_id", flat=True))
     assert logged == people and len(people) > 5
@@ -74,7 +77,9 @@ def test_an_unmasked_export_logs_every_person_in_it_and_a_masked_one_none(county
 
 
 def test_the_export_command_logs_its_unmasked_rows_as_the_command(county, tmp_path: Path):
-    call_command("export_excel", "people", str(tmp_path / "p.xlsx"), "--unmasked", stdout=StringIO())
+    call_command(
+        "export_excel", "people", str(tmp_path / "p.xlsx"), "--unmasked", stdout=StringIO()
+    )
     assert AccessLogEntry.objects.count() == Person.objects.count()
     assert AccessLogEntry.objects.filter(viewer__isnull=True).count() == Person.objects.count()
 
@@ -89,7 +94,11 @@ def test_the_lead_unit_seeing_the_requester_s_phone_is_logged_and_a_supervisor_i
     assert "18600003333" in page.content.decode()
     entry = AccessLogEntry.objects.get()
     assert (entry.viewer, entry.person_id, entry.fields, entry.reason, entry.case_id) == (
-        c.township_clerk, case.requester_id, "phone", "case.requester_phone", case.pk
+        c.township_clerk,
+        case.requester_id,
+        "phone",
+        "case.requester_phone",
+        case.pk,
     )
     assert AuditEvent.objects.filter(action="case.requester_viewed").count() == 1
     _as(c.leader).get(reverse("cases:case_detail", args=[case.pk]))  # masked for a supervisor
@@ -112,7 +121,9 @@ def test_the_administrator_filters_the_log_by_person_and_by_viewer_page_by_page(
     c = desk.county
     for person in (c.member_a, c.member_b):
         for _ in range(30):
-            _as(c.administrator).post(reverse("organisation:person_reveal", args=[person.pk, "phone"]))
+            _as(c.administrator).post(
+                reverse("organisation:person_reveal", args=[person.pk, "phone"])
+            )
     admin = _as(c.administrator)
     page = admin.get(reverse("privacy:access_log"), {"person": c.member_a.pk})
     assert page.status_code == 200
@@ -139,11 +150,16 @@ def test_the_sweep_prunes_the_log_after_the_kept_days_and_no_sooner(county, sett
     now = timezone.now()
     for days in (199, 201):
         AccessLogEntry.objects.create(
-            at=now - dt.timedelta(days=days), viewer_label="admin", person=county.member_a,
-            fields="phone", reason="person.reveal",
+            at=now - dt.timedelta(days=days),
+            viewer_label="admin",
+            person=county.member_a,
+            fields="phone",
+            reason="person.reveal",
         )
     assert access_log_prune(now=now) == 1
-    assert list(AccessLogEntry.objects.values_list("at", flat=True)) == [now - dt.timedelta(days=199)]
+    assert list(AccessLogEntry.objects.values_list("at", flat=True)) == [
+        now - dt.timedelta(days=199)
+    ]
     assert AuditEvent.objects.get(action="privacy.access_log_prune").changes["deleted"] == 1
     AccessLogEntry.objects.update(at=now - dt.timedelta(days=100))
     settings.WENMIN_ACCESS_LOG_DAYS = 30  # below six months: the minimum still holds

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from wenmin.cases.models import Case, CaseEvent, Category
@@ -85,8 +84,15 @@ def test_staff_registration_records_the_purposes_the_requester_agreed_to(client,
 def test_open311_records_the_channel_s_default_purposes(client, desk):
     _key, plain = apikey_create(actor=None, name="FixMyStreet")
     body = urlencode(
-        {"api_key": plain, "service_code": desk.water.code, "description": "水管漏水",
-         "lat": "28.3", "long": "117.7", "phone": "13511112222", "first_name": "新"}
+        {
+            "api_key": plain,
+            "service_code": desk.water.code,
+            "description": "水管漏水",
+            "lat": "28.3",
+            "long": "117.7",
+            "phone": "13511112222",
+            "first_name": "新",
+        }
     )
     response = client.post(
         "/open311/v2/requests.json", body, content_type="application/x-www-form-urlencoded"

@@ -55,7 +55,7 @@ def test_the_export_holds_everything_about_the_person_and_is_logged_as_an_access
     assert "13911112222" in values.values() and "孙大海" in values.values()
     rows = list(cases_sheet.iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in rows] == [case.number]
-    assert "13911112222" in rows[0][6]  # the content as they sent it
+    assert "13911112222" in str(rows[0][6])  # the content as they sent it
     actions = [row[2] for row in events.iter_rows(min_row=2, values_only=True)]
     assert len(actions) == case.events.count()
     seen = list(accesses.iter_rows(min_row=2, values_only=True))
@@ -97,7 +97,10 @@ def test_erasure_takes_what_the_law_allows_and_says_what_it_kept(desk, closed):
     audit = AuditEvent.objects.get(action="privacy.subject_erase")
     assert audit.changes["erased"] == [done.number]
     assert set(audit.changes["kept"]) == {held.number, appealed.number, still_open.number}
-    assert AuditEvent.objects.filter(action="privacy.case_anonymise", actor=c.administrator).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="privacy.case_anonymise", actor=c.administrator).count()
+        == 1
+    )
 
 
 def test_erasing_a_resident_whose_cases_are_all_finished_anonymises_them(desk, closed):
@@ -109,7 +112,9 @@ def test_erasing_a_resident_whose_cases_are_all_finished_anonymises_them(desk, c
     person = Person.objects.get(pk=person.pk)
     assert (person.name, person.phone, person.phone_digest) == (PERSON_NAME, "", "")
     assert AnonymisedPerson.objects.get(person=person).reason == "erasure"
-    assert not AuditEvent.objects.filter(target_label__contains="孙大海", action__startswith="privacy")
+    assert not AuditEvent.objects.filter(
+        target_label__contains="孙大海", action__startswith="privacy"
+    )
 
 
 def test_erasing_a_party_member_s_request_keeps_them_in_the_register(desk, closed):
@@ -131,6 +136,9 @@ def test_only_the_administrator_exports_or_erases(desk, closed, who):
     client = _as(user)
     person = case.requester_id
     assert client.post(reverse("privacy:person_export", args=[person])).status_code == 403
-    assert client.post(reverse("privacy:person_erase", args=[person]), {"confirm": "on"}).status_code == 403
+    assert (
+        client.post(reverse("privacy:person_erase", args=[person]), {"confirm": "on"}).status_code
+        == 403
+    )
     assert Case.objects.get(pk=case.pk).requester_id == person
     assert not AccessLogEntry.objects.filter(reason="privacy.subject_export").exists()

@@ -46,10 +46,26 @@ def test_an_expired_case_loses_its_personal_data_and_keeps_its_statistics(
     assert person is not None and Attachment.objects.filter(case=case).count() == 1
     stored = Path(Attachment.objects.get(case=case).file.path)
     assert stored.exists()
-    kept = Case.objects.filter(pk=case.pk).values(
-        "number", "kind", "category", "region", "channel", "state", "received_at", "closed_at",
-        "lead_unit", "satisfaction", "resolved", "result_due", "replied_at", "dispatched_at",
-    ).get()
+    kept = (
+        Case.objects.filter(pk=case.pk)
+        .values(
+            "number",
+            "kind",
+            "category",
+            "region",
+            "channel",
+            "state",
+            "received_at",
+            "closed_at",
+            "lead_unit",
+            "satisfaction",
+            "resolved",
+            "result_due",
+            "replied_at",
+            "dispatched_at",
+        )
+        .get()
+    )
     events = list(CaseEvent.objects.filter(case=case).values_list("action", "at", "unit", "actor"))
 
     with django_capture_on_commit_callbacks(execute=True):  # the files go after the commit
@@ -59,23 +75,42 @@ def test_an_expired_case_loses_its_personal_data_and_keeps_its_statistics(
     assert case.address == ADDRESS_MARK
     assert (float(case.latitude), float(case.longitude)) == (28.30, 117.70)
     text = texts_of(case)
-    for secret in ("孙大海", "13911112222", "0793-2345678", "sun.dahai@example.cn", "36990119800101002X"):
+    for secret in (
+        "孙大海",
+        "13911112222",
+        "0793-2345678",
+        "sun.dahai@example.cn",
+        "36990119800101002X",
+    ):
         assert secret not in text, secret
     assert NAME_MARK in case.content and PHONE_MARK in case.content and ID_MARK in case.content
     assert "369901101201" in case.content  # a region code is not a phone number
     assert PHONE_MARK in case.plan and NAME_MARK in case.reply
     assert Case.objects.filter(pk=case.pk).values(*kept).get() == kept
-    assert list(CaseEvent.objects.filter(case=case).values_list("action", "at", "unit", "actor")) == events
+    assert (
+        list(CaseEvent.objects.filter(case=case).values_list("action", "at", "unit", "actor"))
+        == events
+    )
     assert not Attachment.objects.filter(case=case).exists() and not stored.exists()
     person = Person.objects.get(pk=person.pk)
-    assert (person.name, person.phone, person.phone_digest, person.region) == (PERSON_NAME, "", "", None)
+    assert (person.name, person.phone, person.phone_digest, person.region) == (
+        PERSON_NAME,
+        "",
+        "",
+        None,
+    )
     assert AnonymisedCase.objects.get(case=case).attachments_deleted == 1
     assert AnonymisedPerson.objects.filter(person=person).exists()
-    assert AuditEvent.objects.filter(action="privacy.case_anonymise", target_id=str(case.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="privacy.case_anonymise", target_id=str(case.pk)).count()
+        == 1
+    )
     sweep = AuditEvent.objects.filter(action="privacy.sweep").get()
     assert sweep.changes["cases"] == 1 and sweep.changes["people"] == 1
     # No audit event names the anonymised resident.
-    assert not AuditEvent.objects.filter(action__startswith="privacy.", target_label__contains="孙大海")
+    assert not AuditEvent.objects.filter(
+        action__startswith="privacy.", target_label__contains="孙大海"
+    )
 
 
 def test_the_sweep_reports_what_it_did(desk, closed):
@@ -128,11 +163,15 @@ def test_a_merged_or_rejected_case_expires_from_when_it_ended(desk, closed):
     from wenmin.cases import services as cases
 
     rejected = cases.case_intake(
-        channel="phone", content="咨询低保政策，电话13955556666", requester_name="郑老伯",
+        channel="phone",
+        content="咨询低保政策，电话13955556666",
+        requester_name="郑老伯",
         requester_phone="13955556666",
     )
     cases.case_reject(case=rejected, actor=desk.dispatcher, reason="outside_duty", note="不属于")
-    Case.objects.filter(pk=rejected.pk).update(closed_at=timezone.now() - dt.timedelta(days=4 * 366))
+    Case.objects.filter(pk=rejected.pk).update(
+        closed_at=timezone.now() - dt.timedelta(days=4 * 366)
+    )
     assert privacy_sweep().cases == 1
     rejected.refresh_from_db()
     assert rejected.requester is None and "13955556666" not in rejected.content
