@@ -180,9 +180,15 @@ class SubmitForm(forms.Form):
         error_messages={"required": _("Please read the privacy notice and tick the box.")},
     )
 
-    def __init__(self, *args: Any, menu: CategoryMenu, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, menu: CategoryMenu, on_behalf: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.menu = menu
+        if on_behalf:  # a volunteer reporting what a resident told them
+            self.fields["notice_read"].label = _(
+                "I have told the resident what the privacy notice says and they agree"
+            )
         self.fields["category"].choices = menu.choices  # type: ignore[attr-defined]
         self.fields["content"].help_text = gettext(
             "What happened, where and since when. At most %(n)s characters."

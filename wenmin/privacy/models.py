@@ -65,6 +65,16 @@ class AnonymisedCase(models.Model):
     case = models.OneToOneField(
         "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="anonymised"
     )
+    # Whose link was cut: the person's page still lists the case (the person may be anonymised
+    # in turn; the number of the row stays, never the name).
+    person = models.ForeignKey(
+        "organisation.Person",
+        verbose_name=_("requester before"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     at = models.DateTimeField(_("anonymised"), default=timezone.now)
     reason = models.CharField(_("reason"), max_length=16, choices=Anonymisation.choices)
     attachments_deleted = models.PositiveIntegerField(_("attachments deleted"), default=0)

@@ -77,7 +77,7 @@ def case_anonymise(*, case_id: int, reason: str, actor: User | None) -> Anonymis
         _notifications_scrub(case, names, phones)
         deleted = _attachments_delete(case)
         record = AnonymisedCase.objects.create(
-            case=case, reason=reason, attachments_deleted=deleted
+            case=case, person=requester, reason=reason, attachments_deleted=deleted
         )
         audit_record(
             actor=actor,

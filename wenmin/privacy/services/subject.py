@@ -236,14 +236,16 @@ class ErasurePlan:
 
 def erasure_plan(*, person: Person) -> ErasurePlan:
     """Which of a person's cases can be erased now, which are kept and why."""
-    plan = ErasurePlan()
-    anonymised = set(
-        AnonymisedCase.objects.filter(case__requester=person).values_list("case_id", flat=True)
+    plan = ErasurePlan(
+        done=[
+            record.case
+            for record in AnonymisedCase.objects.filter(person=person)
+            .select_related("case")
+            .order_by("case__received_at", "case_id")
+        ]
     )
     for case in person_cases(person):
-        if case.pk in anonymised:
-            plan.done.append(case)
-        elif reasons := erasure_refusals(case):
+        if reasons := erasure_refusals(case):
             plan.kept.append((case, reasons))
         else:
             plan.erasable.append(case)

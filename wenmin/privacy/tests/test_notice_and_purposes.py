@@ -113,3 +113,11 @@ def test_the_api_records_the_purposes_it_is_given_or_the_channel_s_default(clien
         ["handling", "callback", "statistics"],
     ]
     assert Category.objects.exists()
+
+
+def test_a_volunteer_reporting_for_a_resident_confirms_they_told_them_the_notice(client, desk):
+    client.force_login(desk.county.volunteer)
+    form = client.get(SUBMIT).context["form"]
+    assert "已向群众说明隐私声明" in str(form.fields["notice_read"].label)
+    assert client.post(SUBMIT, _report(notice_read="")).status_code == 400
+    assert client.post(SUBMIT, _report()).status_code == 302

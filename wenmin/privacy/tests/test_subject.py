@@ -101,6 +101,9 @@ def test_erasure_takes_what_the_law_allows_and_says_what_it_kept(desk, closed):
         AuditEvent.objects.filter(action="privacy.case_anonymise", actor=c.administrator).count()
         == 1
     )
+    page = admin.get(reverse("privacy:person", args=[person.pk]))
+    assert [case.pk for case in page.context["plan"].done] == [done.pk]
+    assert page.context["plan"].erasable == []
 
 
 def test_erasing_a_resident_whose_cases_are_all_finished_anonymises_them(desk, closed):
