@@ -54,7 +54,9 @@ def case_anonymise(*, case_id: int, reason: str, actor: User | None) -> Anonymis
     """Replace one case's personal data (see the module); None when it was done already."""
     require_administrator(actor)
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("requester").get(pk=case_id)
+        case = (
+            Case.objects.select_for_update(of=("self",)).select_related("requester").get(pk=case_id)
+        )
         if AnonymisedCase.objects.filter(case=case).exists():
             return None
         requester = case.requester
