@@ -13,6 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from wenmin.env import env_bool, env_choice, env_int, env_list, env_str
 
+# The access roles' codes (wenmin.core.roles.Role), for checking WENMIN_REQUIRE_2FA.
+_ROLES = (
+    "administrator",
+    "county_leader",
+    "township_staff",
+    "department_staff",
+    "branch_secretary",
+    "volunteer",
+    "resident",
+)
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 DATA_DIR = Path(env_str("WENMIN_DATA_DIR", str(PROJECT_DIR / "var")))
@@ -87,6 +98,10 @@ INSTALLED_APPS = [
     "wenmin.cases",
     "wenmin.channels",
     "wenmin.scoreboard",
+    "django_otp",  # second factor (TOTP and recovery codes) for the roles WENMIN_REQUIRE_2FA names
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "wenmin.privacy",
 ]
 
 MIDDLEWARE = [
@@ -96,11 +111,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a second factor given
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wenmin.core.middleware.RequestContextMiddleware",
     "axes.middleware.AxesMiddleware",
+    # The page asked for, for the access log; a second factor before anything else for the
+    # roles that need one.
+    "wenmin.privacy.middleware.PrivacyMiddleware",
 ]
 
 ROOT_URLCONF = "wenmin.urls"
@@ -123,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wenmin.core.context_processors.wenmin",
+                "wenmin.privacy.context_processors.privacy",
             ],
         },
     },
@@ -306,3 +326,28 @@ WENMIN_SITE_URL = env_str(
 ).rstrip("/")
 if not WENMIN_SITE_URL.startswith(("https://", "http://")):
     raise ImproperlyConfigured(f"WENMIN_SITE_URL={WENMIN_SITE_URL!r} must start with https://")
+
+# Personal data's whole life (wenmin.privacy). Personal data of a closed case is kept this many
+# years unless the administrator set a period for its kind (the admin's retention periods).
+WENMIN_RETENTION_YEARS = env_int("WENMIN_RETENTION_YEARS", 3, minimum=1, maximum=30)
+# The access log (who saw whose personal data in clear) is pruned after this many days. The
+# Cybersecurity Law (art. 21) asks for network logs to be kept at least six months: below 183
+# days the setting is refused.
+ACCESS_LOG_MINIMUM_DAYS = 183
+WENMIN_ACCESS_LOG_DAYS = env_int("WENMIN_ACCESS_LOG_DAYS", 365)
+if WENMIN_ACCESS_LOG_DAYS < ACCESS_LOG_MINIMUM_DAYS:
+    raise ImproperlyConfigured(
+        f"WENMIN_ACCESS_LOG_DAYS={WENMIN_ACCESS_LOG_DAYS} is below {ACCESS_LOG_MINIMUM_DAYS}: "
+        "the Cybersecurity Law (art. 21) asks for logs to be kept at least six months"
+    )
+# How often the worker runs the privacy sweep (retention and the access log's pruning).
+WENMIN_PRIVACY_SWEEP_HOURS = env_int("WENMIN_PRIVACY_SWEEP_HOURS", 24, minimum=1)
+# The roles that must give a second factor (TOTP) after their password, e.g.
+# "administrator,county_leader". Empty (the default, and the demo): nobody must.
+WENMIN_REQUIRE_2FA = env_list("WENMIN_REQUIRE_2FA", [])
+if _unknown_roles := set(WENMIN_REQUIRE_2FA) - set(_ROLES):
+    raise ImproperlyConfigured(
+        f"WENMIN_REQUIRE_2FA: unknown roles {', '.join(sorted(_unknown_roles))} "
+        f"(use {', '.join(_ROLES)})"
+    )
+OTP_TOTP_ISSUER = "问民 Wenmin"

@@ -28,6 +28,7 @@ urlpatterns = [
     path("cases/", include("wenmin.cases.urls")),
     path("portal/", include("wenmin.cases.urls_portal")),
     path("scoreboard/", include("wenmin.scoreboard.urls")),
+    path("privacy/", include("wenmin.privacy.urls")),
     path("open311/v2/", include("wenmin.channels.open311.urls")),
     path("api/v1/", api.urls),
 ]

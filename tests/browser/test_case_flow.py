@@ -116,6 +116,7 @@ def _report(page: Any, base: str, desk: CaseDesk, photo: Path) -> str:
     expect(form.locator("input[name=longitude]")).to_have_value(str(longitude))
     form.locator("#id_requester_name").fill(NAME)
     form.locator("#id_requester_phone").fill(PHONE)
+    form.locator("#id_notice_read").check()  # the privacy notice, acknowledged
     assert page.evaluate("document.documentElement.scrollWidth <= 375")
     form.locator("button[type=submit].primary").click()
 

@@ -122,6 +122,7 @@ def _useful_action(page: Any, base: str, username: str) -> None:
         form.locator("#id_content").fill("走访中独居老人反映村口路灯坏了一个月，夜里出门不便。")
         form.locator("#id_requester_name").fill("龚老伯")
         form.locator("#id_requester_phone").fill("13907031234")
+        form.locator("#id_notice_read").check()
         form.locator("button[type=submit].primary").click()
         page.wait_for_url(re.compile(r"/portal/submitted/"))
         volunteer = User.objects.get(username="volunteer")

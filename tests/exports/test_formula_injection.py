@@ -70,6 +70,7 @@ def _report_through_the_portal(desk: Any, name: str, phone: str) -> Case:
             "address": "@青石村村口",
             "requester_name": name,
             "requester_phone": phone,
+            "notice_read": "on",
         },
     )
     assert response.status_code == 302, response.context and response.context["form"].errors

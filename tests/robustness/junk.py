@@ -419,6 +419,8 @@ def form_baseline(world: World) -> dict[str, Any]:
         "group": "township",
         "n": "3",
         "page": "1",
+        "notice_read": "on",
+        "callback": "on",
     }
 
 

@@ -102,7 +102,13 @@ def _staff(client: Client, user: Any) -> Client:
 
 
 def test_portal_latitude_nan_is_refused_by_the_location_button(client, desk, road):
-    report = {"content": "路面塌陷", "kind": "help", "latitude": "NaN", "longitude": "117.61"}
+    report = {
+        "content": "路面塌陷",
+        "kind": "help",
+        "latitude": "NaN",
+        "longitude": "117.61",
+        "notice_read": "on",
+    }
     with nothing_written():
         response = client.post(reverse("portal:submit"), report)
     assert response.status_code == 400
@@ -233,7 +239,13 @@ NOT_NUMBERS = ["nan", "NaN", "inf", "-Infinity", "1e400", "99999999999999999999"
 
 @pytest.mark.parametrize("value", NOT_NUMBERS)
 def test_the_portal_refuses_a_number_answer_that_is_not_a_finite_number(client, road, value):
-    report = {"content": "路面塌陷", "kind": "help", "category": str(road.pk), "extra.lanes": value}
+    report = {
+        "content": "路面塌陷",
+        "kind": "help",
+        "category": str(road.pk),
+        "extra.lanes": value,
+        "notice_read": "on",
+    }
     with nothing_written():
         response = client.post(reverse("portal:submit"), report)
     assert response.status_code == 400
@@ -286,7 +298,13 @@ def test_open311_refuses_a_number_attribute_that_is_not_a_finite_number(
 
 def test_a_finite_number_answer_is_kept_through_every_channel(client, desk, road, open311_key):
     """The refusals above are not a refusal of every number."""
-    portal = {"content": "路面塌陷", "kind": "help", "category": str(road.pk), "extra.lanes": "2"}
+    portal = {
+        "content": "路面塌陷",
+        "kind": "help",
+        "category": str(road.pk),
+        "extra.lanes": "2",
+        "notice_read": "on",
+    }
     assert client.post(reverse("portal:submit"), portal).status_code == 302
     body = {"channel": "phone", "content": "路面塌陷", "category": "road", "extra": {"lanes": 1.5}}
     assert Api(client, desk.dispatcher).post("/cases", body).status_code == 201
@@ -344,12 +362,14 @@ def test_open311_refuses_nul_in_any_parameter(client, road, open311_key):
 @pytest.mark.parametrize("text", CONTROL)
 def test_the_portal_refuses_control_characters(client, desk, text):
     with nothing_written():
-        response = client.post(reverse("portal:submit"), {"content": text, "kind": "help"})
+        response = client.post(
+            reverse("portal:submit"), {"content": text, "kind": "help", "notice_read": "on"}
+        )
     assert response.status_code == 400 and "content" in response.context["form"].errors
 
 
 def test_the_portal_keeps_line_breaks_and_tabs_in_the_content(client, desk):
-    report = {"content": "路面塌陷\r\n\t在村口", "kind": "help"}
+    report = {"content": "路面塌陷\r\n\t在村口", "kind": "help", "notice_read": "on"}
     assert client.post(reverse("portal:submit"), report).status_code == 302
     assert Case.objects.get().content == "路面塌陷\r\n\t在村口"
 

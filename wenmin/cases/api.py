@@ -332,6 +332,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
         longitude=payload.longitude,
         region=region,
         data={"api_token": token.prefix} if token is not None else None,
+        purposes=payload.purposes,
     )
     # Like the staff page: someone who registers a case outside their scope sees it once, but
     # not who the phone number belongs to.

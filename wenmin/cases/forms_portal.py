@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenmin.cases.deadlines import Kind
 from wenmin.cases.models import Category
+from wenmin.cases.purposes import Purpose, purposes_default
 from wenmin.cases.services.attachments import MAX_FILES
 from wenmin.cases.services.intake import MAX_ANSWER, MAX_CONTENT
 from wenmin.core import formfields
@@ -166,10 +167,28 @@ class SubmitForm(forms.Form):
         ),
     )
     urgent = forms.BooleanField(label=_("Urgent (danger to life or property)"), required=False)
+    callback = forms.BooleanField(
+        label=_("You may call me back to ask whether the problem was solved"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Only with a phone number. Without it, rate the reply with your tracking code."
+        ),
+    )
+    notice_read = forms.BooleanField(
+        label=_("I have read the privacy notice above and agree to my data being used as it says"),
+        error_messages={"required": _("Please read the privacy notice and tick the box.")},
+    )
 
-    def __init__(self, *args: Any, menu: CategoryMenu, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, menu: CategoryMenu, on_behalf: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.menu = menu
+        if on_behalf:  # a volunteer reporting what a resident told them
+            self.fields["notice_read"].label = _(
+                "I have told the resident what the privacy notice says and they agree"
+            )
         self.fields["category"].choices = menu.choices  # type: ignore[attr-defined]
         self.fields["content"].help_text = gettext(
             "What happened, where and since when. At most %(n)s characters."
@@ -206,11 +225,24 @@ class SubmitForm(forms.Form):
 
     def add_service_errors(self, message_dict: Mapping[str, Iterable[str]]) -> None:
         """Put each of case_intake's errors next to its field; unknown keys go on top."""
-        places = {"files": "photos", "urgency": "urgent", "requester": "requester_phone"}
+        places = {
+            "files": "photos",
+            "urgency": "urgent",
+            "requester": "requester_phone",
+            "purposes": "callback",
+        }
         for key, messages in message_dict.items():
             name = places.get(key, key)
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
+
+    def purposes(self) -> list[str]:
+        """What the resident agreed their data is used for: the portal's set, and callback if
+        they allowed it."""
+        chosen = purposes_default("web")
+        if self.cleaned_data.get("callback"):
+            chosen.append(Purpose.CALLBACK.value)
+        return chosen
 
     @property
     def location_errors(self) -> Sequence[str]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenmin.cases.deadlines import Kind, Urgency
 from wenmin.cases.models import Case, Category, Channel, RejectionReason, ResponseTemplate
+from wenmin.cases.purposes import DEFAULT_STAFF, REQUIRED, Purpose
 from wenmin.cases.queues import CaseFilter, Sort, case_find_by_number
 from wenmin.cases.workflow import State
 from wenmin.core import formfields
@@ -220,6 +221,17 @@ class CaseNewForm(forms.Form):
     latitude = formfields.CoordinateField(label=_("Latitude"), required=False, axis="latitude")
     longitude = formfields.CoordinateField(label=_("Longitude"), required=False, axis="longitude")
     photos = MultipleFileField(label=_("Photos and documents"))
+    purposes = forms.MultipleChoiceField(
+        label=_("The requester agrees to their data being used for"),
+        required=False,
+        choices=[(value, label) for value, label in Purpose.choices if value not in REQUIRED],
+        initial=[p for p in DEFAULT_STAFF if p not in REQUIRED],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Handling the matter is always recorded. Tell the requester what the others mean "
+            "and tick only what they agree to."
+        ),
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -231,7 +243,9 @@ class CaseNewForm(forms.Form):
 
     def arguments(self) -> dict[str, Any]:
         """Keyword arguments for case_intake, besides actor and extra answers."""
-        return _with_files(self.cleaned_data)
+        arguments = _with_files(self.cleaned_data)
+        arguments["purposes"] = [*REQUIRED, *arguments.get("purposes", [])]
+        return arguments
 
 
 class ClassifyForm(forms.Form):

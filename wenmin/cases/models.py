@@ -251,6 +251,9 @@ class Case(models.Model):
     )
     resolved = models.BooleanField(_("resolved"), null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
+    # Why the requester's personal data is processed (cases.purposes.Purpose codes), as told
+    # at intake; empty on cases registered before purposes were recorded.
+    purposes = models.JSONField(_("purposes of processing"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("case")

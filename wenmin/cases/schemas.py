@@ -11,6 +11,7 @@ from pydantic import Field
 
 from wenmin.cases.deadlines import Kind, Urgency
 from wenmin.cases.models import Channel, RejectionReason
+from wenmin.cases.purposes import Purpose
 from wenmin.cases.workflow import State
 from wenmin.core.schematypes import AwareDateTime, Date, Id, Latitude, Line, Longitude, Paragraph
 
@@ -201,6 +202,14 @@ class CaseIn(Schema):
     region: Code | None = Field(None, max_length=15, description="A village or community code.")
     latitude: Latitude | None = Field(None, ge=-90, le=90, description="WGS-84 degrees.")
     longitude: Longitude | None = Field(None, ge=-180, le=180, description="WGS-84 degrees.")
+    purposes: list[Purpose] | None = Field(
+        None,
+        max_length=len(Purpose.values),
+        description=(
+            "Why the requester's data is processed, as they were told: handling is always "
+            "recorded. Null: the channel's default set."
+        ),
+    )
 
 
 class ClassifyIn(Schema):

@@ -25,6 +25,7 @@ from wenmin.cases import services
 from wenmin.cases.dispatch import dispatch_proposal
 from wenmin.cases.labels import EVENT_LABELS, actor_display
 from wenmin.cases.models import Case, CaseEvent
+from wenmin.cases.purposes import purposes_labels
 from wenmin.cases.queues import attachment_get_for
 from wenmin.cases.selectors import (
     case_action_refusal,
@@ -284,6 +285,7 @@ def case_page_context(
         "actions": actions,
         "phone": phone,
         "phone_clear": phone_clear,
+        "purposes": purposes_labels(case.purposes),
         "deadlines": _deadlines(case, now),
         "extra_answers": _extra_answers(case),
         "co_units": list(case.co_units.all()),

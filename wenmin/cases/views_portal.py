@@ -28,6 +28,7 @@ from wenmin.cases import services
 from wenmin.cases.forms_portal import LookupForm, RateForm, SubmitForm, category_menu
 from wenmin.cases.labels import PUBLIC_ACTIONS, RESIDENT_STATES
 from wenmin.cases.models import Case, CaseEvent, Channel
+from wenmin.cases.purposes import NOTICE_VERSION
 from wenmin.cases.selectors import case_by_tracking_code, cases_visible_to, own_reports
 from wenmin.cases.services.rating import (
     ProofRefused,
@@ -109,6 +110,12 @@ def _not_found(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "cases/portal_not_found.html", {"form": form, "code": code}, status=404)
 
 
+def _on_behalf(request: HttpRequest) -> bool:
+    """A volunteer (or staff) reports for a resident, who acknowledges the notice through them."""
+    viewer = _viewer(request)
+    return viewer is not None and viewer.role != roles.Role.RESIDENT
+
+
 def _intake(request: HttpRequest, form: SubmitForm) -> Case:
     data = form.cleaned_data
     viewer = _viewer(request)
@@ -131,6 +138,8 @@ def _intake(request: HttpRequest, form: SubmitForm) -> Case:
         latitude=data["latitude"],
         longitude=data["longitude"],
         files=request.FILES.getlist("photos"),
+        purposes=form.purposes(),
+        data={"privacy_notice": NOTICE_VERSION},
     )
 
 
@@ -144,19 +153,21 @@ def _messages_of(error: ValidationError) -> dict[str, list[str]]:
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """The report form; `?category=<id>&fields=1` answers the category's questions (htmx)."""
-    menu = category_menu()
+    menu, on_behalf = category_menu(), _on_behalf(request)
     if request.method == "GET":
-        form = SubmitForm(initial={"category": request.GET.get("category", "")}, menu=menu)
+        form = SubmitForm(
+            initial={"category": request.GET.get("category", "")}, menu=menu, on_behalf=on_behalf
+        )
         if request.GET.get("fields"):
             return render(request, "cases/portal_extra_fields.html", {"form": form})
         return render(request, "cases/portal_submit.html", {"form": form})
     if "show_fields" in request.POST:
         # Without JavaScript: show the chosen category's questions, keep what was typed.
-        form = SubmitForm(initial=request.POST.dict(), menu=menu)
+        form = SubmitForm(initial=request.POST.dict(), menu=menu, on_behalf=on_behalf)
         return render(request, "cases/portal_submit.html", {"form": form, "refreshed": True})
     if not _submissions_allowed(request):
         return _too_many(request)
-    form = SubmitForm(request.POST, request.FILES, menu=menu)
+    form = SubmitForm(request.POST, request.FILES, menu=menu, on_behalf=on_behalf)
     if form.is_valid():
         try:
             case = _intake(request, form)

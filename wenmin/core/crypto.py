@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -58,6 +60,48 @@ def mask_id_number(number: str) -> str:
     if len(number) < 8:
         return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+@dataclass(frozen=True)
+class PersonalDataView:
+    """Someone was shown personal data in clear: whose (people), which fields, and why."""
+
+    viewer: Any  # the User who saw it, or None for a command
+    viewer_label: str
+    person_ids: tuple[int, ...]
+    fields: tuple[str, ...]
+    reason: str  # what showed it: "person.reveal", "case.requester_phone", "person.export_unmasked"
+    case_id: int | None = None
+
+
+# The access log listens here (PIPL: who saw whose personal data); core knows no listener.
+ACCESS_HOOKS: list[Callable[[PersonalDataView], None]] = []
+
+
+def personal_data_viewed(
+    *,
+    viewer: Any,
+    person_ids: Iterable[int],
+    fields: Iterable[str],
+    reason: str,
+    case_id: int | None = None,
+    viewer_label: str = "",
+) -> None:
+    """Say that phones or ID numbers were shown in clear. Every place that unmasks calls this,
+    in the transaction of what it shows, so the access log holds every view."""
+    people = tuple(dict.fromkeys(int(pk) for pk in person_ids))
+    if not people:
+        return
+    view = PersonalDataView(
+        viewer=viewer if viewer is not None and getattr(viewer, "pk", None) else None,
+        viewer_label=viewer_label,
+        person_ids=people,
+        fields=tuple(fields),
+        reason=reason,
+        case_id=case_id,
+    )
+    for hook in ACCESS_HOOKS:
+        hook(view)
 
 
 class EncryptedTextField(models.TextField):

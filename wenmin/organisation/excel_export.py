@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 
 from wenmin.core.audit import audit_record
-from wenmin.core.crypto import mask_id_number, mask_phone
+from wenmin.core.crypto import mask_id_number, mask_phone, personal_data_viewed
 from wenmin.core.excel import StreamedWorkbook
 from wenmin.core.models import User
 from wenmin.organisation import selectors
@@ -111,11 +111,30 @@ _SOURCES: dict[
 }
 
 
-def _rows(sheet: Sheet, viewer: User | None, unmasked: bool) -> Iterator[list[Any]]:
+def _rows(
+    sheet: Sheet, viewer: User | None, unmasked: bool, actor_label: str = ""
+) -> Iterator[list[Any]]:
     queryset, cells = _SOURCES[sheet.key]
     record: Model
+    shown: list[int] = []  # people whose phone and ID number went out in clear, per chunk
     for record in queryset(viewer).iterator(chunk_size=CHUNK_SIZE):
         yield cells(record, unmasked)
+        if unmasked and sheet.key == "people":
+            shown.append(record.pk)
+            if len(shown) >= CHUNK_SIZE:
+                _log_unmasked(viewer, actor_label, shown)
+                shown = []
+    _log_unmasked(viewer, actor_label, shown)
+
+
+def _log_unmasked(viewer: User | None, actor_label: str, people: list[int]) -> None:
+    personal_data_viewed(
+        viewer=viewer,
+        viewer_label=actor_label,
+        person_ids=people,
+        fields=["phone", "id_number"],
+        reason="person.export_unmasked",
+    )
 
 
 def write_template(*, sheet: Sheet, target: IO[bytes]) -> None:
@@ -139,7 +158,7 @@ def export_workbook(
     """
     workbook = StreamedWorkbook()
     worksheet = workbook.sheet(sheet.title, headers=sheet.headers)
-    for cells in _rows(sheet, viewer, unmasked):
+    for cells in _rows(sheet, viewer, unmasked, actor_label):
         worksheet.append(cells)
     workbook.save(target)
     count = worksheet.rows

@@ -8,6 +8,7 @@ from typing import Any
 from wenmin.cases.demo.context import CountyContext
 from wenmin.cases.demo.walk import CasePlan
 from wenmin.cases.models import Case, CaseEvent, CaseSequence
+from wenmin.cases.purposes import purposes_default
 
 BATCH_SIZE = 2_000
 
@@ -48,6 +49,7 @@ def _case(plan: CasePlan, ctx: CountyContext) -> Case:
         return_count=plan.return_count,
         rework_count=plan.rework_count,
         rejection_reason=plan.rejection_reason,
+        purposes=purposes_default(plan.channel),
         resolved=plan.resolved,
         satisfaction=plan.satisfaction,
     )

@@ -6,7 +6,7 @@ from wenmin.cases.models import Case
 from wenmin.cases.selectors import case_actors_for
 from wenmin.cases.workflow import Actor
 from wenmin.core.audit import audit_record
-from wenmin.core.crypto import mask_phone
+from wenmin.core.crypto import mask_phone, personal_data_viewed
 from wenmin.core.models import User
 
 # PIPL least privilege: the dispatcher routes and calls back, the lead unit handles; a supervisor
@@ -28,4 +28,12 @@ def requester_contact_for(*, case: Case, viewer: User) -> tuple[str, bool]:
         target=case,
         changes={"person": requester.pk if requester is not None else None, "field": "phone"},
     )
+    if requester is not None:
+        personal_data_viewed(
+            viewer=viewer,
+            person_ids=[requester.pk],
+            fields=["phone"],
+            reason="case.requester_phone",
+            case_id=case.pk,
+        )
     return phone, True

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from wenmin.cases.deadlines import Kind, Urgency
 from wenmin.cases.models import Case, CaseSequence, Category, Channel
+from wenmin.cases.purposes import purposes_check
 from wenmin.cases.services.attachments import attachments_check, attachments_save
 from wenmin.cases.services.events import event_record
 from wenmin.cases.services.policy import policy_current
@@ -163,8 +164,10 @@ def case_intake(
     actor: User | None = None,
     received_at: dt.datetime | None = None,
     data: dict[str, Any] | None = None,
+    purposes: Sequence[str] | None = None,
 ) -> Case:
-    """Register a case from any channel: checked, numbered, located, given its deadline, audited."""
+    """Register a case from any channel: checked, numbered, located, given its deadline, audited.
+    `purposes`: why its personal data is processed, as told (None: the channel's default)."""
     errors: dict[str, list[str]] = {}
     texts = _texts(
         errors,
@@ -197,6 +200,10 @@ def case_intake(
         clean_extra = extra_fields_check(category, extra or {})
     except ValidationError as error:
         errors.update(error.message_dict)
+    try:
+        clean_purposes = purposes_check(purposes, channel=channel)
+    except ValidationError as error:
+        errors["purposes"] = error.messages
     try:
         checked_files = attachments_check(list(files))
     except ValidationError as error:
@@ -239,6 +246,7 @@ def case_intake(
             region=region,
             state=State.COLLECTED,
             result_due=policy_current().result_due(received, kind, urgency),
+            purposes=clean_purposes,
         )
         case.save()
         event = event_record(

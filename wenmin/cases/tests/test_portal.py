@@ -33,6 +33,7 @@ def _report(desk: Any, **overrides: Any) -> dict[str, Any]:
         "address": "青石村村口",
         "requester_name": "新居民",
         "requester_phone": "13511112222",
+        "notice_read": "on",  # the privacy notice is acknowledged before anything is sent
     }
     return {**fields, **overrides}
 

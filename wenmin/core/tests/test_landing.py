@@ -216,6 +216,7 @@ def test_a_volunteer_follows_what_they_reported_for_a_resident(client, desk):
             "requester_name": "赵丽",
             "requester_phone": "18600004444",
             "address": "白沙村",
+            "notice_read": "on",  # the volunteer told the resident what the notice says
         },
     )
     assert response.status_code == 302

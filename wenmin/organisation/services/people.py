@@ -233,6 +233,9 @@ def personal_data_reveal(*, actor: User, person: Person, field: str) -> str:
     if not roles.can_reveal_personal_data(actor.role):
         raise PermissionDenied(_("Your role does not allow seeing personal data unmasked."))
     audit_record(actor=actor, action="person.reveal", target=person, changes={"field": field})
+    crypto.personal_data_viewed(
+        viewer=actor, person_ids=[person.pk], fields=[field], reason="person.reveal"
+    )
     value: str = getattr(person, field)
     return value
 

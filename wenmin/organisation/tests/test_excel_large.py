@@ -159,6 +159,7 @@ def test_a_resident_can_report_while_a_large_file_is_being_imported(county, monk
                     "extra.where": "street",
                     "requester_name": "新居民",
                     "requester_phone": "13511112222",
+                    "notice_read": "on",
                 },
             )
             outcomes.append(str(response.status_code))

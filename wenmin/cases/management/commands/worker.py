@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from wenmin.cases.management.commands.sweep import warn_about_the_calendar
 from wenmin.cases.services.automation import sweep_deadlines
+from wenmin.core.periodic import periodic_run
 
 logger = logging.getLogger("wenmin.cases.sweep")
 CHILD_GRACE_SECONDS = 20  # a running task may finish before the child is killed
@@ -174,6 +175,7 @@ class Command(BaseCommand):
                     % report.as_dict()
                 )
         finally:
+            periodic_run()  # the apps' own periodic work (e.g. the privacy sweep), each when due
             close_old_connections()
 
     def handle(self, *args: Any, **options: Any) -> None:

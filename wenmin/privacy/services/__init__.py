@@ -1,0 +1,1 @@
+"""The one door for every write of the privacy app."""
