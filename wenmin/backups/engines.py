@@ -199,7 +199,7 @@ class PostgresEngine:
             k: v for k, v in (settings_dict.get("OPTIONS") or {}).items() if k in _LIBPQ_ENV
         }
 
-    def _params(self) -> dict[str, Any]:
+    def params(self) -> dict[str, Any]:
         s = self.settings
         given = {
             "dbname": s["NAME"],
@@ -222,14 +222,14 @@ class PostgresEngine:
         }
         names.update(_LIBPQ_ENV)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-        env.update({names[k]: str(v) for k, v in self._params().items()})
+        env.update({names[k]: str(v) for k, v in self.params().items()})
         return env
 
     def _connect(self) -> Any:
         import psycopg
 
         try:
-            return psycopg.connect(**self._params())
+            return psycopg.connect(**self.params())
         except psycopg.OperationalError as error:
             raise BackupRefused(
                 _("Cannot connect to the database: %(error)s") % {"error": error}
