@@ -162,7 +162,9 @@ def verify(path: Path, manifest: dict[str, Any], progress: Progress | None) -> N
     for item in manifest.get("files", []):
         name = str(item.get("name", ""))
         if not safe_name(name) or name in expected:
-            raise _damaged(path, _("the manifest names an unsafe or repeated file: %(name)s") % {"name": name})
+            raise _damaged(
+                path, _("the manifest names an unsafe or repeated file: %(name)s") % {"name": name}
+            )
         expected[name] = item
     seen: set[str] = set()
     tar = open_archive(path)

@@ -102,7 +102,9 @@ def engine_for(settings_dict: dict[str, Any]) -> Engine:
         return SqliteEngine(settings_dict)
     if vendor == "postgresql":
         return PostgresEngine(settings_dict)
-    raise BackupRefused(_("Backups support SQLite and PostgreSQL, not %(engine)s.") % {"engine": vendor})
+    raise BackupRefused(
+        _("Backups support SQLite and PostgreSQL, not %(engine)s.") % {"engine": vendor}
+    )
 
 
 class SqliteEngine:
@@ -124,7 +126,12 @@ class SqliteEngine:
             connection.ensure_connection()
             yield connection.connection
             return
-        raw = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)
+        try:
+            raw = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)
+        except sqlite3.OperationalError as error:
+            raise BackupRefused(
+                _("Cannot open the database %(path)s: %(error)s") % {"path": self.path, "error": error}
+            ) from error
         try:
             yield raw
         finally:

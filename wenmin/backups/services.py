@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from wenmin.backups import archive
 from wenmin.backups.engines import BackupRefused, Engine, Facts, engine_for
 from wenmin.core import crypto
+from wenmin.core.audit import audit_record
 
 PREFIX = "wenmin-backup-"
 KEY_CHECK = "wenmin-backup-key-check"
@@ -278,7 +279,9 @@ def backup_restore(
     progress: Progress | None = None,
 ) -> RestoreReport:
     """Bring an archive back into an empty deployment: everything is checked before anything is
-    written; the media first, the database last."""
+    written; the media first, the database last. Restored into this deployment's own database
+    (no `engine` given) at its current migrations, the restore is recorded in the audit log."""
+    own = engine is None
     engine = engine or default_engine()
     media_root = media_root or Path(settings.MEDIA_ROOT)
     with archive.open_archive(path) as tar:
@@ -295,7 +298,20 @@ def backup_restore(
     restored = engine.facts().counts
     if restored != manifest["counts"]:
         raise BackupRefused(
-            _("The restored database does not hold what the manifest says: %(restored)s, not %(expected)s.")
+            _(
+                "The restored database does not hold what the manifest says: %(restored)s, not %(expected)s."
+            )
             % {"restored": restored, "expected": manifest["counts"]}
+        )
+    if own and not pending:
+        audit_record(
+            actor=None,
+            actor_label="wenmin restore",
+            action="backup.restore",
+            changes={
+                "archive": path.name,
+                "created_at": manifest.get("created_at"),
+                "wenmin_version": manifest.get("wenmin_version"),
+            },
         )
     return RestoreReport(counts=restored, files=files, pending_migrations=pending)

@@ -118,9 +118,7 @@ def test_a_backup_during_intake_restores_every_acknowledged_case(
     settings.WENMIN_PORTAL_SUBMISSIONS_PER_HOUR = 10_000
     _key, plain = apikey_create(actor=None, name="load", rate_limit_per_minute=10_000)
     intake = Intake(desk, plain)
-    monkeypatch.setattr(
-        archive, "media_files", _slow_media_listing(intake, archive.media_files)
-    )
+    monkeypatch.setattr(archive, "media_files", _slow_media_listing(intake, archive.media_files))
     threads = intake.run()
     try:
         intake.wait_for(6)
@@ -145,6 +143,8 @@ def test_a_backup_during_intake_restores_every_acknowledged_case(
         manifest = json.loads(stream.read())
     assert manifest["missing_files"] == []
     assert scratch.engine.facts().counts == manifest["counts"]
+    audit = "SELECT actor_label FROM core_auditevent WHERE action = 'backup.restore'"
+    assert scratch.rows(audit) == [("wenmin restore",)]
     assert manifest["counts"]["cases"] >= len(before)
 
     cases = {
@@ -165,7 +165,9 @@ def test_a_backup_during_intake_restores_every_acknowledged_case(
     for kind, ident, digest in before:
         restored = by_number.get(ident) if kind == "open311" else by_code.get(ident)
         assert restored is not None, f"{kind} {ident} was acknowledged but not restored"
-        source = Case.objects.get(**({"number": ident} if kind == "open311" else {"tracking_code": ident}))
+        source = Case.objects.get(
+            **({"number": ident} if kind == "open311" else {"tracking_code": ident})
+        )
         assert events[restored] == list(
             CaseEvent.objects.filter(case=source).order_by("id").values_list("id", "action")
         )

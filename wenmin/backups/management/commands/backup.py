@@ -52,7 +52,7 @@ class Command(BaseCommand):
             report = backup_create(
                 output=output, keep=keep, total=lambda n: bar.reset(total=n), progress=bar.update
             )
-        except BackupRefused as error:
+        except (BackupRefused, OSError) as error:
             raise CommandError(str(error)) from error
         finally:
             bar.close()

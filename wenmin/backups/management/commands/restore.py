@@ -43,7 +43,9 @@ class Command(BaseCommand):
             if options["verify_only"]:
                 manifest = backup_verify(path=path, **hooks)
                 self.stdout.write(
-                    _("%(archive)s is whole: %(files)s files match their checksums (%(engine)s, made %(created)s).")
+                    _(
+                        "%(archive)s is whole: %(files)s files match their checksums (%(engine)s, made %(created)s)."
+                    )
                     % {
                         "archive": path,
                         "files": len(manifest["files"]),
@@ -53,7 +55,7 @@ class Command(BaseCommand):
                 )
                 return
             report = backup_restore(path=path, **hooks)
-        except BackupRefused as error:
+        except (BackupRefused, OSError) as error:
             raise CommandError(str(error)) from error
         finally:
             bar.close()
