@@ -130,7 +130,8 @@ class SqliteEngine:
             raw = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)
         except sqlite3.OperationalError as error:
             raise BackupRefused(
-                _("Cannot open the database %(path)s: %(error)s") % {"path": self.path, "error": error}
+                _("Cannot open the database %(path)s: %(error)s")
+                % {"path": self.path, "error": error}
             ) from error
         try:
             yield raw

@@ -23,6 +23,7 @@ from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wenmin.backups import archive
 from wenmin.backups.engines import BackupRefused, Engine, Facts, engine_for
@@ -33,6 +34,7 @@ PREFIX = "wenmin-backup-"
 KEY_CHECK = "wenmin-backup-key-check"
 
 Progress = Callable[[int], object]
+COUNT_LABELS = {"cases": gettext_lazy("cases"), "users": gettext_lazy("accounts")}
 
 
 @dataclass
@@ -126,7 +128,9 @@ def backup_create(
         media = list(archive.media_files(media_root))  # after the snapshot, see the docstring
         if total is not None:
             total(dump.stat().st_size + sum(_size(path) for _name, path in media))
-        with open(partial, "xb") as raw:
+        # Readable by the service account only: the archive holds personal data.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(descriptor, "wb") as raw:
             with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
                 entries = [archive.add_file(tar, engine.dump_name, dump, progress)]
                 for name, path in media:
@@ -232,7 +236,7 @@ def _refuse_occupied(engine: Engine) -> None:
                 "This deployment is not empty (%(counts)s): a restore would overwrite it. "
                 "Restore into a new, empty database; nothing was changed."
             )
-            % {"counts": ", ".join(f"{k}: {v}" for k, v in occupied.items())}
+            % {"counts": ", ".join(f"{COUNT_LABELS[k]}: {v}" for k, v in occupied.items())}
         )
 
 

@@ -158,7 +158,7 @@ def test_a_deployment_with_cases_or_accounts_is_refused(reports, tmp_path):
     before = (Case.objects.count(), CaseEvent.objects.count(), User.objects.count())
     with translation.override("en"), pytest.raises(CommandError) as refused:
         call_command("restore", str(path), no_progress=True)
-    assert "This deployment is not empty (cases: 3, users:" in str(refused.value)
+    assert "This deployment is not empty (cases: 3, accounts:" in str(refused.value)
     assert (Case.objects.count(), CaseEvent.objects.count(), User.objects.count()) == before
 
 
@@ -214,3 +214,9 @@ def test_the_progress_counts_every_byte_and_keep_prunes_old_archives(reports, tm
     assert sorted((tmp_path / "b").iterdir()) == sorted([second.path, third.path])
     with pytest.raises(CommandError):
         call_command("backup", output=tmp_path / "b", keep=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_archive_is_readable_by_its_owner_only(reports, tmp_path):
+    path, _ = _backup(tmp_path)
+    assert path.stat().st_mode & 0o777 == 0o600
