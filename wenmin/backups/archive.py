@@ -24,6 +24,7 @@ MANIFEST = "manifest.json"
 MEDIA = "media/"
 DATABASE = "database/"
 CHUNK = 1024 * 1024
+MANIFEST_LIMIT = 1024 * 1024 * 1024  # some 5 million files
 
 Progress = Callable[[int], object]
 
@@ -123,7 +124,9 @@ def read_manifest(path: Path, tar: tarfile.TarFile) -> dict[str, Any]:
         stream = tar.extractfile(member)
         if stream is None:
             raise _damaged(path, _("the manifest is not a file"))
-        body = json.loads(stream.read(16 * 1024 * 1024))
+        if member.size > MANIFEST_LIMIT:
+            raise _damaged(path, _("the manifest is too large"))
+        body = json.loads(stream.read())
     except KeyError as error:
         raise _damaged(path, _("it has no manifest.json")) from error
     except (OSError, tarfile.TarError, EOFError, ValueError) as error:
@@ -177,7 +180,8 @@ def verify(path: Path, manifest: dict[str, Any], progress: Progress | None) -> N
                 raise _damaged(path, _("unexpected member %(name)s") % {"name": member.name})
             seen.add(member.name)
             stream = tar.extractfile(member)
-            assert stream is not None  # noqa: S101  (isreg above)
+            if stream is None:
+                raise _damaged(path, member.name)
             reader = _Hashing(stream, progress)
             size = 0
             while chunk := reader.read(CHUNK):

@@ -104,6 +104,35 @@ def _manifest(
     }
 
 
+def _write_archive(
+    *,
+    partial: Path,
+    engine: Engine,
+    dump: Path,
+    facts: Facts,
+    media: list[tuple[str, Path]],
+    created: dt.datetime,
+    progress: Progress | None,
+) -> dict[str, Any]:
+    """The tar at `partial`, flushed to disk; returns its manifest."""
+    # Readable by the service account only: the archive holds personal data.
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(descriptor, "wb") as raw:
+        with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            entries = [archive.add_file(tar, engine.dump_name, dump, progress)]
+            for name, path in media:
+                try:
+                    entries.append(archive.add_file(tar, name, path, progress))
+                except FileNotFoundError:  # deleted since the walk (a privacy sweep)
+                    continue
+            body = _manifest(engine=engine, facts=facts, created=created, entries=entries)
+            data = archive.manifest_bytes(body)
+            archive.add_bytes(tar, archive.MANIFEST, data, int(created.timestamp()))
+        raw.flush()
+        os.fsync(raw.fileno())
+    return body
+
+
 def backup_create(
     *,
     output: Path,
@@ -128,22 +157,15 @@ def backup_create(
         media = list(archive.media_files(media_root))  # after the snapshot, see the docstring
         if total is not None:
             total(dump.stat().st_size + sum(_size(path) for _name, path in media))
-        # Readable by the service account only: the archive holds personal data.
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with open(descriptor, "wb") as raw:
-            with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
-                entries = [archive.add_file(tar, engine.dump_name, dump, progress)]
-                for name, path in media:
-                    try:
-                        entries.append(archive.add_file(tar, name, path, progress))
-                    except FileNotFoundError:  # deleted since the walk (a privacy sweep)
-                        continue
-                body = _manifest(engine=engine, facts=facts, created=created, entries=entries)
-                archive.add_bytes(
-                    tar, archive.MANIFEST, archive.manifest_bytes(body), int(created.timestamp())
-                )
-            raw.flush()
-            os.fsync(raw.fileno())
+        body = _write_archive(
+            partial=partial,
+            engine=engine,
+            dump=dump,
+            facts=facts,
+            media=media,
+            created=created,
+            progress=progress,
+        )
         os.replace(partial, final)
         _sync_directory(output)
     finally:
@@ -153,7 +175,7 @@ def backup_create(
         path=final,
         size=final.stat().st_size,
         counts=facts.counts,
-        files=len(entries) - 1,
+        files=len(body["files"]) - 1,
         missing_files=body["missing_files"],
     )
     if keep is not None:

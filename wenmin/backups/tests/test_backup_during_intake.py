@@ -9,6 +9,7 @@ import tarfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -104,6 +105,59 @@ def _slow_media_listing(intake: Intake, media_files: Callable[..., Any]) -> Any:
     return listed
 
 
+@dataclass
+class Restored:
+    """The scratch deployment's cases by number and by tracking code, their events and files."""
+
+    by_number: dict[str, int]
+    by_code: dict[str, int]
+    events: dict[int, list[tuple[int, str]]]
+    files: dict[int, list[tuple[str, int]]]
+
+    @classmethod
+    def read(cls, scratch: Scratch) -> Restored:
+        rows = scratch.rows("SELECT id, number, tracking_code FROM cases_case")
+        events: dict[int, list[tuple[int, str]]] = {}
+        for pk, case_id, action in scratch.rows(
+            "SELECT id, case_id, action FROM cases_caseevent ORDER BY id"
+        ):
+            events.setdefault(case_id, []).append((pk, action))
+        files: dict[int, list[tuple[str, int]]] = {}
+        for case_id, name, size in scratch.rows("SELECT case_id, file, size FROM cases_attachment"):
+            files.setdefault(case_id, []).append((name, size))
+        return cls(
+            by_number={number: pk for pk, number, _code in rows},
+            by_code={code: pk for pk, _number, code in rows},
+            events=events,
+            files=files,
+        )
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    with tarfile.open(path) as tar:
+        stream = tar.extractfile(archive.MANIFEST)
+        assert stream is not None
+        return json.loads(stream.read())
+
+
+def _backup_under_intake(intake: Intake, output: Path) -> list[tuple[str, str, str | None]]:
+    """Back up once six reports were acknowledged; those acknowledged before it started."""
+    threads = intake.run()
+    try:
+        intake.wait_for(6)
+        with intake.lock:
+            before = list(intake.acked)
+        call_command("backup", output=output, no_progress=True, verbosity=0)
+        during = intake.count() - len(before)
+    finally:
+        intake.stop.set()
+        for thread in threads:
+            thread.join(timeout=120)
+    assert not intake.failures, intake.failures
+    assert during >= 3  # reports kept coming while the backup ran
+    return before
+
+
 @pytest.mark.concurrency
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_during_intake_restores_every_acknowledged_case(
@@ -119,64 +173,32 @@ def test_a_backup_during_intake_restores_every_acknowledged_case(
     _key, plain = apikey_create(actor=None, name="load", rate_limit_per_minute=10_000)
     intake = Intake(desk, plain)
     monkeypatch.setattr(archive, "media_files", _slow_media_listing(intake, archive.media_files))
-    threads = intake.run()
-    try:
-        intake.wait_for(6)
-        with intake.lock:
-            before = list(intake.acked)
-        call_command("backup", output=tmp_path / "backups", no_progress=True, verbosity=0)
-        during = intake.count() - len(before)
-    finally:
-        intake.stop.set()
-        for thread in threads:
-            thread.join(timeout=120)
-    assert not intake.failures, intake.failures
-    assert during >= 3  # reports kept coming while the backup ran
+    before = _backup_under_intake(intake, tmp_path / "backups")
     (path,) = (tmp_path / "backups").glob("wenmin-backup-*.tar")
 
     done = scratch.wenmin("restore", str(path), "--no-progress", "--skip-checks")
-    assert done.returncode == 0, done.stderr
 
-    with tarfile.open(path) as tar:
-        stream = tar.extractfile(archive.MANIFEST)
-        assert stream is not None
-        manifest = json.loads(stream.read())
+    assert done.returncode == 0, done.stderr
+    manifest = _manifest(path)
     assert manifest["missing_files"] == []
     assert scratch.engine.facts().counts == manifest["counts"]
+    assert manifest["counts"]["cases"] >= len(before)
     audit = "SELECT actor_label FROM core_auditevent WHERE action = 'backup.restore'"
     assert scratch.rows(audit) == [("wenmin restore",)]
-    assert manifest["counts"]["cases"] >= len(before)
-
-    cases = {
-        row[0]: row
-        for row in scratch.rows("SELECT id, number, tracking_code, content FROM cases_case")
-    }
-    by_number = {number: pk for pk, number, _code, _content in cases.values()}
-    by_code = {code: pk for pk, _number, code, _content in cases.values()}
-    events: dict[int, list[tuple[int, str]]] = {}
-    for pk, case_id, action in scratch.rows(
-        "SELECT id, case_id, action FROM cases_caseevent ORDER BY id"
-    ):
-        events.setdefault(case_id, []).append((pk, action))
-    files: dict[int, list[tuple[str, int]]] = {}
-    for case_id, name, size in scratch.rows("SELECT case_id, file, size FROM cases_attachment"):
-        files.setdefault(case_id, []).append((name, size))
-
+    restored = Restored.read(scratch)
     for kind, ident, digest in before:
-        restored = by_number.get(ident) if kind == "open311" else by_code.get(ident)
-        assert restored is not None, f"{kind} {ident} was acknowledged but not restored"
-        source = Case.objects.get(
-            **({"number": ident} if kind == "open311" else {"tracking_code": ident})
-        )
-        assert events[restored] == list(
+        pk = (restored.by_number if kind == "open311" else restored.by_code).get(ident)
+        assert pk is not None, f"{kind} {ident} was acknowledged but not restored"
+        source = Case.objects.get(**{"number" if kind == "open311" else "tracking_code": ident})
+        assert restored.events[pk] == list(
             CaseEvent.objects.filter(case=source).order_by("id").values_list("id", "action")
         )
-        assert "intake" in {action for _pk, action in events[restored]}
+        assert "intake" in {action for _pk, action in restored.events[pk]}
         if kind == "portal":
-            ((name, size),) = files[restored]
+            ((name, size),) = restored.files[pk]
             data = (scratch.media_root / name).read_bytes()
             assert (len(data), sha256(data)) == (size, digest)
     # Every attachment row restored has its file, whichever side of the snapshot it came from.
-    for attachments in files.values():
+    for attachments in restored.files.values():
         for name, size in attachments:
             assert (scratch.media_root / name).stat().st_size == size
