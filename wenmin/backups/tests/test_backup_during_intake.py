@@ -180,6 +180,7 @@ def test_a_backup_during_intake_restores_every_acknowledged_case(
 
     assert done.returncode == 0, done.stderr
     manifest = _manifest(path)
+    assert f"{manifest['counts']['cases']}" in done.stdout.splitlines()[0]
     assert manifest["missing_files"] == []
     assert scratch.engine.facts().counts == manifest["counts"]
     assert manifest["counts"]["cases"] >= len(before)

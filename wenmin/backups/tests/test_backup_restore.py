@@ -220,3 +220,16 @@ def test_the_progress_counts_every_byte_and_keep_prunes_old_archives(reports, tm
 def test_the_archive_is_readable_by_its_owner_only(reports, tmp_path):
     path, _ = _backup(tmp_path)
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_only_reports_a_whole_archive_and_the_backup_stays_out_of_media(
+    reports, media, tmp_path
+):
+    path, _ = _backup(tmp_path)
+    out = StringIO()
+    with translation.override("en"):
+        call_command("restore", str(path), verify_only=True, no_progress=True, stdout=out)
+    assert f"{path} is whole: 4 files match their checksums" in out.getvalue()
+    with translation.override("en"), pytest.raises(CommandError, match="inside MEDIA_ROOT"):
+        call_command("backup", output=media / "backups", no_progress=True)
