@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "wenmin.privacy",
+    "wenmin.backups",
 ]
 
 MIDDLEWARE = [
