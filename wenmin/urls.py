@@ -18,6 +18,7 @@ urlpatterns = [
         "favicon.ico",
         RedirectView.as_view(url=staticfiles_storage.url("wenmin/favicon.svg"), permanent=True),
     ),
+    path("", include("wenmin.core.urls_ops")),  # /healthz, /readyz, /metrics
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -15,3 +15,15 @@ class RefusalsWithoutTraceback(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class DatabaseOutageWithoutTraceback(logging.Filter):
+    """Drop Django's log line of a request answered 503 because the database is unreachable:
+    wenmin.core.outage says so once per outage, not once per request with a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) != 503 or not record.exc_info:
+            return True
+        from wenmin.core.outage import OUTAGE_ERRORS
+
+        return not isinstance(record.exc_info[1], OUTAGE_ERRORS)

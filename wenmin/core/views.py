@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from wenmin.core import formfields, nav, roles
 from wenmin.core.forms import LoginForm
 from wenmin.core.models import AuditEvent
+from wenmin.core.outage import response_for_current_exception
 
 logger = logging.getLogger("wenmin")
 
@@ -83,7 +84,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The layout if it can be drawn (the database may be the cause); plain text otherwise."""
+    """The layout if it can be drawn (the database may be the cause); plain text otherwise. An
+    unreachable database found after the outage middleware looked (a session saved on the way
+    out) answers 503, as it does everywhere else."""
+    outage = response_for_current_exception(request)
+    if outage is not None:
+        return outage
     try:
         return _error_page(request, 500)
     except Exception:
