@@ -68,6 +68,19 @@ class _OutageState:
 
 
 state = _OutageState()
+_ANSWERED = "wenmin.reported_503"  # in request.META: this 503 is reported elsewhere
+
+
+def mark_reported(request: HttpRequest) -> None:
+    """This request's 503 needs no line of Django's: an outage is logged once, and /readyz's
+    answer is read by the monitor that asked."""
+    request.META[_ANSWERED] = True
+
+
+def marked_reported(request: object) -> bool:
+    """Whether this request's 503 was marked as reported (mark_reported)."""
+    meta = getattr(request, "META", None)
+    return bool(isinstance(meta, dict) and meta.get(_ANSWERED))
 
 
 def _describe(error: BaseException) -> str:
@@ -103,6 +116,7 @@ def database_reachable(alias: str = DEFAULT_DB_ALIAS) -> bool:
 
 def outage_response(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After, in the shape of the interface asked."""
+    mark_reported(request)
     language = translation.get_language_from_request(request)
     with translation.override(language):
         if request.path.startswith("/open311/"):

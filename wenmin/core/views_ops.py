@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from wenmin.core import health, metrics
+from wenmin.core import health, metrics, outage
 from wenmin.core.middleware import client_ip
 
 
@@ -35,6 +35,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def readyz(request: HttpRequest) -> HttpResponse:
     """200 when this server can do its work (perhaps with warnings), 503 with what is wrong."""
     report = health.readiness()
+    if not report.ready:
+        outage.mark_reported(request)  # no "Service Unavailable" log line at every poll
     return JsonResponse(
         report.as_dict(),
         status=200 if report.ready else 503,
