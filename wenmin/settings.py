@@ -324,6 +324,11 @@ LOGGING: dict[str, Any] = {
     },
     "root": {"handlers": ["console"], "level": env_str("WENMIN_LOG_LEVEL", "WARNING")},
     "loggers": {
+        # Django's refusals and errors through our console handler only (its own prints them
+        # again when DEBUG is on, without our filters).
+        "django.request": {"handlers": ["console"], "propagate": False},
+        # The pool's line per failed connection attempt: wenmin.database says it once.
+        "psycopg.pool": {"level": "ERROR"},
         "wenmin.request": {
             "handlers": ["requests"],
             "level": "INFO" if WENMIN_REQUEST_LOG else "WARNING",

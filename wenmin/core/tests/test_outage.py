@@ -222,7 +222,9 @@ def test_a_connection_lost_inside_a_page_answers_503(client):
 def test_another_database_error_is_not_taken_for_an_outage(caplog):
     """A locked SQLite file or a deadlock, on a healthy connection: still a 500, still logged."""
     client = Client(raise_request_exception=False)
-    with mock.patch("wenmin.core.nav.landing_for", side_effect=OperationalError("database is locked")):
+    with mock.patch(
+        "wenmin.core.nav.landing_for", side_effect=OperationalError("database is locked")
+    ):
         response = client.get("/")
     assert response.status_code == 500
     assert not _outage_lines(caplog)

@@ -9,6 +9,7 @@ after they are started, each with its own database connections.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
@@ -28,9 +29,9 @@ def _workers(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise CommandError(_("--workers must be a whole number.")) from None
+        raise argparse.ArgumentTypeError(_("must be a whole number")) from None
     if not 1 <= number <= 256:
-        raise CommandError(_("--workers must be between 1 and 256."))
+        raise argparse.ArgumentTypeError(_("must be between 1 and 256"))
     return number
 
 
