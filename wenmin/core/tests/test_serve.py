@@ -125,10 +125,10 @@ def serving(tmp_path: Path, *args: str, **env: str) -> Iterator[Server]:
 def _healthz_count(server: Server) -> float:
     answer = server.get("/metrics")
     assert answer.status == 200, answer.body
+    wanted = ('route="healthz"', 'status="200"', 'method="GET"')
     for line in answer.body.decode().splitlines():
-        if line.startswith("wenmin_http_requests_total{") and 'route="healthz"' in line:
-            if 'status="200"' in line and 'method="GET"' in line:
-                return float(line.rsplit(" ", 1)[1])
+        if line.startswith("wenmin_http_requests_total{") and all(w in line for w in wanted):
+            return float(line.rsplit(" ", 1)[1])
     return 0.0
 
 
