@@ -67,6 +67,15 @@ def _outage_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.name == "wenmin.database"]
 
 
+@pytest.fixture
+def django_request_log(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Django's request log too (settings.LOGGING sends it to our console, not to the root)."""
+    django_request = logging.getLogger("django.request")
+    django_request.addHandler(caplog.handler)
+    yield
+    django_request.removeHandler(caplog.handler)
+
+
 def _console_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     """What the log handler settings.LOGGING configures would write (after its filters)."""
     [console] = [
@@ -143,7 +152,7 @@ def test_the_native_api_answers_its_own_error_json(client):
 # --- the log: one line when it starts, one when it ends ----------------------------------------
 
 
-def test_an_outage_is_one_log_line_not_a_traceback_per_request(client, caplog):
+def test_an_outage_is_one_log_line_not_a_traceback_per_request(client, caplog, django_request_log):
     caplog.set_level(logging.INFO)
     paths = ["/portal/", "/open311/v2/services.json", "/open311/v2/requests.xml"]
     with database_down():
@@ -163,7 +172,7 @@ def test_an_outage_is_one_log_line_not_a_traceback_per_request(client, caplog):
     assert "reachable again" in ended.getMessage() and "10 requests" in ended.getMessage()
 
 
-def test_readyz_shows_the_database_down_and_healthz_stays_alive(client, caplog):
+def test_readyz_shows_the_database_down_and_healthz_stays_alive(client, caplog, django_request_log):
     with database_down():
         ready = client.get("/readyz")
         alive = client.get("/healthz")
@@ -219,7 +228,7 @@ def test_a_connection_lost_inside_a_page_answers_503(client):
     _assert_unavailable(response)
 
 
-def test_another_database_error_is_not_taken_for_an_outage(caplog):
+def test_another_database_error_is_not_taken_for_an_outage(caplog, django_request_log):
     """A locked SQLite file or a deadlock, on a healthy connection: still a 500, still logged."""
     client = Client(raise_request_exception=False)
     with mock.patch(
