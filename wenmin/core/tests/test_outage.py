@@ -275,3 +275,24 @@ def test_djangos_log_line_of_such_a_503_is_dropped():
     assert keep.filter(record(500, OperationalError("database is locked")))
     assert keep.filter(record(503, ValueError("not the database")))
     assert keep.filter(record(503, None, RequestFactory().get("/portal/")))
+
+
+def test_a_connection_the_server_cut_answers_503_and_the_next_request_recovers(client, caplog):
+    """PostgreSQL only: the server ends this very connection (as a restart does), for real."""
+    wrapper = connections["default"]
+    if wrapper.vendor != "postgresql":
+        pytest.skip("PostgreSQL: DATABASE_URL=postgres://…")
+    wrapper.ensure_connection()
+    backend = wrapper.connection.info.backend_pid  # type: ignore[union-attr]
+    killer = connections.create_connection("default")
+    try:
+        with killer.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+    finally:
+        killer.close()
+    response = client.get("/open311/v2/services.json")
+    _assert_unavailable(response)
+    assert json.loads(response.content)[0]["code"] == 503
+    wrapper.close()  # what the end of a real request does with a broken connection
+    assert client.get("/open311/v2/services.json").status_code == 200
+    assert [r.levelno for r in _outage_lines(caplog)] == [logging.ERROR, logging.WARNING]
