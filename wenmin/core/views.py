@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -53,6 +54,12 @@ def root(request: HttpRequest) -> HttpResponse:
     """Each role's home: staff their workbench, residents their reports, volunteers their page;
     visitors the portal (nav.landing_for, from what the apps registered)."""
     return redirect(nav.landing_for(request.user))
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says. The address is looked up when asked:
+    in production it names the collected file by its content, known only after collectstatic."""
+    return redirect(staticfiles_storage.url("wenmin/favicon.svg"), permanent=True)
 
 
 # Error pages: in the site's layout and the viewer's language, with the menu and a way back.
