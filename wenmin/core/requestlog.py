@@ -15,7 +15,6 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -35,8 +34,6 @@ SECRET_PARAMETERS = frozenset({"code", "token"})
 # Eleven digits or more: a mobile phone (11) or an ID number (18, perhaps ending in X).
 _LONG_NUMBER = re.compile(r"\d{11,}[Xx]?")
 MAX_LOGGED_PATH = 200
-
-current_request_id: ContextVar[str | None] = ContextVar("wenmin_request_id", default=None)
 
 
 def request_id_of(request: HttpRequest) -> str:
@@ -99,32 +96,24 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         request_id = request_id_of(request)
-        request.META["WENMIN_REQUEST_ID"] = request_id
-        token = current_request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-            seconds = time.perf_counter() - started
-            response[REQUEST_ID_HEADER] = request_id
-            route = metrics.route_of(request, static_prefix=self.static_prefix)
-            metrics.observe(
-                method=request.method or "",
-                route=route,
-                status=response.status_code,
-                seconds=seconds,
+        response = self.get_response(request)
+        seconds = time.perf_counter() - started
+        response[REQUEST_ID_HEADER] = request_id
+        route = metrics.route_of(request, static_prefix=self.static_prefix)
+        metrics.observe(
+            method=request.method or "", route=route, status=response.status_code, seconds=seconds
+        )
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": loggable_path(request),
+                    "route": route,
+                    "status": response.status_code,
+                    "duration_ms": round(seconds * 1000, 1),
+                    "request_id": request_id,
+                    "user_id": known_user_id(request),
+                },
             )
-            if logger.isEnabledFor(logging.INFO):
-                logger.info(
-                    "request",
-                    extra={
-                        "method": request.method,
-                        "path": loggable_path(request),
-                        "route": route,
-                        "status": response.status_code,
-                        "duration_ms": round(seconds * 1000, 1),
-                        "request_id": request_id,
-                        "user_id": known_user_id(request),
-                    },
-                )
-            return response
-        finally:
-            current_request_id.reset(token)
+        return response
