@@ -62,10 +62,6 @@ class _OutageState:
             refused,
         )
 
-    @property
-    def down(self) -> bool:
-        return self.since is not None
-
 
 state = _OutageState()
 _ANSWERED = "wenmin.reported_503"  # in request.META: this 503 is reported elsewhere
