@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test test-fast lint typecheck bench messages clean
+.PHONY: install demo-data run dev test test-fast lint typecheck bench messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,18 +16,30 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# migrate skips the system checks: runserver runs them, and the worker warns about the holiday
+# migrate skips the system checks: the server runs them, and the worker warns about the holiday
 # calendar, once. The worker is started again whenever it ends; Ctrl-C stops it with the server.
-run: $(STAMP)
-	$(BIN)/wenmin migrate --no-input --skip-checks
-	$(BIN)/wenmin seed --scale county --if-empty --skip-checks
-	$(BIN)/wenmin demo_logins
-	@echo "Wenmin is at http://$(HOST):$(PORT)/ (Ctrl-C stops it and the background worker)"
-	(trap 'kill $$pid 2>/dev/null; wait $$pid; exit 0' TERM; \
+# `make run` serves through gunicorn (`wenmin serve`: WENMIN_WEB_WORKERS processes, static files
+# by WhiteNoise), as a deployment does; `make dev` through Django's auto-reloading runserver.
+WORKER_LOOP = (trap 'kill $$pid 2>/dev/null; wait $$pid; exit 0' TERM; \
 	while :; do $(BIN)/wenmin worker --skip-checks & pid=$$!; wait $$pid; \
 	echo "The background worker stopped; starting it again in 5 s." >&2; \
 	sleep 5 & pid=$$!; wait $$pid; done) & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM
+
+demo-data: $(STAMP)
+	$(BIN)/wenmin migrate --no-input --skip-checks
+	$(BIN)/wenmin seed --scale county --if-empty --skip-checks
+	$(BIN)/wenmin demo_logins
+
+run: demo-data
+	$(BIN)/wenmin collectstatic --no-input --skip-checks -v0
+	@echo "Wenmin is at http://$(HOST):$(PORT)/ (Ctrl-C stops it and the background worker)"
+	$(WORKER_LOOP); \
+	$(BIN)/wenmin serve --bind $(HOST):$(PORT)
+
+dev: demo-data
+	@echo "Wenmin (development server) is at http://$(HOST):$(PORT)/ (Ctrl-C stops it and the background worker)"
+	$(WORKER_LOOP); \
 	$(BIN)/wenmin runserver $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -16,6 +16,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
     ValidationError,
 )
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -28,6 +29,7 @@ from wenmin.cases.api import router as cases_router
 from wenmin.cases.api_actions import router as case_actions_router
 from wenmin.cases.api_config import router as config_router
 from wenmin.cases.workflow import TransitionNotAllowed
+from wenmin.core import outage
 from wenmin.core.api_auth import SESSION, BearerToken
 from wenmin.core.api_support import ApiError, error_body
 from wenmin.organisation.api import router as organisation_router
@@ -105,6 +107,7 @@ STATUS_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     429: "throttled",
+    503: "unavailable",
 }
 
 
@@ -182,3 +185,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     too_large = isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent)
     return _answer(request, 400, "too_large" if too_large else "invalid_input")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unreachable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """503 with Retry-After while the database cannot be reached (wenmin.core.outage); any other
+    database error goes on to Django's 500."""
+    response = outage.response_for(request, exc)
+    if response is None:
+        raise exc
+    return response

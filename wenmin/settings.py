@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -106,7 +107,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: one log line, a request id and the metrics for every answer, static files too.
+    "wenmin.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before anything reads a session
+    # An unreachable database answers 503 with Retry-After before the session or account is read.
+    "wenmin.core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -159,6 +165,9 @@ if DATABASE_URL:
             "pool": {
                 "min_size": env_int("WENMIN_DB_POOL_MIN", 1, minimum=0),
                 "max_size": env_int("WENMIN_DB_POOL_MAX", 10, minimum=1),
+                # How long a request waits for a connection: while the database is down, it
+                # answers 503 after this, not after psycopg_pool's 30 s (gunicorn's timeout).
+                "timeout": env_int("WENMIN_DB_POOL_TIMEOUT", 5, minimum=1),
             },
         }
     DATABASES = {"default": _db}
@@ -229,6 +238,8 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = PRODUCTION and env_bool("WENMIN_SSL_REDIRECT", True)
+# A load balancer or monitoring probe may speak plain HTTP to the application server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 SECURE_HSTS_SECONDS = env_int("WENMIN_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
@@ -266,6 +277,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("WENMIN_STATIC_ROOT", str(DATA_DIR / "static")))
+# Static files are served by the application (WhiteNoise). In production from STATIC_ROOT as
+# `collectstatic` wrote them: compressed (gzip) and named by their content, cached for ever;
+# elsewhere straight from the apps' folders, so tests and `make dev` need no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("WENMIN_MEDIA_ROOT", str(DATA_DIR / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("WENMIN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
@@ -275,13 +299,43 @@ WENMIN_IMPORT_MAX_ROWS = env_int("WENMIN_IMPORT_MAX_ROWS", 200_000, minimum=1)
 
 EMAIL_BACKEND = env_str("WENMIN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
-LOGGING = {
+# One JSON line per request (wenmin.core.requestlog): on by default in production.
+WENMIN_REQUEST_LOG = env_bool("WENMIN_REQUEST_LOG", PRODUCTION)
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     # A refused request (403, 404…) is one line in the log; only a server error has a traceback.
-    "filters": {"refusals": {"()": "wenmin.core.logs.RefusalsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
+    # An unreachable database is one line per outage (wenmin.database), not one per request.
+    "filters": {
+        "refusals": {"()": "wenmin.core.logs.RefusalsWithoutTraceback"},
+        "outages": {"()": "wenmin.core.logs.DatabaseOutageWithoutTraceback"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+            "json_ensure_ascii": False,
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["refusals", "outages"]},
+        "requests": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": env_str("WENMIN_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's refusals and errors through our console handler only (its own prints them
+        # again when DEBUG is on, without our filters).
+        "django.request": {"handlers": ["console"], "propagate": False},
+        # The pool's line per failed connection attempt: wenmin.database says it once.
+        "psycopg.pool": {"level": "ERROR"},
+        "wenmin.request": {
+            "handlers": ["requests"],
+            "level": "INFO" if WENMIN_REQUEST_LOG else "WARNING",
+            "propagate": False,
+        },
+    },
 }
 
 WENMIN_DEMO_PASSWORD = env_str("WENMIN_DEMO_PASSWORD", "wenmin-demo-2026")
@@ -318,7 +372,7 @@ DEFAULT_FROM_EMAIL = env_str("WENMIN_FROM_EMAIL", "wenmin@localhost")
 WENMIN_SWEEP_SECONDS = env_int("WENMIN_SWEEP_SECONDS", 300, minimum=10)
 WENMIN_PORTAL_SUBMISSIONS_PER_HOUR = env_int("WENMIN_PORTAL_SUBMISSIONS_PER_HOUR", 10, minimum=1)
 # The SMS stub logs at INFO what it would send (phones masked), so a developer sees it.
-LOGGING["loggers"] = {"wenmin.notify": {"level": "INFO"}}
+LOGGING["loggers"]["wenmin.notify"] = {"level": "INFO"}
 WENMIN_PORTAL_RATINGS_PER_HOUR = env_int("WENMIN_PORTAL_RATINGS_PER_HOUR", 10, minimum=1)
 # The site's public address, for links sent by SMS (a resident's one-time rating link).
 WENMIN_SITE_URL = env_str(
@@ -352,3 +406,16 @@ if _unknown_roles := set(WENMIN_REQUIRE_2FA) - set(_ROLES):
         f"(use {', '.join(_ROLES)})"
     )
 OTP_TOTP_ISSUER = "问民 Wenmin"
+
+# Metrics for operations (/metrics, Prometheus): open to these addresses or networks (the client
+# address as WENMIN_TRUSTED_PROXIES finds it), or to anyone sending this bearer token.
+WENMIN_METRICS_ALLOW = env_list("WENMIN_METRICS_ALLOW", ["127.0.0.1", "::1"])
+try:
+    WENMIN_METRICS_ALLOW_NETWORKS = [
+        ipaddress.ip_network(item, strict=False) for item in WENMIN_METRICS_ALLOW
+    ]
+except ValueError as _error:
+    raise ImproperlyConfigured(f"WENMIN_METRICS_ALLOW: {_error}") from None
+WENMIN_METRICS_TOKEN = env_str("WENMIN_METRICS_TOKEN")
+if WENMIN_METRICS_TOKEN and len(WENMIN_METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("WENMIN_METRICS_TOKEN must be at least 24 random characters")

@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from wenmin.api import api
 from wenmin.core import views as core_views
@@ -14,10 +12,8 @@ admin.site.site_header = admin.site.site_title = "问民 Wenmin"
 urlpatterns = [
     path("", core_views.root, name="root"),
     # Browsers ask for /favicon.ico whatever the page says.
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=staticfiles_storage.url("wenmin/favicon.svg"), permanent=True),
-    ),
+    path("favicon.ico", core_views.favicon),
+    path("", include("wenmin.core.urls_ops")),  # /healthz, /readyz, /metrics
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -47,6 +47,9 @@ MESSAGES: dict[str, Promise] = {
     ),
     "conflict": _("Someone acted on this case first; the action is no longer possible."),
     "throttled": _("Too many requests; try again later."),
+    "unavailable": _(
+        "The service cannot reach its database at the moment; try again after Retry-After seconds."
+    ),
 }
 
 

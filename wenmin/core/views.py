@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from wenmin.core import formfields, nav, roles
 from wenmin.core.forms import LoginForm
 from wenmin.core.models import AuditEvent
+from wenmin.core.outage import response_for_current_exception
 
 logger = logging.getLogger("wenmin")
 
@@ -54,6 +56,12 @@ def root(request: HttpRequest) -> HttpResponse:
     return redirect(nav.landing_for(request.user))
 
 
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says. The address is looked up when asked:
+    in production it names the collected file by its content, known only after collectstatic."""
+    return redirect(staticfiles_storage.url("wenmin/favicon.svg"), permanent=True)
+
+
 # Error pages: in the site's layout and the viewer's language, with the menu and a way back.
 
 
@@ -83,7 +91,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The layout if it can be drawn (the database may be the cause); plain text otherwise."""
+    """The layout if it can be drawn (the database may be the cause); plain text otherwise. An
+    unreachable database found after the outage middleware looked (a session saved on the way
+    out) answers 503, as it does everywhere else."""
+    outage = response_for_current_exception(request)
+    if outage is not None:
+        return outage
     try:
         return _error_page(request, 500)
     except Exception:

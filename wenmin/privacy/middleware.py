@@ -16,8 +16,17 @@ from django.utils.translation import gettext as _
 current_path: ContextVar[str | None] = ContextVar("wenmin_current_path", default=None)
 
 # What an account that still owes its second factor may open: the second-factor pages, logging
-# out, the language switch, and files.
-_OPEN_PREFIXES = ("/privacy/2fa/", "/accounts/logout/", "/i18n/", "/static/", "/favicon.ico")
+# out, the language switch, files, and the load balancer's and monitoring's endpoints.
+_OPEN_PREFIXES = (
+    "/privacy/2fa/",
+    "/accounts/logout/",
+    "/i18n/",
+    "/static/",
+    "/favicon.ico",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+)
 _API_PREFIXES = ("/api/", "/open311/")
 
 

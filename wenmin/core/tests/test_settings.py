@@ -214,7 +214,17 @@ def test_database_url_selects_postgresql_with_a_pool(tmp_path):
         WENMIN_DB_POOL_MAX="20",
     )
     assert loaded["ENGINE"] == "django.db.backends.postgresql"
-    assert loaded["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 20}}
+    # A request waits at most 5 s for a connection: while the database is down, a 503 then.
+    assert loaded["OPTIONS"] == {"pool": {"min_size": 1, "max_size": 20, "timeout": 5}}
+
+
+def test_the_pools_wait_for_a_connection_is_a_setting(tmp_path):
+    loaded = _settings(
+        tmp_path,
+        DATABASE_URL="postgres://wenmin:pw@db.internal:5432/wenmin",
+        WENMIN_DB_POOL_TIMEOUT="2",
+    )
+    assert loaded["OPTIONS"]["pool"]["timeout"] == 2  # type: ignore[index]
 
 
 def test_the_postgresql_pool_can_be_turned_off(tmp_path):
