@@ -186,6 +186,10 @@ class Command(BaseCommand):
         except Exception:
             logger.exception("the deadline sweep failed; trying again at the next")
         else:
+            logger.info(
+                "deadline sweep: reminded %(reminded)s, escalated %(escalated)s, failed %(failed)s",
+                report.as_dict(),
+            )
             if report.reminded or report.escalated or report.failed:
                 self.stdout.write(
                     _("Reminded: %(reminded)s; escalated: %(escalated)s; failed: %(failed)s.")
