@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -123,15 +123,11 @@ class Processes:
                 os.killpg(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + 25
         for _name, process, _log in self.started:
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
         for _name, process, _log in self.started:
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)  # whatever is left of the session
-            except ProcessLookupError:
-                pass
             process.wait()
 
 

@@ -10,11 +10,12 @@ import pytest
 from django.db import connection
 from django_tasks.backends.database.models import DBTaskResult
 
-from .live import processes, until
 from wenmin.cases import services as cases
 from wenmin.cases.models import CaseEvent, Channel
 from wenmin.cases.notifications import RULES, notifications_for
 from wenmin.core.models import InAppNotification
+
+from .live import processes, until
 
 UNFINISHED = ("READY", "RUNNING")
 

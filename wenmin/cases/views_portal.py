@@ -38,8 +38,8 @@ from wenmin.cases.services.rating import (
 from wenmin.cases.workflow import State, Step, TransitionNotAllowed, step_of
 from wenmin.core import roles
 from wenmin.core.middleware import client_ip
-from wenmin.core.ratelimit import rate_count
 from wenmin.core.models import User
+from wenmin.core.ratelimit import rate_count
 
 WORKING_STATES = frozenset({State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS})
 MINE_PER_PAGE = 20
