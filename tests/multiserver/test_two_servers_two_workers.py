@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 import requests
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.utils import timezone
 from django_tasks.backends.database.models import DBTaskResult
@@ -31,6 +32,7 @@ from wenmin.cases.models import Case, CaseEvent, Channel
 from wenmin.cases.services.config import deadline_override_save
 from wenmin.channels.services import apikey_create
 from wenmin.core.services_tokens import api_token_create
+from wenmin.testing import PASSWORD
 
 from .live import Processes, free_port, processes, until
 from .test_task_queue import UNFINISHED, expected_notifications, sent_notifications
@@ -114,6 +116,21 @@ class Site:
             f"{base}/portal/", data=data, headers=headers, allow_redirects=False, timeout=30
         )
 
+    def login(self, username: str, password: str) -> requests.Response:
+        base = self.base()
+        session = requests.Session()
+        page = session.get(f"{base}/accounts/login/", timeout=30)
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert match, page.text[:500]
+        data = {"csrfmiddlewaretoken": match[1], "username": username, "password": password}
+        return session.post(
+            f"{base}/accounts/login/",
+            data=data,
+            headers={"Referer": f"{base}/accounts/login/"},
+            allow_redirects=False,
+            timeout=30,
+        )
+
     def api(self, token: str, path: str, body: dict[str, Any] | None = None) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}"}
         url = f"{self.base()}/api/v1{path}"
@@ -191,6 +208,11 @@ def test_two_servers_and_two_workers_behave_as_one(desk, tmp_path):
     _t, dispatcher = api_token_create(actor=None, user=desk.dispatcher, name="ms", scopes=SCOPES)
     _t, clerk = api_token_create(actor=None, user=c.township_clerk, name="ms", scopes=SCOPES)
     remind, escalate = _due_cases(desk)
+    # The servers check passwords with the production hashers, not the tests' fast one.
+    baisha = c.other_township_clerk
+    hasher = PBKDF2PasswordHasher()
+    baisha.password = hasher.encode(PASSWORD, hasher.salt())
+    baisha.save(update_fields=["password"])
 
     with processes(tmp_path) as running:
         started = time.monotonic()
@@ -235,6 +257,14 @@ def test_two_servers_and_two_workers_behave_as_one(desk, tmp_path):
         deadline_override_save(actor=None, clock="callback", amount=9, unit="working_days")
         after = [site.api(dispatcher, "/deadlines").json()["callback"] for _ in range(4)]
         assert {(a["amount"], a["overridden"]) for a in after} == {(9, True)}
+
+        # The login lock-out counts failures on both servers together (django-axes' database
+        # handler): five failures spread over both lock the account out on either.
+        assert site.login("baisha", PASSWORD).status_code == 302
+        failures = [site.login("baisha", "a wrong guess").status_code for _ in range(5)]
+        assert failures == [200] * 4 + [429]  # the fifth failure locks it
+        assert site.login("baisha", PASSWORD).status_code == 429
+        assert site.login("baisha", PASSWORD).status_code == 429
 
         # The workers deliver every notification and sweep for a few intervals more.
         def settled() -> bool:
