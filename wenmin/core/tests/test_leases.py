@@ -80,7 +80,12 @@ def test_workers_reaching_for_a_lease_at_once_get_it_once(existing):
 
 def test_two_workers_sweep_once_per_interval(db, monkeypatch):
     sweeps: list[int] = []
-    monkeypatch.setattr(worker, "sweep_deadlines", lambda: sweeps.append(1) or SweepReport())
+
+    def sweep() -> SweepReport:
+        sweeps.append(1)
+        return SweepReport()
+
+    monkeypatch.setattr(worker, "sweep_deadlines", sweep)
     monkeypatch.setattr(worker, "periodic_run", lambda: None)
     first, second = worker.Command(stdout=io.StringIO()), worker.Command(stdout=io.StringIO())
     first.sweep_seconds = second.sweep_seconds = 300

@@ -26,7 +26,8 @@ def _loaded(tmp_path: Path, **env: str) -> dict[str, dict[str, object]]:
 
 
 def test_development_caches_in_local_memory(tmp_path):
-    assert _loaded(tmp_path)["CACHE"]["BACKEND"].endswith("LocMemCache")  # type: ignore[union-attr]
+    backend = _loaded(tmp_path)["CACHE"]["BACKEND"]
+    assert backend == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_redis_url_selects_redis_for_every_environment(tmp_path):
