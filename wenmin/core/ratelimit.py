@@ -5,6 +5,7 @@ Redis (`REDIS_URL`) counts with one atomic INCR (cache.add, then cache.incr). Th
 cache of development counts atomically too, inside its one process. Any other cache (the
 database cache of a production without Redis) reads and writes a count non-atomically, so there
 the count is a row of its own (core.models.RateCount) raised by one conditional UPDATE.
+While Redis is unreachable the limits let requests through (core.cache_outage).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from wenmin.core.cache_outage import CACHE_ERRORS, cache_answered, cache_failed
 from wenmin.core.models import RateCount
 
 _SLACK = 60  # seconds a window's counter outlives the window (clocks a little apart)
@@ -71,12 +73,17 @@ def rate_count(
     moment = time.time() if now is None else now
     index = int(moment // window)
     bucket = f"wenmin:rate:{scope}:{key}:{window}:{index}"
+    retry_after = max(1, int((index + 1) * window - moment))
     if counts_in_cache():
-        count = _count_in_cache(bucket, window + _SLACK)
+        try:
+            count = _count_in_cache(bucket, window + _SLACK)
+        except CACHE_ERRORS as error:
+            cache_failed(error, doing=f"counting {scope}")
+            return RateCheck(allowed=True, count=0, retry_after=retry_after)
+        cache_answered()
     else:
         ends = dt.datetime.fromtimestamp((index + 1) * window + _SLACK, tz=dt.UTC)
         count = _count_in_database(bucket, ends)
-    retry_after = max(1, int((index + 1) * window - moment))
     return RateCheck(allowed=count <= limit, count=count, retry_after=retry_after)
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from wenmin.cases.deadlines import DeadlinePolicy, Limit
 from wenmin.cases.models import DeadlineOverride, WorkdayOverride
+from wenmin.core.cache_outage import CACHE_ERRORS, cache_failed
 from wenmin.core.workdays import Calendar
 
 _CACHE_KEY = "wenmin:cases:deadline-overrides:v2:%s"
@@ -38,21 +39,33 @@ def _generation() -> int:
 
 def _generation_raise() -> None:
     try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:  # no generation yet: any new one is new
-        cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(_GENERATION_KEY)
+        except ValueError:  # no generation yet: any new one is new
+            cache.add(_GENERATION_KEY, time.time_ns(), timeout=None)
+    except CACHE_ERRORS as error:
+        # The servers may serve the old overrides until their entry expires (_CACHE_SECONDS).
+        cache_failed(error, doing="raising the deadline overrides' generation")
+
+
+def _read() -> tuple[list[tuple[str, str, str, int, str]], dict[dt.date, bool]]:
+    limits = list(
+        DeadlineOverride.objects.values_list("clock", "kind", "urgency", "amount", "unit")
+    )
+    days = dict(WorkdayOverride.objects.values_list("date", "is_working_day"))
+    return limits, days
 
 
 def _overrides() -> tuple[list[tuple[str, str, str, int, str]], dict[dt.date, bool]]:
-    key = _CACHE_KEY % _generation()
-    cached: Any = cache.get(key)
-    if cached is None:
-        limits = list(
-            DeadlineOverride.objects.values_list("clock", "kind", "urgency", "amount", "unit")
-        )
-        days = dict(WorkdayOverride.objects.values_list("date", "is_working_day"))
-        cached = (limits, days)
-        cache.set(key, cached, _CACHE_SECONDS)
+    try:
+        key = _CACHE_KEY % _generation()
+        cached: Any = cache.get(key)
+        if cached is None:
+            cached = _read()
+            cache.set(key, cached, _CACHE_SECONDS)
+    except CACHE_ERRORS as error:
+        cache_failed(error, doing="reading the deadline overrides")
+        return _read()
     return cached  # type: ignore[no-any-return]
 
 
