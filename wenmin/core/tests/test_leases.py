@@ -87,6 +87,7 @@ def test_two_workers_sweep_once_per_interval(db, monkeypatch):
 
     monkeypatch.setattr(worker, "sweep_deadlines", sweep)
     monkeypatch.setattr(worker, "periodic_run", lambda: None)
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)  # the test's transaction
     first, second = worker.Command(stdout=io.StringIO()), worker.Command(stdout=io.StringIO())
     first.sweep_seconds = second.sweep_seconds = 300
     monkeypatch.setattr("wenmin.core.leases.lease_holder", lambda: "one")
