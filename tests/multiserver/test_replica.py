@@ -36,6 +36,8 @@ def replica(transactional_db) -> Iterator[None]:  # type: ignore[no-untyped-def]
         yield
     finally:
         copy.close()
+        if hasattr(copy, "close_pool"):  # PostgreSQL's pool keeps its connections otherwise
+            copy.close_pool()
         del connections[REPLICA]
         del connections.settings[REPLICA]
 
