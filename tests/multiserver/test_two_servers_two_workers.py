@@ -3,8 +3,9 @@
 Two gunicorn servers (two processes each) and two `wenmin worker`s run on this test's database;
 intake (Open311 and the portal) and workflow steps (the native API) go through both servers at
 once, from threads. Then: no case number twice and none skipped, each notification sent once,
-each reminder and escalation once, the deadline sweep once per interval, the rate limits counted
-across the servers, and an override of a time limit seen by both servers at once.
+each reminder and escalation once, the deadline sweep once per interval and the privacy sweep
+once, the rate limits and the login lock-out counted across the servers, and an override of a
+time limit seen by both servers at once.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from wenmin.cases import services as cases
 from wenmin.cases.models import Case, CaseEvent, Channel
 from wenmin.cases.services.config import deadline_override_save
 from wenmin.channels.services import apikey_create
+from wenmin.core.models import AuditEvent
 from wenmin.core.services_tokens import api_token_create
 from wenmin.testing import PASSWORD
 
@@ -298,6 +300,9 @@ def test_two_servers_and_two_workers_behave_as_one(desk, tmp_path):
     wanted = expected_notifications()
     assert sum(wanted.values()) > 24
     assert sent_notifications() == wanted
+
+    # The privacy sweep, due when both workers start, ran once between them.
+    assert AuditEvent.objects.filter(action="privacy.sweep").count() == 1
 
     # One sweep per interval between both workers (each alone would sweep every interval).
     sweeps = len(re.findall(r"deadline sweep: reminded", logs))
