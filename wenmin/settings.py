@@ -194,14 +194,42 @@ else:
         DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-wenmin.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if env_str("REDIS_URL"):
+# A read replica for the read-heavy pages (scoreboard, bulletins, exports): core.replica sends
+# their reads there; every write, and every read inside a write's transaction, goes to default.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    if not DATABASE_URL:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary) too")
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["wenmin.core.replica.ReplicaRouter"]
+
+# The cache holds what every server must share: the rate limits' counters and the cached deadline
+# overrides. REDIS_URL selects Redis. Without it, development and tests use local memory (one
+# process), and production the database cache (the table `wenmin_cache`, made by `wenmin
+# migrate`), shared by every server and worker on the database: never a per-process cache, which
+# would count each server's requests apart and keep serving overrides another server changed.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env_str("REDIS_URL"),
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("WENMIN_CACHE_PREFIX", "wenmin"),
         }
     }
+elif PRODUCTION:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wenmin_cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
 
@@ -223,6 +251,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed logins are counted in the database, so every server counts them together.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("WENMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("WENMIN_LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

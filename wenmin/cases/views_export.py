@@ -15,12 +15,14 @@ from wenmin.cases.forms_staff import WorkbenchFilterForm
 from wenmin.cases.views_staff import workbench
 from wenmin.core import roles
 from wenmin.core.models import User
+from wenmin.core.replica import use_replica
 from wenmin.organisation.excel import XLSX_CONTENT_TYPE
 
 
 @login_required
 @never_cache
 @require_GET
+@use_replica
 def case_export(request: HttpRequest) -> FileResponse | HttpResponse:
     """The cases of the workbench's current tab and filters as .xlsx, phones masked (staff only)."""
     user = request.user

@@ -13,7 +13,6 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -40,6 +39,7 @@ from wenmin.cases.workflow import State, Step, TransitionNotAllowed, step_of
 from wenmin.core import roles
 from wenmin.core.middleware import client_ip
 from wenmin.core.models import User
+from wenmin.core.ratelimit import rate_count
 
 WORKING_STATES = frozenset({State.COLLECTED, State.DISPATCHED, State.SIGNED, State.IN_PROGRESS})
 MINE_PER_PAGE = 20
@@ -63,15 +63,8 @@ class StepMark:
 
 
 def _count_attempt(*, scope: str, key: str, limit: int) -> bool:
-    """Count one more attempt in this hour's bucket; False once the bucket is over the limit."""
-    bucket = f"wenmin:portal:{scope}:{key}:{timezone.now():%Y%m%d%H}"
-    cache.add(bucket, 0, timeout=3700)
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # evicted between add and incr
-        cache.set(bucket, 1, timeout=3700)
-        count = 1
-    return count <= limit
+    """Count one more attempt in this hour's window, across every server; False over the limit."""
+    return rate_count(scope=f"portal-{scope}", key=key, limit=limit, window=3600).allowed
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

@@ -145,3 +145,35 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} · {self.name}"
+
+
+class Lease(models.Model):
+    """A named lock held until a moment, shared by every server and worker through the database
+    (core.leases): the deadline sweep runs once per interval however many workers run."""
+
+    name = models.CharField(_("name"), max_length=100, primary_key=True)
+    holder = models.CharField(_("holder"), max_length=100)
+    held_until = models.DateTimeField(_("held until"))
+
+    class Meta:
+        verbose_name = _("lease")
+        verbose_name_plural = _("leases")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RateCount(models.Model):
+    """One rate limit's counter for one window, when the cache cannot count atomically
+    (core.ratelimit: the database cache of a deployment without Redis)."""
+
+    key = models.CharField(_("key"), max_length=250, primary_key=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate count")
+        verbose_name_plural = _("rate counts")
+
+    def __str__(self) -> str:
+        return self.key

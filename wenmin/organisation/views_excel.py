@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from wenmin.core import roles
 from wenmin.core.models import User
+from wenmin.core.replica import use_replica
 from wenmin.organisation.excel import MAX_UPLOAD_BYTES, SHEETS, XLSX_CONTENT_TYPE, Sheet
 from wenmin.organisation.excel_export import export_workbook, write_template
 from wenmin.organisation.excel_import import (
@@ -154,6 +155,7 @@ def _xlsx_response(write: Callable[[Any], Any], filename: str) -> FileResponse:
 @exporter_page
 @never_cache
 @require_GET
+@use_replica
 def excel_export(request: HttpRequest, sheet: str) -> FileResponse:
     """The viewer's regions, units or people as .xlsx; personal data masked unless allowed."""
     spec = _sheet(sheet)

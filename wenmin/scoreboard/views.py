@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from wenmin.core import roles
 from wenmin.core.models import User
+from wenmin.core.replica import use_replica
 from wenmin.organisation.excel import XLSX_CONTENT_TYPE
 from wenmin.organisation.models import Person
 from wenmin.organisation.views import staff_page
@@ -79,6 +80,7 @@ def _choose(request: HttpRequest, default_period: Period | None = None) -> dict[
 
 @staff_page
 @require_GET
+@use_replica
 def ranking_page(request: HttpRequest) -> HttpResponse:
     """One group's ranking over a period, with trend arrows, sample sizes and links to cases."""
     context = _choose(request)
@@ -97,6 +99,7 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 @require_GET
+@use_replica
 def lists_page(request: HttpRequest) -> HttpResponse:
     """The red and black lists (红榜, 黑榜) of every group, laid out for publication."""
     context = _choose(request)
@@ -188,6 +191,7 @@ def _chart_labels() -> dict[str, str]:
 
 @staff_page
 @require_GET
+@use_replica
 def scorecard_page(request: HttpRequest, group: str, pk: int) -> HttpResponse:
     """A unit's, branch's or cadre's last 12 months: a chart, the table, its cases and appeals."""
     user = _viewer(request)
@@ -246,6 +250,7 @@ def _subject_id(subject: selectors.Subject) -> int:
 
 @staff_page
 @require_GET
+@use_replica
 def dossier_page(request: HttpRequest, person_id: int) -> HttpResponse:
     """A cadre's front-line dossier (一线考察) for the organisation department."""
     user = _viewer(request)
@@ -313,6 +318,7 @@ def _last_month() -> Period:
 
 @staff_page  # type: ignore[arg-type]  # a FileResponse streams
 @require_GET
+@use_replica
 def bulletin_page(request: HttpRequest) -> HttpResponse | FileResponse:
     """The month's bulletin as a printable page, or as Excel with ?format=xlsx."""
     user = _viewer(request)

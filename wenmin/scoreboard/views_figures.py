@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from wenmin.cases.labels import EVENT_LABELS
 from wenmin.core.models import User
+from wenmin.core.replica import use_replica
 from wenmin.organisation.views import staff_page
 from wenmin.scoreboard import selectors
 from wenmin.scoreboard.figures import COUNTY, Figure, Record
@@ -56,6 +57,7 @@ def _population(subject: selectors.Subject) -> int | None:
 
 @staff_page
 @require_GET
+@use_replica
 def figure_page(request: HttpRequest) -> HttpResponse:
     """The records one number counts, as many as the number says."""
     user = cast(User, request.user)  # staff_page has let only logged-in staff through

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,7 @@ from wenmin.cases.services.events import event_record
 from wenmin.cases.services.policy import policy_current
 from wenmin.cases.workflow import State
 from wenmin.core import validators
+from wenmin.core.cache_outage import CACHE_ERRORS, cache_failed
 from wenmin.core.models import User
 from wenmin.organisation.geo import region_at
 from wenmin.organisation.models import Person, Region, RegionLevel
@@ -54,16 +56,25 @@ def _county_code(region: Region | None) -> str:
     if region is not None:
         return region.path.split("/", 1)[0][:6]
     # A case with no place is numbered in the first county; counties come and go rarely.
-    county: str | None = cache.get("wenmin:cases:first-county-code")
+    try:
+        county: str | None = cache.get("wenmin:cases:first-county-code")
+    except CACHE_ERRORS as error:
+        cache_failed(error, doing="reading the first county")
+        county = _first_county()
     if county is None:
-        county = (
-            Region.objects.filter(level=RegionLevel.COUNTY)
-            .order_by("code")
-            .values_list("code", flat=True)
-            .first()
-        ) or "000000"
-        cache.set("wenmin:cases:first-county-code", county, 600)
+        county = _first_county()
+        with suppress(*CACHE_ERRORS):
+            cache.set("wenmin:cases:first-county-code", county, 600)
     return county[:6]
+
+
+def _first_county() -> str:
+    return (
+        Region.objects.filter(level=RegionLevel.COUNTY)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    ) or "000000"
 
 
 def _answer_text(value: Any) -> str:

@@ -124,6 +124,9 @@ def test_the_worker_command_survives_a_locked_database(db, monkeypatch, caplog):
         return SweepReport()
 
     monkeypatch.setattr(worker, "sweep_deadlines", sweep_deadlines)
+    # Each tick takes the sweep's lease in the database, inside the test's own transaction,
+    # which must stay open (PostgreSQL's pool would otherwise take the connection back).
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
     out = io.StringIO()
     with caplog.at_level(logging.WARNING, logger="wenmin.cases.sweep"), translation.override("en"):
         call_command(

@@ -4,6 +4,11 @@ django-tasks' `db_worker` runs in a child process (its own session, so one Ctrl-
 this command, which then stops the child once and cleanly); this process sweeps deadlines every
 WENMIN_SWEEP_SECONDS. Ctrl-C or SIGTERM stops both.
 
+However many workers run, the deadline sweep runs once per interval: a worker sweeps only when
+it takes the database lease `cases.sweep` (core.leases), held for the interval and left to expire,
+so the others pass until the next interval. (Each reminder and escalation is decided again under
+the case's row lock, so even two sweeps at once could not send one twice.)
+
 The worker outlives a locked or unreachable database: a failed sweep is logged and tried again
 at the next one, and a child that dies (db_worker exits on "database is locked") is started
 again after a back-off of 1, 2, 5, 10, 30, then 60 s, with one line in the log. The child dies
@@ -32,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from wenmin.cases.management.commands.sweep import warn_about_the_calendar
 from wenmin.cases.services.automation import sweep_deadlines
+from wenmin.core.leases import lease_take
 from wenmin.core.periodic import periodic_run
 
 logger = logging.getLogger("wenmin.cases.sweep")
@@ -39,6 +45,13 @@ CHILD_GRACE_SECONDS = 20  # a running task may finish before the child is killed
 RESTART_DELAYS = (1, 2, 5, 10, 30, 60)  # seconds before starting a dead child again
 HEALTHY_SECONDS = 300  # a child that ran this long starts the back-off afresh when it dies
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+SWEEP_LEASE = "cases.sweep"
+
+
+def sweep_lease_take(seconds: float) -> bool:
+    """This interval's sweep, if no other worker has it. Held a little less than the interval,
+    so that this worker's own next tick (an interval after this one began) always finds it free."""
+    return lease_take(name=SWEEP_LEASE, seconds=seconds - min(1.0, seconds / 10))
 
 
 def _parent_death_signal(parent: int) -> Callable[[], None]:
@@ -144,6 +157,7 @@ def run_loop(
 
 
 class Command(BaseCommand):
+    sweep_seconds: float = 300.0
     help = (
         "Run background tasks (django-tasks db_worker) and sweep deadlines every "
         "WENMIN_SWEEP_SECONDS; Ctrl-C or SIGTERM stops both."
@@ -162,6 +176,9 @@ class Command(BaseCommand):
 
     def _sweep(self) -> None:
         try:
+            if not sweep_lease_take(self.sweep_seconds):
+                logger.debug("another worker sweeps deadlines in this interval")
+                return
             report = sweep_deadlines()
         except DatabaseError as error:
             # A locked database or a lost connection: one line, and again at the next sweep.
@@ -169,6 +186,10 @@ class Command(BaseCommand):
         except Exception:
             logger.exception("the deadline sweep failed; trying again at the next")
         else:
+            logger.info(
+                "deadline sweep: reminded %(reminded)s, escalated %(escalated)s, failed %(failed)s",
+                report.as_dict(),
+            )
             if report.reminded or report.escalated or report.failed:
                 self.stdout.write(
                     _("Reminded: %(reminded)s; escalated: %(escalated)s; failed: %(failed)s.")
@@ -182,6 +203,7 @@ class Command(BaseCommand):
         seconds = options["sweep_seconds"] or settings.WENMIN_SWEEP_SECONDS
         if seconds < 1:
             raise CommandError(_("--sweep-seconds must be at least 1."))
+        self.sweep_seconds = seconds
         stop = threading.Event()
 
         def on_signal(signum: int, frame: FrameType | None) -> None:
