@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wenmin.core import formfields, roles
 from wenmin.core.models import User
-from wenmin.organisation import selectors, services, tree
+from wenmin.organisation import pickers, selectors, services, tree
 from wenmin.organisation.models import WECHAT_KINDS, Person, RegionLevel, Unit, UnitKind
 
 View = Callable[..., HttpResponse]
@@ -206,3 +206,26 @@ def person_reveal(request: HttpRequest, person_id: int, field: str) -> HttpRespo
         return render(request, "organisation/_reveal.html", context)
     context = _person_context(user, person, {field: value})
     return render(request, "organisation/person_detail.html", context)
+
+
+@staff_page
+@require_GET
+def pick(request: HttpRequest, kind: str) -> HttpResponse:
+    """A picker's matches as datalist options: at most PICK_LIMIT, from the viewer's scope. The
+    typed text comes under the field's own name (`field`), as htmx sends it, or as `q`."""
+    if kind not in pickers.KINDS:
+        raise Http404
+    field = request.GET.get("field", "")
+    text = request.GET.get(field, "") if field and field != "field" else ""
+    text = text or request.GET.get("q", "")
+    before = ""
+    if "," in text:  # a field of several codes searches its last one and keeps the others
+        head, text = text.rsplit(",", 1)
+        before = f"{head.strip()}, "
+    options = [
+        (f"{before}{value}", label)
+        for value, label in pickers.pick_search(user=_viewer(request), kind=kind, text=text)
+    ]
+    response = render(request, "organisation/_pick_options.html", {"options": options})
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenmin.core.querylog import query_log_off
 from wenmin.organisation.seed import SCALES, organisation_exists, seed_load
 
 
@@ -46,6 +47,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with query_log_off():
+            self._handle(**options)
+
+    def _handle(self, **options: Any) -> None:
         if settings.PRODUCTION:
             if options["if_empty"]:  # a start-up script's "--if-empty" must not fail the start
                 self.stdout.write(_("No demo data in production; nothing was loaded."))
