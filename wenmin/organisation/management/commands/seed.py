@@ -104,7 +104,8 @@ class Command(BaseCommand):
             from wenmin.scoreboard.rollups import rollups_rebuild
 
             started = time.monotonic()
-            report = rollups_rebuild()
+            # The table is empty: nothing to compare, only to count.
+            report = rollups_rebuild(compare=False, progress=not options["no_input"])
             self.stdout.write(
                 _("Scoreboard: %(rows)s daily rows counted in %(seconds).1f s.")
                 % {"rows": report.rows, "seconds": time.monotonic() - started}
