@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,6 +111,10 @@ class Command(BaseCommand):
                 _("Scoreboard: %(rows)s daily rows counted in %(seconds).1f s.")
                 % {"rows": report.rows, "seconds": time.monotonic() - started}
             )
+        # Bulk inserts leave the planner without statistics until autovacuum comes round: a
+        # list of a thousand cases' events was read by a sequential scan of every event.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         if result.logins:
             # One listing of the logins, the one `make run` prints too.
             self.stdout.write(_("The demo logins: run `wenmin demo_logins`."))
