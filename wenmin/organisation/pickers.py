@@ -39,12 +39,13 @@ HANDLING_KINDS = (
 
 
 def viewer_county_path(user: User) -> str | None:
-    """The path of the county of the viewer's own unit (the first code of its region's path);
-    None for a viewer without a unit."""
+    """The path of the county of the viewer's own unit ("369901/": the first code of its region's
+    path, a county being the root of the region tree); None for a viewer without a unit."""
     unit = getattr(user, "unit", None)
     if unit is None:
         return None
-    return unit.region.path.split("/", 1)[0]
+    path = unit.region.path
+    return path[: path.index("/") + 1] if "/" in path else path
 
 
 def handling_units_for(user: User) -> QuerySet[Unit]:
@@ -53,7 +54,7 @@ def handling_units_for(user: User) -> QuerySet[Unit]:
     units = Unit.objects.filter(kind__in=HANDLING_KINDS)
     county = viewer_county_path(user)
     if county is not None:
-        return units.filter(region__path__startswith=f"{county}")
+        return units.filter(region__path__startswith=county)
     return units if scope_for(user).everything else units.none()
 
 
