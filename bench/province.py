@@ -1,8 +1,9 @@
 """A province (or city) on PostgreSQL: each staff page, API list and Open311 read per role, p50/p99
-and bytes; the scoreboard rebuild's time and peak memory; the seed's time and peak memory.
+and bytes; the scoreboard rebuild's (with --check the check's too) time and peak memory; the
+seed's time and peak memory.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/province.py \\
-        [--scale city|province] [--reuse] [--rounds 30] [--no-rebuild]
+        [--scale city|province] [--reuse] [--keep] [--rounds 30] [--check] [--no-rebuild]
 
 Without --reuse a fresh database is created on the server of DATABASE_URL, migrated, seeded at the
 scale (`wenmin seed --scale SCALE`), measured and dropped (kept with --keep); with --reuse the data
@@ -127,6 +128,7 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="measure the data already loaded")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the fresh database afterwards")
+    parser.add_argument("--check", action="store_true", help="run `scoreboard check` first")
     parser.add_argument("--no-rebuild", action="store_true", help="skip the scoreboard rebuild")
     parser.add_argument(
         "--roles", default="admin,leader,dispatcher,township,department,secretary,volunteer"
@@ -168,7 +170,7 @@ def bench(args: argparse.Namespace, url: str) -> int:
         print(f"seed --scale {args.scale}: {seed.seconds:.0f} s, peak {seed.peak_mb:.0f} MB")
         print("  " + "\n  ".join(line for line in seed.output.splitlines()[-5:]))
     if not args.no_rebuild:
-        for action in ("check", "rebuild"):
+        for action in ("check", "rebuild") if args.check else ("rebuild",):
             child = run_child(env, "scoreboard", action, "--no-input")
             last = child.output.strip().splitlines()[-1]
             print(
