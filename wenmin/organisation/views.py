@@ -6,12 +6,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
+from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -143,6 +145,14 @@ def _unit_visible(user: User, unit: Unit | None) -> bool:
     return unit is not None and selectors.units_visible_to(user).filter(pk=unit.pk).exists()
 
 
+class TownshipForm(django_forms.Form):
+    township = pickers.PickerField("township", label=_("Township"), required=False, help_text="")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pickers.scope_pickers(self, user)
+
+
 @staff_page
 @require_GET
 def people_search(request: HttpRequest) -> HttpResponse:
@@ -152,15 +162,15 @@ def people_search(request: HttpRequest) -> HttpResponse:
     role = request.GET.get("role", "")
     if role not in selectors.PeopleRole.values:
         role = ""
-    townships = list(
-        selectors.regions_visible_to(user).filter(level=RegionLevel.TOWNSHIP).order_by("code")
-    )
-    township = next((t for t in townships if str(t.pk) == request.GET.get("township", "")), None)
+    # A township picked as one types (a province has 1,500): a code out of scope finds nothing.
+    form = TownshipForm(request.GET, user=user, auto_id="people-%s")
+    township = form.cleaned_data.get("township") if form.is_valid() else None
     context: dict[str, Any] = {
         "text": text,
         "role": role,
         "township": township,
-        "townships": townships,
+        "township_field": form["township"],
+        "several_townships": pickers.townships_for(user)[:2].count() > 1,
         "role_choices": selectors.PeopleRole.choices,
         "searched": bool(text or role or township),
     }
