@@ -87,10 +87,6 @@ LIST_CASE_FIELDS = (
     "longitude",
     "received_at",
     "result_due",
-    "category__name",
-    "category__code",
-    "lead_unit__name",
-    "region__code",
 )
 
 
@@ -112,8 +108,13 @@ def _open311_list() -> QuerySet[Case]:
     """The cases of GET requests with only the columns their documents show (their public
     events: open311_requests_page)."""
     return (
-        Case.objects.select_related("category", "lead_unit", "region")
-        .only(*LIST_CASE_FIELDS)
+        Case.objects.only(*LIST_CASE_FIELDS)
+        .annotate(
+            category_name=F("category__name"),
+            category_code=F("category__code"),
+            lead_unit_name=F("lead_unit__name"),
+            region_code=F("region__code"),
+        )
         .order_by("-received_at", "-id")
     )
 
