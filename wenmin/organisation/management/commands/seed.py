@@ -113,9 +113,10 @@ class Command(BaseCommand):
             )
         # Bulk inserts leave the planner without statistics until autovacuum comes round: a
         # list of a thousand cases' events was read by a sequential scan of every event. On
-        # PostgreSQL, VACUUM also marks the pages all-visible, so counts read only indexes.
+        # PostgreSQL (outside a transaction), VACUUM also marks the pages all-visible, so counts read only indexes.
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+            vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         if result.logins:
             # One listing of the logins, the one `make run` prints too.
             self.stdout.write(_("The demo logins: run `wenmin demo_logins`."))
