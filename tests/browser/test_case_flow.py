@@ -145,7 +145,7 @@ def _dispatch(page: Any, base: str, desk: CaseDesk, case: Case) -> None:
     expect(page.locator("[data-phone=clear]")).to_have_text(PHONE)  # the dispatcher calls back
     expect(page.locator(".case-timeline ul.files a")).to_have_text("leak.png")
 
-    expect(page.locator("#dispatch-unit")).to_have_value(str(county.government_a.pk))
+    expect(page.locator("#dispatch-unit")).to_have_value(county.government_a.code)
     expect(page.locator("details#action-dispatch")).to_contain_text(county.government_a.name)
     _act(page, "dispatch", {}, State.DISPATCHED)
     expect(page.locator(".case-main .facts").first).to_contain_text(county.government_a.name)

@@ -9,7 +9,6 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wenmin.cases.deadlines import Kind, Urgency
@@ -21,18 +20,11 @@ from wenmin.core import formfields
 from wenmin.core.models import User
 from wenmin.core.roles import Role
 from wenmin.core.workdays import SHANGHAI
-from wenmin.organisation.models import Person, PositionKind, Region, RegionLevel, Unit, UnitKind
-from wenmin.organisation.selectors import regions_visible_to
+from wenmin.organisation.models import Person, PositionKind, Unit, UnitKind
+from wenmin.organisation.pickers import HANDLING_KINDS, PickerField, scope_pickers
 
 # The resident portal has the web channel and machines have the API; staff register the rest.
 STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value not in ("web", "api")]
-HANDLING_KINDS = (
-    UnitKind.DEPARTMENT,
-    UnitKind.TOWNSHIP_GOVERNMENT,
-    UnitKind.PARTY_COMMITTEE,
-    UnitKind.SERVICE_CENTRE,
-    UnitKind.WORK_STATION,
-)
 OFFICE_CLOSING = dt.time(17, 30)
 ACCEPT = "image/*,.pdf,.docx,.xlsx"
 
@@ -59,20 +51,6 @@ def county_leaders() -> QuerySet[Person]:
         .defer("phone", "id_number")  # a picker shows names and posts only
         .order_by("cadre__unit__code", "name", "id")
     )
-
-
-class LeaderChoiceField(forms.ModelChoiceField):
-    """A county leader by name and post: 许荣永（常务副县长 · 枫岭县人民政府）."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        cadre = getattr(obj, "cadre", None)
-        if cadre is None:
-            return str(obj.name)
-        return gettext("%(name)s (%(position)s · %(unit)s)") % {
-            "name": obj.name,
-            "position": cadre.position,
-            "unit": cadre.unit.name,
-        }
 
 
 def response_templates_for(user: User) -> list[ResponseTemplate]:
@@ -140,12 +118,8 @@ class WorkbenchFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), required=False)
-    township = forms.ModelChoiceField(
-        label=_("Township"), required=False, queryset=Region.objects.none()
-    )
-    lead_unit = forms.ModelChoiceField(
-        label=_("Lead unit"), required=False, queryset=Unit.objects.none()
-    )
+    township = PickerField("township", label=_("Township"), required=False, help_text="")
+    lead_unit = PickerField("unit", label=_("Lead unit"), required=False, help_text="")
     received_from = formfields.DateField(
         label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -162,11 +136,7 @@ class WorkbenchFilterForm(forms.Form):
         choices["channel"].choices = _any(_("Any channel"), Channel.choices)  # type: ignore[attr-defined]
         choices["urgency"].choices = _any(_("Any urgency"), Urgency.choices)  # type: ignore[attr-defined]
         choices["category"].empty_label = _("Any category")  # type: ignore[attr-defined]
-        township = choices["township"]
-        township.queryset = regions_visible_to(user).filter(level=RegionLevel.TOWNSHIP)  # type: ignore[attr-defined]
-        township.empty_label = _("Any township")  # type: ignore[attr-defined]
-        choices["lead_unit"].queryset = handling_units()  # type: ignore[attr-defined]
-        choices["lead_unit"].empty_label = _("Any lead unit")  # type: ignore[attr-defined]
+        scope_pickers(self, user)
 
     def filters(self) -> CaseFilter:
         """The valid filters (an invalid one is left out and shown with its error)."""
@@ -215,9 +185,7 @@ class CaseNewForm(forms.Form):
     )
     content = _text(_("Content"), required=True, rows=6)
     address = _line(_("Address"), required=False, max_length=255)
-    region = forms.ModelChoiceField(
-        label=_("Village or community"), required=False, queryset=Region.objects.none()
-    )
+    region = PickerField("village", label=_("Village or community"), required=False)
     latitude = formfields.CoordinateField(label=_("Latitude"), required=False, axis="latitude")
     longitude = formfields.CoordinateField(label=_("Longitude"), required=False, axis="longitude")
     photos = MultipleFileField(label=_("Photos and documents"))
@@ -235,11 +203,7 @@ class CaseNewForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        region = self.fields["region"]
-        region.queryset = (  # type: ignore[attr-defined]
-            regions_visible_to(user).filter(level=RegionLevel.VILLAGE).order_by("path")
-        )
-        region.empty_label = _("Not known")  # type: ignore[attr-defined]
+        scope_pickers(self, user)
 
     def arguments(self) -> dict[str, Any]:
         """Keyword arguments for case_intake, besides actor and extra answers."""
@@ -294,11 +258,13 @@ class RejectForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=handling_units())
-    co_units = formfields.ModelMultipleChoiceField(
-        label=_("Co-handling units"), required=False, queryset=handling_units()
-    )
+    unit = PickerField("unit", label=_("Lead unit"))
+    co_units = PickerField("unit", multiple=True, label=_("Co-handling units"), required=False)
     note = _text(_("Note"), rows=2)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope_pickers(self, user)
 
     def arguments(self) -> dict[str, Any]:
         return {**self.cleaned_data, "co_units": list(self.cleaned_data["co_units"])}
@@ -323,19 +289,19 @@ class PlanForm(forms.Form):
     planned_due = formfields.DateField(
         label=_("Our own due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    co_units = formfields.ModelMultipleChoiceField(
-        label=_("Invite co-handling units"), required=False, queryset=handling_units()
+    co_units = PickerField(
+        "unit", multiple=True, label=_("Invite co-handling units"), required=False
     )
-    coordinator = LeaderChoiceField(
+    coordinator = PickerField(
+        "leader",
         label=_("Ask a county leader to coordinate"),
         required=False,
-        queryset=Person.objects.none(),
-        empty_label=_("No one"),
+        help_text=_("Type part of a name; empty: no one."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = county_leaders()  # type: ignore[attr-defined]
+        scope_pickers(self, user)
 
     def arguments(self) -> dict[str, Any]:
         day: dt.date | None = self.cleaned_data["planned_due"]
@@ -417,7 +383,11 @@ class BulkForm(forms.Form):
     """A bulk action on the ticked cases (`case`, read by the view as a list of ids)."""
 
     op = forms.ChoiceField(choices=[("sign_for", _("Sign for")), ("dispatch", _("Dispatch"))])
-    unit = forms.ModelChoiceField(label=_("Lead unit"), required=False, queryset=handling_units())
+    unit = PickerField("unit", label=_("Lead unit"), required=False, help_text="")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope_pickers(self, user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -169,7 +169,7 @@ def action_form(
         kwargs["initial"] = {"kind": case.kind, "category": case.category, "urgency": case.urgency}
     elif name == "dispatch":
         kwargs["initial"] = {"unit": dispatch_proposal(category=case.category, region=case.region)}
-    elif name == "merge":
+    if name in ("merge", "dispatch", "plan"):
         kwargs["user"] = user
     elif name == "reply":
         kwargs["templates"] = templates if templates is not None else f.response_templates_for(user)

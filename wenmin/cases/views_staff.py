@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wenmin.cases import services
-from wenmin.cases.forms_staff import BulkForm, CaseNewForm, WorkbenchFilterForm, handling_units
+from wenmin.cases.forms_staff import BulkForm, CaseNewForm, WorkbenchFilterForm
 from wenmin.cases.models import Case, Category
 from wenmin.cases.queues import (
     CaseFilter,
@@ -133,7 +133,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "can_bulk_sign": viewer.unit is not None,
         "can_bulk_dispatch": viewer.dispatcher,
         "can_bulk": viewer.unit is not None or viewer.dispatcher,
-        "units": list(handling_units()) if viewer.dispatcher else [],
+        "bulk_form": BulkForm(user=user, auto_id="bulk-%s") if viewer.dispatcher else None,
         "next": request.get_full_path(),
         "empty_text": EMPTY[queue],
     }
@@ -158,7 +158,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         target = ""
     # A path, never a view name for redirect() to look up.
     back = HttpResponseRedirect(target) if target else redirect("cases:workbench")
-    form = BulkForm(request.POST)
+    form = BulkForm(request.POST, user=user)
     ids = _ids(request.POST.getlist("case"))[:BULK_LIMIT]
     if not form.is_valid() or not ids:
         errors = [str(e) for found in form.errors.values() for e in found]

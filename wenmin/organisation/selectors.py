@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wenmin.core.crypto import digest
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
+from wenmin.core.sql import in_subquery
 from wenmin.organisation.models import (
     Cadre,
     PartyMember,
@@ -108,20 +109,39 @@ def people_visible_to(user: User) -> QuerySet[Person]:
     people = Person.objects.all()
     if scope.everything:
         return people
+    # Each part an indexed array of ids (in_subquery): ORed joins read every person.
     if scope.unit_region_path:
         prefix = scope.unit_region_path
         return people.filter(
-            Q(region__path__startswith=prefix)
-            | Q(cadre__unit__region__path__startswith=prefix)
-            | Q(party_membership__branch__region__path__startswith=prefix)
-            | Q(volunteer__team__region__path__startswith=prefix)
+            in_subquery("region_id", Region.objects.filter(path__startswith=prefix).values("id"))
+            | in_subquery(
+                "id",
+                Cadre.objects.filter(unit__region__path__startswith=prefix).values("person_id"),
+            )
+            | in_subquery(
+                "id",
+                PartyMember.objects.filter(branch__region__path__startswith=prefix).values(
+                    "person_id"
+                ),
+            )
+            | in_subquery(
+                "id",
+                Volunteer.objects.filter(team__region__path__startswith=prefix).values("person_id"),
+            )
         )
     if scope.unit_path:
         prefix = scope.unit_path
         return people.filter(
-            Q(cadre__unit__path__startswith=prefix)
-            | Q(party_membership__branch__path__startswith=prefix)
-            | Q(volunteer__team__path__startswith=prefix)
+            in_subquery(
+                "id", Cadre.objects.filter(unit__path__startswith=prefix).values("person_id")
+            )
+            | in_subquery(
+                "id",
+                PartyMember.objects.filter(branch__path__startswith=prefix).values("person_id"),
+            )
+            | in_subquery(
+                "id", Volunteer.objects.filter(team__path__startswith=prefix).values("person_id")
+            )
         )
     if scope.person_id:
         return people.filter(pk=scope.person_id)

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 
 from wenmin.core.models import User
+from wenmin.core.sql import in_subquery
 from wenmin.organisation.models import (
     Cadre,
     PartyMember,
@@ -242,7 +243,11 @@ def _people_totals(user: User) -> _PeopleTotals:
     cadres = Cadre.objects.filter(unit__in=units).count()
     if scope.unit_region_path:
         regions = regions_visible_to(user)
-        volunteers = Volunteer.objects.filter(Q(team__in=units) | Q(person__region__in=regions))
+        # Arrays of ids (in_subquery): the ORed join read every volunteer with their person.
+        residents = Person.objects.filter(region__in=regions).values("id")
+        volunteers = Volunteer.objects.filter(
+            in_subquery("team_id", units.values("id")) | in_subquery("person_id", residents)
+        )
         return {
             "party_members": members,
             "cadres": cadres,

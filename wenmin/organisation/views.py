@@ -6,18 +6,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
+from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from wenmin.core import formfields, roles
 from wenmin.core.models import User
-from wenmin.organisation import selectors, services, tree
+from wenmin.organisation import pickers, selectors, services, tree
 from wenmin.organisation.models import WECHAT_KINDS, Person, RegionLevel, Unit, UnitKind
 
 View = Callable[..., HttpResponse]
@@ -143,6 +145,14 @@ def _unit_visible(user: User, unit: Unit | None) -> bool:
     return unit is not None and selectors.units_visible_to(user).filter(pk=unit.pk).exists()
 
 
+class TownshipForm(django_forms.Form):
+    township = pickers.PickerField("township", label=_("Township"), required=False, help_text="")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pickers.scope_pickers(self, user)
+
+
 @staff_page
 @require_GET
 def people_search(request: HttpRequest) -> HttpResponse:
@@ -152,15 +162,15 @@ def people_search(request: HttpRequest) -> HttpResponse:
     role = request.GET.get("role", "")
     if role not in selectors.PeopleRole.values:
         role = ""
-    townships = list(
-        selectors.regions_visible_to(user).filter(level=RegionLevel.TOWNSHIP).order_by("code")
-    )
-    township = next((t for t in townships if str(t.pk) == request.GET.get("township", "")), None)
+    # A township picked as one types (a province has 1,500): a code out of scope finds nothing.
+    form = TownshipForm(request.GET, user=user, auto_id="people-%s")
+    township = form.cleaned_data.get("township") if form.is_valid() else None
     context: dict[str, Any] = {
         "text": text,
         "role": role,
         "township": township,
-        "townships": townships,
+        "township_field": form["township"],
+        "several_townships": pickers.townships_for(user)[:2].count() > 1,
         "role_choices": selectors.PeopleRole.choices,
         "searched": bool(text or role or township),
     }
@@ -206,3 +216,26 @@ def person_reveal(request: HttpRequest, person_id: int, field: str) -> HttpRespo
         return render(request, "organisation/_reveal.html", context)
     context = _person_context(user, person, {field: value})
     return render(request, "organisation/person_detail.html", context)
+
+
+@staff_page
+@require_GET
+def pick(request: HttpRequest, kind: str) -> HttpResponse:
+    """A picker's matches as datalist options: at most PICK_LIMIT, from the viewer's scope. The
+    typed text comes under the field's own name (`field`), as htmx sends it, or as `q`."""
+    if kind not in pickers.KINDS:
+        raise Http404
+    field = request.GET.get("field", "")
+    text = request.GET.get(field, "") if field and field != "field" else ""
+    text = text or request.GET.get("q", "")
+    before = ""
+    if "," in text:  # a field of several codes searches its last one and keeps the others
+        head, text = text.rsplit(",", 1)
+        before = f"{head.strip()}, "
+    options = [
+        (f"{before}{value}", label)
+        for value, label in pickers.pick_search(user=_viewer(request), kind=kind, text=text)
+    ]
+    response = render(request, "organisation/_pick_options.html", {"options": options})
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -257,14 +257,17 @@ def _counts_by_month(
 ) -> dict[dt.date, dict[int, dict[str, float]]]:
     """{first day of the month: {subject id: summed counts}} in one grouped query."""
     names = [*COUNTERS, "handling_days"]
+    wanted = set(ids)
+    # Only the county's subjects: the rows of a whole province were summed and then dropped.
     rows = (
-        DailyStat.objects.filter(subject_type=subject_type, day__range=(start, end))
+        DailyStat.objects.filter(
+            subject_type=subject_type, day__range=(start, end), subject_id__in=sorted(wanted)
+        )
         .annotate(month=TruncMonth("day"))
         .order_by()
         .values("subject_id", "month")
         .annotate(**{f"sum_{n}": Sum(n) for n in names})
     )
-    wanted = set(ids)
     months: dict[dt.date, dict[int, dict[str, float]]] = defaultdict(dict)
     for row in rows:
         if row["subject_id"] in wanted:

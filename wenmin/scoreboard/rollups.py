@@ -6,10 +6,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
+from tqdm import tqdm
 
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.scoreboard.contributions import Delta, EventFacts, contributions, counts
@@ -92,7 +95,8 @@ def exclusion_apply(*, case: Case, unit_id: int) -> None:
     apply(_sum(mine, set()), sign=-1)
 
 
-def _history(chunk: int = 5000) -> Iterator[tuple[Delta, int]]:
+def _history(chunk: int = 5000) -> Iterator[tuple[int, list[Delta]]]:
+    """Each event's case and deltas, in the order of the events, read a chunk at a time."""
     events = (
         CaseEvent.objects.select_related("case__region", "actor")
         .only(
@@ -108,47 +112,7 @@ def _history(chunk: int = 5000) -> Iterator[tuple[Delta, int]]:
         .order_by("id")
     )
     for event in events.iterator(chunk_size=chunk):
-        for delta in contributions(event_facts(event)):
-            yield delta, event.case_id
-
-
-@dataclass
-class RebuildReport:
-    rows: int = 0
-    differences: list[tuple[Key, str, float, float]] = field(default_factory=list)
-
-
-def rollups_recompute() -> dict[Key, dict[str, float]]:
-    """The counts from scratch: every event of every case, less the exclusions."""
-    excluded: dict[int, set[int]] = defaultdict(set)
-    for case_id, unit_id in Exclusion.objects.values_list("case_id", "unit_id"):
-        excluded[case_id].add(unit_id)
-    totals: dict[Key, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for delta, case_id in _history():
-        if not counts(delta, excluded.get(case_id, ())):
-            continue
-        totals[(delta.subject_type, delta.subject_id, delta.day)][delta.field] += delta.amount
-    return totals
-
-
-def rollups_compare(expected: dict[Key, dict[str, float]]) -> list[tuple[Key, str, float, float]]:
-    """(key, field, stored, expected) for every count that differs."""
-    from wenmin.scoreboard.models import COUNTERS
-
-    names = [*COUNTERS, "handling_days"]
-    stored: dict[Key, dict[str, float]] = {}
-    for row in DailyStat.objects.values_list("subject_type", "subject_id", "day", *names).iterator(
-        chunk_size=5000
-    ):
-        stored[(row[0], row[1], row[2])] = dict(zip(names, row[3:], strict=True))
-    differences = []
-    for key in sorted(set(stored) | set(expected), key=str):
-        have, want = stored.get(key, {}), expected.get(key, {})
-        for name in names:
-            a, b = float(have.get(name, 0)), float(want.get(name, 0))
-            if abs(a - b) > 1e-6:
-                differences.append((key, name, a, b))
-    return differences
+        yield event.case_id, contributions(event_facts(event))
 
 
 def _typed(fields: dict[str, float]) -> dict[str, float | int]:
@@ -157,18 +121,146 @@ def _typed(fields: dict[str, float]) -> dict[str, float | int]:
     }
 
 
-def rollups_rebuild(*, dry_run: bool = False) -> RebuildReport:
-    """Recompute every count, report what differed, and (unless dry_run) replace the table."""
-    expected = rollups_recompute()
-    report = RebuildReport(rows=len(expected), differences=rollups_compare(expected))
-    if not dry_run:
-        with transaction.atomic():
-            DailyStat.objects.all().delete()
-            DailyStat.objects.bulk_create(
-                (
-                    DailyStat(subject_type=k[0], subject_id=k[1], day=k[2], **_typed(fields))
-                    for k, fields in expected.items()
-                ),
-                batch_size=2000,
-            )
+DIFFERENCES_KEPT = 1000  # a report lists the first differences and counts them all
+EVENTS_PER_FLUSH = 20_000  # events summed in memory before they are added to the recount table
+RECOUNT = "scoreboard_recount"  # a temporary table of the session: the counts from the history
+KEY = ("subject_type", "subject_id", "day")
+
+
+@dataclass
+class RebuildReport:
+    rows: int = 0
+    differences: list[tuple[Key, str, float, float]] = field(default_factory=list)
+    difference_count: int = 0  # every count that differed (the list keeps the first ones)
+    events: int = 0
+
+
+def _names() -> list[str]:
+    from wenmin.scoreboard.models import COUNTERS
+
+    return [*COUNTERS, "handling_days"]
+
+
+def _recount_create(cursor: Any) -> None:
+    columns = ", ".join([*KEY, *_names()])
+    table = DailyStat._meta.db_table
+    cursor.execute(f"DROP TABLE IF EXISTS {RECOUNT}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {RECOUNT} AS SELECT {columns} FROM {table} WHERE 1 = 0")  # noqa: S608
+    cursor.execute(f"CREATE UNIQUE INDEX {RECOUNT}_key ON {RECOUNT} ({', '.join(KEY)})")
+
+
+def _recount_add(cursor: Any, totals: dict[Key, dict[str, float]]) -> None:
+    """Add summed deltas to the recount table (a key seen in an earlier chunk adds up)."""
+    if not totals:
+        return
+    names = _names()
+    columns = [*KEY, *names]
+    placeholders = ", ".join(["%s"] * len(columns))
+    updates = ", ".join(f"{name} = {RECOUNT}.{name} + excluded.{name}" for name in names)
+    sql = (
+        f"INSERT INTO {RECOUNT} ({', '.join(columns)}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}"
+    )
+    adapt = connection.ops.adapt_datefield_value
+    rows = []
+    for (subject_type, subject_id, day), fields in totals.items():
+        typed = _typed({name: fields.get(name, 0.0) for name in names})
+        rows.append((subject_type, subject_id, adapt(day), *(typed[name] for name in names)))
+    cursor.executemany(sql, rows)
+
+
+def rollups_recount(*, progress: bool = False) -> int:
+    """Count the history into the session's recount table, in chunks of events: memory holds
+    one chunk's sums whatever the history's length. Returns the number of events read."""
+    excluded: dict[int, set[int]] = defaultdict(set)
+    for case_id, unit_id in Exclusion.objects.values_list("case_id", "unit_id").iterator():
+        excluded[case_id].add(unit_id)
+    bar: Any = tqdm(
+        total=CaseEvent.objects.count(),
+        desc=gettext("Scoreboard"),
+        unit=gettext("events"),
+        disable=None if progress else True,
+    )
+    events = 0
+    with bar, connection.cursor() as cursor:
+        _recount_create(cursor)
+        totals: dict[Key, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        in_chunk = 0
+        for case_id, deltas in _history():
+            in_chunk += 1
+            for delta in deltas:
+                if counts(delta, excluded.get(case_id, set())):
+                    key = (delta.subject_type, delta.subject_id, delta.day)
+                    totals[key][delta.field] += delta.amount
+            if in_chunk >= EVENTS_PER_FLUSH:
+                _recount_add(cursor, totals)
+                bar.update(in_chunk)
+                events += in_chunk
+                totals, in_chunk = defaultdict(lambda: defaultdict(float)), 0
+        _recount_add(cursor, totals)
+        bar.update(in_chunk)
+        events += in_chunk
+    return events
+
+
+def _recount_differences(report: RebuildReport) -> None:
+    """Compare the stored counts with the recount table, streaming the rows that differ."""
+    names = _names()
+    table = DailyStat._meta.db_table
+    on = " AND ".join(f"s.{k} = r.{k}" for k in KEY)
+    differ = " OR ".join(
+        f"ABS(s.{n} - r.{n}) > 0.000001" if n == "handling_days" else f"s.{n} <> r.{n}"
+        for n in names
+    )
+    stored = ", ".join(f"s.{n}" for n in names)
+    recounted = ", ".join(f"r.{n}" for n in names)
+    nulls = ", ".join("NULL" for _ in names)
+    sql = (
+        f"SELECT s.subject_type, s.subject_id, s.day, {stored}, {recounted} "  # noqa: S608
+        f"FROM {table} s LEFT JOIN {RECOUNT} r ON {on} "
+        f"WHERE r.subject_id IS NULL OR {differ} "
+        f"UNION ALL SELECT r.subject_type, r.subject_id, r.day, {nulls}, {recounted} "
+        f"FROM {RECOUNT} r LEFT JOIN {table} s ON {on} WHERE s.subject_id IS NULL "
+        "ORDER BY 1, 2, 3"
+    )
+    size = len(names)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(2000):
+            for row in rows:
+                day = row[2] if isinstance(row[2], dt.date) else dt.date.fromisoformat(row[2])
+                key: Key = (row[0], row[1], day)
+                have, want = row[3 : 3 + size], row[3 + size :]
+                for name, a, b in zip(names, have, want, strict=True):
+                    a, b = float(a or 0), float(b or 0)
+                    if abs(a - b) > 1e-6:
+                        report.difference_count += 1
+                        if len(report.differences) < DIFFERENCES_KEPT:
+                            report.differences.append((key, name, a, b))
+
+
+def rollups_rebuild(
+    *, dry_run: bool = False, compare: bool = True, progress: bool = False
+) -> RebuildReport:
+    """Recount every count from the history, report what differed (unless compare is false),
+    and (unless dry_run) replace the table, streaming: memory stays flat whatever the history."""
+    report = RebuildReport()
+    try:
+        report.events = rollups_recount(progress=progress)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {RECOUNT}")  # noqa: S608
+            report.rows = cursor.fetchone()[0]
+        if compare:
+            _recount_differences(report)
+        if not dry_run:
+            columns = ", ".join([*KEY, *_names()])
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {DailyStat._meta.db_table}")  # noqa: S608
+                cursor.execute(
+                    f"INSERT INTO {DailyStat._meta.db_table} ({columns}) "  # noqa: S608
+                    f"SELECT {columns} FROM {RECOUNT}"
+                )
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {RECOUNT}")
     return report

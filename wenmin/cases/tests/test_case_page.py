@@ -75,7 +75,9 @@ def test_the_dispatch_form_proposes_the_catalogues_unit(client, desk):
     case = _intake(desk)  # water in Qingshi: the catalogue names Qingshi's government
     page = _page(client, desk.dispatcher, case).content.decode()
     unit = desk.county.government_a
-    assert re.search(rf'<option value="{unit.pk}" selected>', page)
+    # The picker holds the proposed unit's code and shows its name.
+    assert re.search(rf'<input[^>]*name="unit"[^>]*value="{unit.code}"', page)
+    assert f'<option value="{unit.code}">{unit.name}' in page
 
 
 def test_the_five_steps_walk_through_case_act(client, desk):
@@ -89,7 +91,7 @@ def test_the_five_steps_walk_through_case_act(client, desk):
     tomorrow = timezone.localdate() + dt.timedelta(days=3)
     steps = [
         (desk.dispatcher, "classify", {"kind": "help", "category": desk.water.pk, "urgency": "normal"}, State.COLLECTED),
-        (desk.dispatcher, "dispatch", {"unit": c.government_a.pk, "co_units": [c.other_department.pk]}, State.DISPATCHED),
+        (desk.dispatcher, "dispatch", {"unit": c.government_a.code, "co_units": c.other_department.code}, State.DISPATCHED),
         (clerk, "sign_for", {}, State.SIGNED),
         (clerk, "plan", {"plan": "安排水务站维修", "planned_due": tomorrow.isoformat(), "coordinator": leader_person.pk}, State.IN_PROGRESS),
         (clerk, "note", {"note": "已到现场", "photos": [SimpleUploadedFile("site.png", PNG)]}, State.IN_PROGRESS),
@@ -137,13 +139,13 @@ def test_a_stale_action_answers_409_and_changes_nothing(client, desk, monkeypatc
     stale = Case.objects.get(pk=case.pk)  # what the second dispatcher's page still shows
     cases.case_dispatch(case=case, actor=desk.dispatcher, unit=c.government_a)
     events = CaseEvent.objects.filter(case=case).count()
-    response = _act(client, desk.dispatcher, case, "dispatch", {"unit": c.department.pk})
+    response = _act(client, desk.dispatcher, case, "dispatch", {"unit": c.department.code})
     assert response.status_code == 409
     page = response.content.decode()
     assert reverse("cases:case_detail", args=[case.pk]) in page
     # The race itself: the page was read before the other dispatch, the service sees the truth.
     monkeypatch.setattr(views_case, "case_get_for", lambda user, case_id: stale)
-    response = _act(client, desk.dispatcher, case, "dispatch", {"unit": c.department.pk})
+    response = _act(client, desk.dispatcher, case, "dispatch", {"unit": c.department.code})
     assert response.status_code == 409
     case.refresh_from_db()
     assert case.lead_unit == c.government_a
@@ -233,7 +235,11 @@ def test_staff_register_a_case_from_the_phone(client, desk):
     url = reverse("cases:case_new")
     page = client.get(url).content.decode()
     assert 'value="phone"' in page and 'value="api"' not in page and 'value="web"' not in page
-    assert f'value="{c.village_a.pk}"' in page and f'value="{c.village_b.pk}"' not in page
+    # The village is picked as one types, from the clerk's own township only.
+    assert 'name="region"' in page and c.village_b.name not in page
+    pick = reverse("organisation:pick", args=["village"])
+    options = client.get(pick, {"field": "region", "region": ""}).content.decode()
+    assert f'value="{c.village_a.code}"' in options and c.village_b.code not in options
     fields = {
         "channel": "phone",
         "requester_name": "新居民",
@@ -242,7 +248,7 @@ def test_staff_register_a_case_from_the_phone(client, desk):
         "category": desk.leaking_pipe.pk,
         "urgency": "normal",
         "content": "门口水管爆了",
-        "region": c.village_a.pk,
+        "region": c.village_a.code,
         "photos": [SimpleUploadedFile("pipe.png", PNG)],
     }
     before = Case.objects.count()
@@ -313,4 +319,8 @@ def test_the_coordinating_leader_is_chosen_by_name_and_post(client, desk):
     case = cases.case_dispatch(case=_intake(desk), actor=desk.dispatcher, unit=c.government_a)
     case = cases.case_sign_for(case=case, actor=c.township_clerk)
     page = _page(client, c.township_clerk, case).content.decode()
-    assert "许荣永（县委常委 · 中共枫岭县委员会）" in page
+    assert 'name="coordinator"' in page
+    client.force_login(c.township_clerk)
+    pick = reverse("organisation:pick", args=["leader"])
+    options = client.get(pick, {"field": "coordinator", "coordinator": "许"}).content.decode()
+    assert f'<option value="{deputy.pk}">许荣永（县委常委 · 中共枫岭县委员会）</option>' in options

@@ -447,7 +447,7 @@ def test_the_dispatcher_login_dispatches_and_the_county_leader_only_watches(seed
     assert case.number in page and "/act/dispatch/" not in page
     unit = Unit.objects.filter(kind=UnitKind.DEPARTMENT).first()
     assert unit is not None
-    client.post(reverse("cases:case_act", args=[case.pk, "dispatch"]), {"unit": unit.pk})
+    client.post(reverse("cases:case_act", args=[case.pk, "dispatch"]), {"unit": unit.code})
     assert Case.objects.get(pk=case.pk).state == State.COLLECTED
 
 

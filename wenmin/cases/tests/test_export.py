@@ -75,13 +75,13 @@ def test_the_workbench_filters_narrow_the_export(desk, spread):
     client = _client(desk.dispatcher)
     rows = _sheet(client.get(URL, {"queue": "all", "kind": "complaint"}))
     assert [row["编号"] for row in rows] == [spread["waiting"].number]
-    rows = _sheet(client.get(URL, {"queue": "to_sign", "township": desk.county.township_b.pk}))
+    rows = _sheet(client.get(URL, {"queue": "to_sign", "township": desk.county.township_b.code}))
     assert [row["编号"] for row in rows] == [spread["baisha"].number]
 
 
 def test_the_export_lists_what_the_workbench_lists_for_a_lead_unit(desk, spread):
     client = _client(desk.dispatcher)
-    params = {"queue": "all", "lead_unit": desk.county.government_a.pk}
+    params = {"queue": "all", "lead_unit": desk.county.government_a.code}
     page = client.get(reverse("cases:workbench"), params)
     listed = [case.number for case in page.context["page"].object_list]
     assert listed == [spread["led"].number]

@@ -128,7 +128,7 @@ def test_registering_by_phone_sends_the_code_by_sms_and_shows_it_to_nobody(clien
         "category": desk.housing.pk,
         "urgency": "normal",
         "content": "门口路灯坏了",
-        "region": c.village_a.pk,
+        "region": c.village_a.code,
     }
     response = client.post(reverse("cases:case_new"), fields, follow=True)
     case = Case.objects.get(content="门口路灯坏了")

@@ -174,7 +174,7 @@ def test_filters_search_and_sorting_narrow_the_list(client, desk):
     assert rows(kind="suggestion") == {road.pk}
     assert rows(category=str(desk.housing.pk)) == {road.pk}
     assert rows(channel="counter", urgency="urgent") == {road.pk}
-    assert rows(township=str(c.township_b.pk)) == {road.pk}
+    assert rows(township=c.township_b.code) == {road.pk}
     assert rows(state="collected") == {leak.pk, road.pk, old.pk}
     since = (timezone.localdate() - dt.timedelta(days=7)).isoformat()
     assert rows(received_from=since) == {leak.pk, road.pk}
@@ -221,7 +221,7 @@ def test_bulk_dispatch_needs_a_unit_and_refuses_cases_no_longer_waiting(client, 
     client.post(url, {"op": "dispatch", "case": [waiting.pk]})
     assert Case.objects.get(pk=waiting.pk).state == State.COLLECTED  # no unit chosen
     response = client.post(
-        url, {"op": "dispatch", "unit": c.department.pk, "case": [waiting.pk, taken.pk]}
+        url, {"op": "dispatch", "unit": c.department.code, "case": [waiting.pk, taken.pk]}
     )
     assert response.status_code == 302
     waiting.refresh_from_db()

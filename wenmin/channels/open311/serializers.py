@@ -80,19 +80,21 @@ def to_xml(root: str, document: Any) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body).encode("utf-8")
 
 
-def _json_safe(value: Any) -> Any:
+def _json_default(value: Any) -> Any:
+    """What json cannot write itself: a moment in W3C form, another mapping or sequence."""
     if isinstance(value, dt.datetime):
         return w3c(value)
     if isinstance(value, Mapping):
-        return {key: _json_safe(item) for key, item in value.items()}
+        return dict(value)
     if isinstance(value, Sequence) and not isinstance(value, str):
-        return [_json_safe(item) for item in value]
-    return value
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def to_json(document: Any) -> bytes:
-    """The document as JSON, Chinese kept as it is."""
-    return json.dumps(_json_safe(document), ensure_ascii=False).encode("utf-8")
+    """The document as JSON, Chinese kept as it is (json walks it once, asking only about the
+    values it cannot write: a thousand requests are 18,000 values)."""
+    return json.dumps(document, ensure_ascii=False, default=_json_default).encode("utf-8")
 
 
 def render(

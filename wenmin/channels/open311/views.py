@@ -43,6 +43,7 @@ from wenmin.channels.open311.serializers import XML, render, render_errors
 from wenmin.channels.selectors import (
     open311_request,
     open311_requests_filtered,
+    open311_requests_page,
     open311_service,
     open311_services,
     region_by_code,
@@ -133,7 +134,7 @@ def _get_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     offset = (page - 1) * page_size
     document = resources.requests_document(
-        cases[offset : offset + page_size], extensions=extensions
+        open311_requests_page(cases, offset=offset, limit=page_size), extensions=extensions
     )
     return render(fmt, "service_requests", document)
 

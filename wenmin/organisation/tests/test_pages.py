@@ -275,7 +275,7 @@ def test_people_search_filters_by_role_and_township(client, county):
         county.administrator,
         "organisation:people_search",
         role="party_member",
-        township=str(county.township_b.pk),
+        township=county.township_b.code,
     )
     assert [p.name for p in response.context["page"].object_list] == ["王建国"]
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from wenmin.core.audit import audit_record
+from wenmin.core.querylog import query_log_off
 from wenmin.scoreboard.rollups import rollups_rebuild
 
 
@@ -16,11 +17,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["rebuild", "check"])
         parser.add_argument("--show", type=int, default=20, help="how many differences to print")
+        parser.add_argument(
+            "--no-input", "--noinput", action="store_true", dest="no_input", help="no progress bar"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = rollups_rebuild(dry_run=options["action"] == "check")
-        if report.differences:
-            self.stdout.write(f"{len(report.differences)} counts differed from the history:")
+        with query_log_off():
+            report = rollups_rebuild(
+                dry_run=options["action"] == "check",
+                progress=not options["no_input"] and options["verbosity"] > 0,
+            )
+        if report.difference_count:
+            self.stdout.write(f"{report.difference_count} counts differed from the history:")
             for (subject_type, subject_id, day), name, stored, expected in report.differences[
                 : options["show"]
             ]:
@@ -34,6 +42,6 @@ class Command(BaseCommand):
                 actor=None,
                 actor_label="scoreboard",
                 action="scoreboard.rebuild",
-                changes={"rows": report.rows, "differences": len(report.differences)},
+                changes={"rows": report.rows, "differences": report.difference_count},
             )
             self.stdout.write(f"Rebuilt {report.rows} daily rows.")
