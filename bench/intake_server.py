@@ -140,9 +140,11 @@ class Target:
             "Cookie": f"csrftoken={self.csrf_cookie}",
             "Referer": f"http://127.0.0.1:{self.port}/portal/",
         }
-        return ("/portal/" if kind == "portal" else "/bench/bare/"), urllib.parse.urlencode(
-            form
-        ), headers
+        return (
+            ("/portal/" if kind == "portal" else "/bench/bare/"),
+            urllib.parse.urlencode(form),
+            headers,
+        )
 
 
 @dataclass(eq=False)

@@ -48,8 +48,7 @@ def case_number_next(*, county_code: str, day: dt.date) -> str:
     # took four: the row is locked by the upsert until the commit, so numbers never repeat.
     # PostgreSQL and SQLite (3.35+) both speak ON CONFLICT … RETURNING.
     table, key, last = (
-        connection.ops.quote_name(name)
-        for name in (CaseSequence._meta.db_table, "prefix", "last")
+        connection.ops.quote_name(name) for name in (CaseSequence._meta.db_table, "prefix", "last")
     )
     with connection.cursor() as cursor:
         cursor.execute(
