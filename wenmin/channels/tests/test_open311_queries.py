@@ -16,18 +16,18 @@ from wenmin.testing import query_shapes
 LEAK = {"service_code": "water.leak", "attribute[where]": "street"}
 
 # A located report from a new resident, caches warm: the key (its use noted once a minute),
-# the service, the resident found or created (and audited), the nearest village, the number,
-# the case, its event and audit event, the acknowledgement's task written in the same
-# transaction (in a savepoint of its own), the village's and township's daily counts in one
-# upsert.
+# the service, the nearest village (before the write transaction), the resident found or
+# created (and audited), the number, the case, its event and audit event, the
+# acknowledgement's task written in the same transaction (in a savepoint of its own), the
+# village's and township's daily counts in one upsert.
 OPEN311_INTAKE = [
     "SELECT channels_apikey",
     "SELECT cases_category",
+    "SELECT organisation_region",
     "SAVEPOINT",
     "SELECT organisation_person",
     "INSERT organisation_person",
     "INSERT core_auditevent",
-    "SELECT organisation_region",
     "INSERT cases_casesequence",
     "INSERT cases_case",
     "INSERT cases_caseevent",
