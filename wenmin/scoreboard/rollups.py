@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -64,7 +65,7 @@ def apply(totals: dict[Key, dict[str, float]], sign: int = 1) -> None:
     table = quote(DailyStat._meta.db_table)
     names = [*COUNTERS, "handling_days"]
     changed = sorted({name for _key, fields in rows for name in fields})
-    params: list[object] = []
+    params: list[Any] = []
     for (subject_type, subject_id, day), fields in rows:
         params += [subject_type, subject_id, connection.ops.adapt_datefield_value(day)]
         params += [_typed_value(name, fields.get(name, 0)) for name in names]
