@@ -110,6 +110,7 @@ class Client(threading.Thread):
                 "address": "青石村村口",
                 "requester_name": "测试居民",
                 "requester_phone": f"139{n % 100000000:08d}",
+                "notice_read": "on",  # the privacy notice, acknowledged as the form asks
             }
             body = urllib.parse.urlencode(form)
             headers = {

@@ -7,7 +7,10 @@ another township (白沙乡, Baisha) sees nothing of it; the branch secretary se
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+
+from django.test.utils import CaptureQueriesContext
 
 from wenmin.cases.models import Category, DispatchRule
 from wenmin.core.models import User
@@ -352,3 +355,21 @@ def build_case_desk(county: SmallCounty) -> CaseDesk:
         water=water,
         leaking_pipe=leaking_pipe,
     )
+
+
+def query_shapes(queries: CaptureQueriesContext) -> list[str]:
+    """Each captured query as its verb and table ("INSERT cases_case"), for tests that pin what
+    a request sends; savepoints as "SAVEPOINT" and "RELEASE"."""
+    shapes = []
+    for query in queries.captured_queries:
+        sql = query["sql"].lstrip()
+        verb = sql.split(None, 1)[0].upper()
+        if verb in {"SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT"}:
+            shapes.append(verb)
+            continue
+        pattern = {"SELECT": r"\bFROM\s+\"?(\w+)", "INSERT": r"\bINTO\s+\"?(\w+)"}.get(
+            verb, r"^\w+\s+\"?(\w+)"
+        )
+        table = re.search(pattern, sql, re.IGNORECASE)
+        shapes.append(f"{verb} {table.group(1) if table else '?'}")
+    return shapes

@@ -1,9 +1,10 @@
 """Who hears about a step taken on a case, and what they are told.
 
-A hook in `services.events.ON_COMMIT` enqueues one task per notified event once the step's
-transaction has committed; the task (`tasks.case_event_notify`) builds the notifications from the
-event and sends them, so a slow SMS gateway never slows the request, and no phone number sits in
-the task queue.
+One task per notified event is queued with the step: its row written in the step's own
+transaction when the queue is the database's (one commit makes both visible), else once the
+step's transaction has committed (`services.events.ON_COMMIT`). The task
+(`tasks.case_event_notify`) builds the notifications from the event and sends them, so a slow SMS
+gateway never slows the request, and no phone number sits in the task queue.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -169,9 +172,35 @@ def notifications_for(event: CaseEvent) -> list[Notification]:
     return rule(event.case, event) if rule is not None else []
 
 
+def _queue_in_database() -> bool:
+    """Whether the task queue is a table of this database (django-tasks' DatabaseBackend)."""
+    from django_tasks.backends.database import DatabaseBackend
+
+    from wenmin.cases.tasks import case_event_notify  # the task module imports this one
+
+    return isinstance(case_event_notify.get_backend(), DatabaseBackend)
+
+
+def case_event_enqueue_in_step(case: Case, event: CaseEvent) -> None:
+    """In the step's transaction, when the queue is a table of the same database: the task's row
+    is written with the step and seen by the worker at the same commit (one commit, not two;
+    a step that rolls back leaves no task, as before)."""
+    if event.action not in RULES or not _queue_in_database():
+        return
+    from wenmin.cases.tasks import case_event_notify
+
+    try:
+        # The savepoint keeps a queue table that cannot be written from failing the step.
+        with transaction.atomic():
+            replace(case_event_notify, enqueue_on_commit=False).enqueue(event_id=event.pk)
+    except Exception:
+        logger.exception("could not queue the notifications of case event %s", event.pk)
+
+
 def case_event_enqueue(case: Case, event: CaseEvent) -> None:
-    """After the commit: queue the delivery of a notified event's notifications."""
-    if event.action not in RULES:
+    """After the commit: queue the delivery of a notified event's notifications (any other
+    queue: one that runs tasks at once must not run them before the commit)."""
+    if event.action not in RULES or _queue_in_database():
         return
     from wenmin.cases.tasks import case_event_notify  # the task module imports this one
 
@@ -183,6 +212,9 @@ def case_event_enqueue(case: Case, event: CaseEvent) -> None:
 
 
 def connect() -> None:
-    """Hear every committed case event (called once from CasesConfig.ready)."""
+    """Hear every case event: in its step's transaction, and once committed (called once from
+    CasesConfig.ready)."""
+    if case_event_enqueue_in_step not in events.AFTER_EVENT:
+        events.AFTER_EVENT.append(case_event_enqueue_in_step)
     if case_event_enqueue not in events.ON_COMMIT:
         events.ON_COMMIT.append(case_event_enqueue)

@@ -111,6 +111,9 @@ def apikey_revoke(*, actor: User | None, key: ApiKey) -> ApiKey:
 def apikey_touch(*, key: ApiKey, now: dt.datetime | None = None) -> bool:
     """Note that the key was used (at most once a minute); True when it was written."""
     now = now or timezone.now()
+    if key.last_used_at is not None and key.last_used_at >= now - TOUCH_EVERY:
+        # The row was read during this call: the conditional UPDATE below could match nothing.
+        return False
     written = (
         ApiKey.objects.filter(pk=key.pk)
         .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOUCH_EVERY))

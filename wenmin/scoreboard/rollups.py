@@ -8,15 +8,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from tqdm import tqdm
 
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.scoreboard.contributions import Delta, EventFacts, contributions, counts
-from wenmin.scoreboard.models import DailyStat, Exclusion
+from wenmin.scoreboard.models import COUNTERS, DailyStat, Exclusion
 
 Key = tuple[str, int, dt.date]
 
@@ -55,23 +54,33 @@ def _sum(deltas: Iterable[Delta], excluded: set[int]) -> dict[Key, dict[str, flo
 
 def apply(totals: dict[Key, dict[str, float]], sign: int = 1) -> None:
     """Add (or with sign −1, take away) summed deltas, creating rows as needed (in a transaction)."""
-    for (subject_type, subject_id, day), fields in sorted(totals.items()):
-        changes = {name: F(name) + sign * amount for name, amount in fields.items() if amount}
-        if not changes:
-            continue
-        rows = DailyStat.objects.filter(subject_type=subject_type, subject_id=subject_id, day=day)
-        if rows.update(**changes):
-            continue
-        try:
-            with transaction.atomic():
-                DailyStat.objects.create(
-                    subject_type=subject_type,
-                    subject_id=subject_id,
-                    day=day,
-                    **{name: sign * amount for name, amount in fields.items()},
-                )
-        except IntegrityError:  # another transaction created the row first
-            rows.update(**changes)
+    rows = [
+        (key, {name: sign * amount for name, amount in fields.items() if amount})
+        for key, fields in sorted(totals.items())  # one lock order for every writer
+    ]
+    rows = [(key, fields) for key, fields in rows if fields]
+    if not rows:
+        return
+    # One upsert for every row the step touches: each row is created or added to in a single
+    # statement, without the update-then-insert's savepoint or the race it had to retry.
+    quote = connection.ops.quote_name
+    table = quote(DailyStat._meta.db_table)
+    names = [*COUNTERS, "handling_days"]
+    changed = sorted({name for _key, fields in rows for name in fields})
+    params: list[Any] = []
+    for (subject_type, subject_id, day), fields in rows:
+        params += [subject_type, subject_id, connection.ops.adapt_datefield_value(day)]
+        params += [_typed_value(name, fields.get(name, 0)) for name in names]
+    columns = ", ".join(quote(name) for name in ["subject_type", "subject_id", "day", *names])
+    one = "(" + ", ".join(["%s"] * (3 + len(names))) + ")"
+    additions = ", ".join(f"{quote(n)} = {table}.{quote(n)} + excluded.{quote(n)}" for n in changed)
+    unique = ", ".join(quote(name) for name in ("subject_type", "subject_id", "day"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(rows))} "  # noqa: S608
+            f"ON CONFLICT ({unique}) DO UPDATE SET {additions}",
+            params,
+        )
 
 
 def rollup_event(case: Case, event: CaseEvent) -> None:
@@ -79,7 +88,12 @@ def rollup_event(case: Case, event: CaseEvent) -> None:
     deltas = contributions(event_facts(event, case))
     if not deltas:
         return
-    excluded = set(Exclusion.objects.filter(case=case).values_list("unit_id", flat=True))
+    # A case being taken in was inserted by this very transaction: no appeal excludes it yet.
+    excluded = (
+        set()
+        if event.action == "intake"
+        else set(Exclusion.objects.filter(case=case).values_list("unit_id", flat=True))
+    )
     apply(_sum(deltas, excluded))
 
 
@@ -115,10 +129,12 @@ def _history(chunk: int = 5000) -> Iterator[tuple[int, list[Delta]]]:
         yield event.case_id, contributions(event_facts(event))
 
 
+def _typed_value(name: str, value: float) -> float | int:
+    return value if name == "handling_days" else round(value)
+
+
 def _typed(fields: dict[str, float]) -> dict[str, float | int]:
-    return {
-        name: value if name == "handling_days" else round(value) for name, value in fields.items()
-    }
+    return {name: _typed_value(name, value) for name, value in fields.items()}
 
 
 DIFFERENCES_KEPT = 1000  # a report lists the first differences and counts them all
@@ -136,8 +152,6 @@ class RebuildReport:
 
 
 def _names() -> list[str]:
-    from wenmin.scoreboard.models import COUNTERS
-
     return [*COUNTERS, "handling_days"]
 
 

@@ -88,6 +88,20 @@ def test_coordinates_find_the_nearest_village(desk):
     assert case.region == village
 
 
+def test_of_two_villages_the_nearer_one_is_found_and_none_beyond_the_window(desk):
+    a, b = desk.county.village_a, desk.county.village_b
+    a.latitude, a.longitude = 28.42, 117.60
+    b.latitude, b.longitude = 28.45, 117.64
+    a.save(update_fields=["latitude", "longitude"])
+    b.save(update_fields=["latitude", "longitude"])
+    near_b = _intake(desk, region=None, latitude="28.4450", longitude="117.6350")
+    assert near_b.region == b
+    near_a = _intake(desk, region=None, latitude="28.4300", longitude="117.6100")
+    assert near_a.region == a
+    far = _intake(desk, region=None, latitude="28.6000", longitude="117.6000")
+    assert far.region is None
+
+
 def test_the_catalogue_proposes_the_most_specific_rule(desk):
     c = desk.county
     assert dispatch_proposal(category=desk.leaking_pipe, region=c.village_a) == c.government_a

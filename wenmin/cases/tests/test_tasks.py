@@ -10,9 +10,10 @@ import logging
 import pytest
 from django.core import checks
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django_tasks import TaskResult, task_backends
+from django_tasks.backends.database.models import DBTaskResult
 from django_tasks.backends.dummy import DummyBackend
 
 from wenmin.cases import services as cases
@@ -85,6 +86,54 @@ def test_a_step_that_rolls_back_queues_nothing(desk, settings, django_capture_on
         _intake(desk)
         raise RuntimeError("the request failed after the intake")
     assert _queued() == []
+
+
+DATABASE = {"default": {"BACKEND": "django_tasks.backends.database.DatabaseBackend"}}
+
+
+def test_a_database_queue_gets_the_task_row_in_the_step_s_own_transaction(
+    desk, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        case = _intake(desk)
+        queued = DBTaskResult.objects.filter(task_path__endswith="case_event_notify")
+        intake = CaseEvent.objects.get(case=case, action="intake")
+        assert [r.args_kwargs["kwargs"] for r in queued] == [{"event_id": intake.pk}]
+    # Once committed it is there once: the hook after the commit does not queue it again.
+    assert queued.count() == 1
+
+
+def test_a_database_queue_loses_the_task_of_a_step_that_rolls_back(
+    desk, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _intake(desk)
+        raise RuntimeError("the request failed after the intake")
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_queue_table_that_cannot_be_written_does_not_fail_the_step(
+    desk, settings, caplog, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("no such table: django_tasks_database_dbtaskresult")
+
+    monkeypatch.setattr(DBTaskResult, "save", broken)
+    with (
+        caplog.at_level(logging.ERROR, logger="wenmin.notify"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        case = _intake(desk)
+    assert Case.objects.filter(pk=case.pk, state=State.COLLECTED).exists()
+    assert "could not queue the notifications" in caplog.text
 
 
 def test_the_delivery_texts_the_requester_and_tells_the_lead_unit(
