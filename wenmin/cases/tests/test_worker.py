@@ -339,3 +339,16 @@ def test_make_run_warns_about_the_holiday_calendar_once(db, calendar_unknown, mo
         call_command(*argv, stdout=output, stderr=output, **checks)
     assert output.getvalue().count(calendar_warning([calendar_unknown])) == 1
     assert output.getvalue().count("wenmin.W010") == 1  # the SMS stub, said once too
+
+
+def test_the_task_worker_child_does_not_repeat_the_system_checks(monkeypatch):
+    """The worker (or `make run`) says the checks' warnings once; db_worker would say them again."""
+    started: list[list[str]] = []
+
+    class Recorder:
+        def __init__(self, argv: list[str], **kwargs: Any) -> None:
+            started.append(argv)
+
+    monkeypatch.setattr(worker.subprocess, "Popen", Recorder)
+    worker.task_worker_start(verbosity=1)
+    assert started and "db_worker" in started[0] and "--skip-checks" in started[0]

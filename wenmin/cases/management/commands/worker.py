@@ -82,6 +82,9 @@ def task_worker_start(*, verbosity: int) -> subprocess.Popen[bytes]:
         "wenmin.cli",
         "db_worker",
         "--no-reload",
+        # This command has said the system checks' warnings already (or skipped them, as
+        # `make run` does): the child would repeat each of them.
+        "--skip-checks",
         "--verbosity",
         str(verbosity),
     ]
