@@ -104,6 +104,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "wenmin.privacy",
     "wenmin.backups",
+    # The three asks (三问) and the residents' verified phones they rely on.
+    "wenmin.residents",
+    "wenmin.inquiry",
+    "wenmin.councils",
+    "wenmin.surveys",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,10 @@ urlpatterns = [
     path("portal/", include("wenmin.cases.urls_portal")),
     path("scoreboard/", include("wenmin.scoreboard.urls")),
     path("privacy/", include("wenmin.privacy.urls")),
+    path("residents/", include("wenmin.residents.urls")),
+    path("inquiry/", include("wenmin.inquiry.urls")),
+    path("councils/", include("wenmin.councils.urls")),
+    path("surveys/", include("wenmin.surveys.urls")),
     path("open311/v2/", include("wenmin.channels.open311.urls")),
     path("api/v1/", api.urls),
 ]

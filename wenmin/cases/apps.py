@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +33,21 @@ class CasesConfig(AppConfig):
         notifications.connect()
         # A database check: it reads the administrator's working-day overrides.
         django_checks.register(checks.calendar_check, django_checks.Tags.database)
+
+    def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
+        """The dispatch catalogue and a year of case history per county, up to `now`."""
+        from wenmin.cases.demo import cases_seed
+
+        history = cases_seed(seed=seed, now=now, progress=progress)
+        return [
+            _("Case history: %(cases)s cases with %(events)s events.")
+            % {"cases": history.cases, "events": history.events}
+        ]
+
+    def stats(self) -> dict[str, Any]:
+        from wenmin.cases.selectors import case_stats
+
+        return {"cases": case_stats()}
 
     @staticmethod
     def _audit_words() -> None:

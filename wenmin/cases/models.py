@@ -20,6 +20,11 @@ class Channel(models.TextChoices):
     WEB = "web", _("Web or phone portal")
     WECHAT = "wechat", _("WeChat")
     GOVERNANCE_INQUIRY = "governance_inquiry", _("Leader's governance inquiry (问政)")
+    # 问政's three doors: a matter raised at a leader's reception day, on a field visit, or
+    # written to a leader's mailbox (the case's coordinator is that leader).
+    RECEPTION = "reception", _("Leader's reception day (接访)")
+    VISIT = "visit", _("Leader's field visit (下访)")
+    MAILBOX = "mailbox", _("Leader's mailbox (领导信箱)")
     IDEA_SOLICITATION = "idea_solicitation", _("Cadre's idea solicitation (问计)")
     NEEDS_SURVEY = "needs_survey", _("Volunteer's needs survey (问需)")
     MEETING = "meeting", _("Meeting")

@@ -225,9 +225,11 @@ def case_intake(
     received_at: dt.datetime | None = None,
     data: dict[str, Any] | None = None,
     purposes: Sequence[str] | None = None,
+    coordinator: Person | None = None,
 ) -> Case:
     """Register a case from any channel: checked, numbered, located, given its deadline, audited.
-    `purposes`: why its personal data is processed, as told (None: the channel's default)."""
+    `purposes`: why its personal data is processed, as told (None: the channel's default);
+    `coordinator`: the county leader who coordinates it from the start (问政's matters)."""
     errors: dict[str, list[str]] = {}
     texts = _texts(
         errors,
@@ -303,6 +305,7 @@ def case_intake(
         if errors or case is None:
             raise ValidationError(errors)
         case.requester = requester
+        case.coordinator = coordinator
         case.number = case_number_next(
             county_code=_county_code(case.region),
             day=timezone.localtime(case.received_at).date(),
@@ -313,7 +316,11 @@ def case_intake(
             action="intake",
             actor=actor,
             state_before="",
-            data={"channel": channel, **(data or {})},
+            data={
+                "channel": channel,
+                **({"coordinator": coordinator.pk} if coordinator else {}),
+                **(data or {}),
+            },
         )
         attachments_save(case=case, event=event, files=checked_files)
     return case

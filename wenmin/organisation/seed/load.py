@@ -98,16 +98,12 @@ class SeedResult:
     rows: int = 0
     logins: list[LoginRow] = field(default_factory=list)
     accounts: int = 0
-    cases: int = 0
-    case_events: int = 0
 
 
-def seed_load(
-    *, scale: str, seed: int, now: dt.datetime, progress: bool = True, cases: bool = True
-) -> SeedResult:
-    """Write the counties of a scale, each in its own transaction, then audit the load; last,
-    unless `cases` is false, the dispatch catalogue and a year of case history per county, up to
-    `now` (the same seed and moment give the same data)."""
+def seed_load(*, scale: str, seed: int, now: dt.datetime, progress: bool = True) -> SeedResult:
+    """Write the counties of a scale, each in its own transaction, then audit the load (the
+    same seed and moment give the same data). The other apps' demo data comes after, through
+    `core.composition`: the organisation does not know the apps built on it."""
     result = SeedResult()
     today = timezone.localdate(now)
     for plan in county_plans(scale=scale, seed=seed, today=today):
@@ -128,10 +124,4 @@ def seed_load(
         action="seed.load",
         changes={"scale": scale, "seed": seed, "counties": result.counties, **organisation_stats()},
     )
-    if cases:
-        # Imported here: the cases app builds on the organisation, not the other way round.
-        from wenmin.cases.demo import cases_seed
-
-        history = cases_seed(seed=seed, now=now, progress=progress)
-        result.cases, result.case_events = history.cases, history.events
     return result

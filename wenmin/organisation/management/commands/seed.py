@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenmin.core.composition import demo_compose
 from wenmin.core.querylog import query_log_off
 from wenmin.organisation.seed import SCALES, organisation_exists, seed_load
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-cases",
             action="store_true",
-            help="Skip the year of case history (the dispatch catalogue too).",
+            help="Load only the organisation: no case history, dispatch catalogue or other app's demo data.",
         )
         parser.add_argument(
             "--no-input",
@@ -75,12 +76,12 @@ class Command(BaseCommand):
                 )
             )
         started = time.monotonic()
+        now = timezone.now()
         result = seed_load(
             scale=options["scale"],
             seed=options["seed"],
-            now=timezone.now(),
+            now=now,
             progress=not options["no_input"] and options["verbosity"] > 0,
-            cases=not options["no_cases"],
         )
         seconds = time.monotonic() - started
         self.stdout.write(
@@ -96,21 +97,13 @@ class Command(BaseCommand):
             _("Accounts: %(accounts)s case handlers and dispatchers (no password set).")
             % {"accounts": result.accounts}
         )
-        if result.cases:
-            self.stdout.write(
-                _("Case history: %(cases)s cases with %(events)s events.")
-                % {"cases": result.cases, "events": result.case_events}
-            )
-            # The history was bulk-inserted past the workflow's hooks: count it for the scoreboard.
-            from wenmin.scoreboard.rollups import rollups_rebuild
-
-            started = time.monotonic()
-            # The table is empty: nothing to compare, only to count.
-            report = rollups_rebuild(compare=False, progress=not options["no_input"])
-            self.stdout.write(
-                _("Scoreboard: %(rows)s daily rows counted in %(seconds).1f s.")
-                % {"rows": report.rows, "seconds": time.monotonic() - started}
-            )
+        if not options["no_cases"]:
+            # The apps built on the organisation add theirs (cases first, then the three asks…),
+            # and the scoreboard counts what they bulk-inserted.
+            for line in demo_compose(
+                seed=options["seed"], now=now, progress=not options["no_input"]
+            ):
+                self.stdout.write(line)
         # Bulk inserts leave the planner without statistics until autovacuum comes round: a
         # list of a thousand cases' events was read by a sequential scan of every event. On
         # PostgreSQL (outside a transaction), VACUUM also marks the pages all-visible, so counts read only indexes.

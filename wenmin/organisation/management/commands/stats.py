@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from wenmin.cases.deadlines import Kind
-from wenmin.cases.selectors import case_stats
 from wenmin.cases.workflow import State
+from wenmin.core.composition import stats_compose
 from wenmin.organisation.models import RegionLevel, UnitKind
 from wenmin.organisation.selectors import organisation_stats
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print JSON instead of a table.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stats: dict[str, Any] = {**organisation_stats(), "cases": case_stats()}
+        stats: dict[str, Any] = {**organisation_stats(), **stats_compose()}
         if options["json"]:
             self.stdout.write(json.dumps(stats, indent=2))
             return
@@ -56,3 +56,12 @@ class Command(BaseCommand):
                 "closed": f"{cases['closed']:,}",
             }
         )
+        # The other apps' figures (the three asks…), as they name them.
+        known = {"regions", "units", "people", "cases"}
+        for key, value in stats.items():
+            if key in known:
+                continue
+            self.stdout.write(str(key))
+            for name, count in value.items() if isinstance(value, dict) else [("", value)]:
+                shown = json.dumps(count, ensure_ascii=False) if isinstance(count, dict) else count
+                self.stdout.write(f"  {name}: {shown}")

@@ -1,0 +1,3 @@
+"""问计: villagers' councils, proposals and the 四议两公开 decisions."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""问政: county leaders' reception days, field visits and mailboxes."""

@@ -1,0 +1,1 @@
+"""问需: households, needs survey forms, visit plans and door-to-door visits."""

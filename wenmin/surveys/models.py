@@ -1,0 +1,3 @@
+"""问需: households, needs survey forms, visit plans and door-to-door visits."""
+
+from __future__ import annotations
