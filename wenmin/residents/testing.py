@@ -10,7 +10,8 @@ from wenmin.residents.models import VerifiedPhone
 
 def phone_verified(user: User) -> User:
     """Mark the account's person's current phone as proved, as entering a code does."""
-    assert user.person is not None and user.person.phone_digest, "the account needs a phone"
+    if user.person is None or not user.person.phone_digest:
+        raise ValueError("the account needs a person with a phone")
     VerifiedPhone.objects.update_or_create(
         user=user,
         defaults={"phone_digest": user.person.phone_digest, "verified_at": timezone.now()},
