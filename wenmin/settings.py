@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "wenmin.backups",
     # The three asks (三问) and the residents' verified phones they rely on.
     "wenmin.residents",
+    "wenmin.households",
     "wenmin.inquiry",
     "wenmin.councils",
     "wenmin.surveys",

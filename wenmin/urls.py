@@ -26,6 +26,7 @@ urlpatterns = [
     path("scoreboard/", include("wenmin.scoreboard.urls")),
     path("privacy/", include("wenmin.privacy.urls")),
     path("residents/", include("wenmin.residents.urls")),
+    path("households/", include("wenmin.households.urls")),
     path("inquiry/", include("wenmin.inquiry.urls")),
     path("councils/", include("wenmin.councils.urls")),
     path("surveys/", include("wenmin.surveys.urls")),

@@ -1,0 +1,1 @@
+"""Households (户): their members and care categories, kept as personal data; who a needs survey must visit."""
