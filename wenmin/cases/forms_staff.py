@@ -24,7 +24,12 @@ from wenmin.organisation.models import Person, PositionKind, Unit, UnitKind
 from wenmin.organisation.pickers import HANDLING_KINDS, PickerField, scope_pickers
 
 # The resident portal has the web channel and machines have the API; staff register the rest.
-STAFF_CHANNELS = [(value, label) for value, label in Channel.choices if value not in ("web", "api")]
+# The web and the API register their own cases; so do a leader's reception days, visits and
+# mailbox (the inquiry app records the leader with each matter).
+NOT_STAFF_CHANNELS = frozenset({"web", "api", "reception", "visit", "mailbox"})
+STAFF_CHANNELS = [
+    (value, label) for value, label in Channel.choices if value not in NOT_STAFF_CHANNELS
+]
 OFFICE_CLOSING = dt.time(17, 30)
 ACCEPT = "image/*,.pdf,.docx,.xlsx"
 
