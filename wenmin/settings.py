@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "wenmin.inquiry",
     "wenmin.councils",
     "wenmin.surveys",
+    "wenmin.wechat",
 ]
 
 MIDDLEWARE = [

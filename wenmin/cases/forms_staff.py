@@ -25,8 +25,9 @@ from wenmin.organisation.pickers import HANDLING_KINDS, PickerField, scope_picke
 
 # The resident portal has the web channel and machines have the API; staff register the rest.
 # The web and the API register their own cases; so do a leader's reception days, visits and
-# mailbox (the inquiry app records the leader with each matter).
-NOT_STAFF_CHANNELS = frozenset({"web", "api", "reception", "visit", "mailbox"})
+# mailbox (the inquiry app records the leader with each matter), and a WeChat group's messages
+# (brought in by the group's cadre with the group and the sender).
+NOT_STAFF_CHANNELS = frozenset({"web", "api", "reception", "visit", "mailbox", "sentiment_group"})
 STAFF_CHANNELS = [
     (value, label) for value, label in Channel.choices if value not in NOT_STAFF_CHANNELS
 ]

@@ -19,6 +19,8 @@ class Channel(models.TextChoices):
     PHONE = "phone", pgettext_lazy("case channel", "Phone")  # 电话, not a person's 手机号
     WEB = "web", _("Web or phone portal")
     WECHAT = "wechat", _("WeChat")
+    SENTIMENT_GROUP = "sentiment_group", _("Residents' WeChat group (民情微群)")
+    SMS = "sms", _("Text message (SMS)")
     GOVERNANCE_INQUIRY = "governance_inquiry", _("Leader's governance inquiry (问政)")
     # 问政's three doors: a matter raised at a leader's reception day, on a field visit, or
     # written to a leader's mailbox (the case's coordinator is that leader).

@@ -22,6 +22,7 @@ IntakeChannel = Literal[
     "work_station",
     "phone",
     "wechat",
+    "sms",
     "governance_inquiry",
     "idea_solicitation",
     "needs_survey",

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WechatConfig(AppConfig):
+    """WeChat: official accounts as a channel (WeChat's server protocol, plaintext and safe mode), the outbound adapter, menus, and residents' WeChat groups brought in by their cadres."""
+
+    name = "wenmin.wechat"
+    label = "wechat"
+    verbose_name = _("WeChat")
+
+    def ready(self) -> None:
+        pass
+
+    def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
+        """This app's demo data on top of the demo county's cases (core.composition)."""
+        return []
+
+    def stats(self) -> dict[str, Any]:
+        """This app's figures for `wenmin stats --json` (core.composition)."""
+        return {}
