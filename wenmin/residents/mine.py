@@ -55,5 +55,7 @@ def sections_for(user: Any) -> list[SectionRow]:
         except NoReverseMatch:
             continue
         count = section.count_fn(user) if section.count_fn is not None else None
-        rows.append(SectionRow(label=section.label, url=url, url_name=section.url_name, count=count))
+        rows.append(
+            SectionRow(label=section.label, url=url, url_name=section.url_name, count=count)
+        )
     return rows

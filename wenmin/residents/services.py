@@ -139,9 +139,7 @@ def code_send(*, phone: str, actor: User | None, ip_address: str | None) -> OneT
 
 
 _PROBLEMS: dict[rules.CodeProblem, Any] = {
-    rules.CodeProblem.NONE_SENT: lambda: _(
-        "No code was sent to this phone. Ask for a code first."
-    ),
+    rules.CodeProblem.NONE_SENT: lambda: _("No code was sent to this phone. Ask for a code first."),
     rules.CodeProblem.USED: lambda: _("This code was already used. Ask for a new code."),
     rules.CodeProblem.BURNT: lambda: _("Too many wrong tries for this code. Ask for a new code."),
     rules.CodeProblem.EXPIRED: lambda: _("This code has expired. Ask for a new code."),
@@ -159,9 +157,7 @@ def _wrong_message(attempts: int) -> str:
     ) % {"n": left}
 
 
-def code_verify(
-    *, phone: str, code: str, viewer: User | None, ip_address: str | None
-) -> Verified:
+def code_verify(*, phone: str, code: str, viewer: User | None, ip_address: str | None) -> Verified:
     """Check a one-time code; the right one proves the phone for the signed-in account, or for
     the resident account of that phone (made when there is none)."""
     number = _phone_checked(phone)

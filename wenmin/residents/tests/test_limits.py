@@ -26,7 +26,9 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return now
 
 
-def test_one_code_a_minute_per_phone(client: Client, county: SmallCounty, clock: list[float]) -> None:
+def test_one_code_a_minute_per_phone(
+    client: Client, county: SmallCounty, clock: list[float]
+) -> None:
     assert send(client).status_code == 200
     clock[0] += 30
     again = send(client)
@@ -40,7 +42,9 @@ def test_one_code_a_minute_per_phone(client: Client, county: SmallCounty, clock:
     assert OneTimeCode.objects.count() == 2
 
 
-def test_five_codes_an_hour_per_phone(client: Client, county: SmallCounty, clock: list[float]) -> None:
+def test_five_codes_an_hour_per_phone(
+    client: Client, county: SmallCounty, clock: list[float]
+) -> None:
     for _ in range(5):
         assert send(client).status_code == 200
         clock[0] += 61
