@@ -97,6 +97,11 @@ def _send(request: HttpRequest, *, next_url: str, resend: bool) -> HttpResponse:
         services.code_send(
             phone=form.cleaned_data["phone"], actor=_viewer(request), ip_address=client_ip(request)
         )
+    except services.SendLimited as error:
+        # A code was probably sent a moment ago: let it be entered while the limit lasts.
+        code_step = CodeForm({"phone": form.cleaned_data["phone"]})
+        code_step.is_valid()
+        return _refused(request, error, form=code_step, next_url=next_url, phone=phone)
     except ValidationError as error:
         return _refused(request, error, form=form, next_url=next_url, phone=phone)
     messages.info(

@@ -34,7 +34,9 @@ def test_one_code_a_minute_per_phone(
     again = send(client)
     assert again.status_code == 429
     assert again["Retry-After"] == "29"
-    assert "获取验证码过于频繁，请等待 29 秒后再试。" in again.content.decode()
+    page = again.content.decode()
+    assert "获取验证码过于频繁，请等待 29 秒后再试。" in page
+    assert 'data-step="code"' in page  # the code sent a moment ago can still be entered
     assert again.codes == []
     assert OneTimeCode.objects.count() == 1
     clock[0] += 30
