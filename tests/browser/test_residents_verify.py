@@ -64,3 +64,49 @@ def test_a_resident_verifies_a_phone_and_lands_where_they_were_going(
     _fits(page)
     page.locator("main button", has_text="退出登录").click()
     page.wait_for_url(base + reverse("portal:submit"))
+
+
+def test_a_secretary_is_sent_to_her_own_login_and_then_proves_her_phone_in_english(
+    live_server: Any, live_desk: CaseDesk, phone_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from wenmin.testing import PASSWORD
+
+    base, page = live_server.url, phone_page
+    county = live_desk.county
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    going_to = reverse("portal:submit")
+    page.goto(f"{base}{reverse('residents:verify')}?next={quote(going_to)}")
+    expect(page.locator("h1")).to_have_text("Verify your phone")
+    _fits(page)
+    page.locator("input[name=phone]").fill("13812345678")  # the branch secretary's phone
+    with codes_sent() as codes:
+        page.locator("button[value=send]").click()
+        expect(page.locator("section.verify")).to_have_attribute("data-step", "code")
+    page.locator("input[name=code]").fill(codes[0])
+    page.locator("button[value=verify]").click()
+    expect(page.locator(".notice.error")).to_contain_text("staff or volunteer account")
+    _fits(page)
+
+    page.locator("section.verify a", has_text="log in with your password").click()
+    login = page.locator("section.login form")
+    login.locator("input[name=username]").fill(county.branch_secretary.username)
+    login.locator("input[name=password]").fill(PASSWORD)
+    login.locator("button[type=submit]").click()
+    page.wait_for_url(f"{base}{reverse('residents:verify')}?next={quote(going_to, safe='')}")
+    expect(page.locator("section.verify")).to_contain_text("You are logged in as secretary")
+    page.locator("input[name=phone]").fill("13812345678")
+    with codes_sent() as again:
+        page.locator("button[value=send]").click()
+        # A minute has not passed: no new code, but the one she has can still be entered.
+        expect(page.locator(".notice.error")).to_contain_text("Please wait")
+        expect(page.locator("section.verify")).to_have_attribute("data-step", "code")
+    assert again == []
+    _fits(page)
+    page.locator("input[name=code]").fill(codes[0])
+    page.locator("button[value=verify]").click()
+    page.wait_for_url(base + going_to)
+    expect(page.locator("ul.messages")).to_contain_text("Your phone is verified.")
+    secretary = User.objects.get(pk=county.branch_secretary.pk)
+    assert verified_person(user=secretary) == county.member_a
