@@ -4,7 +4,6 @@ proof it leaves (VerifiedPhone) and, for a resident, the account they sign in wi
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import math
 import secrets
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from wenmin.core import crypto
 from wenmin.core.audit import audit_record
@@ -28,8 +27,6 @@ from wenmin.organisation.services import resident_find_or_create
 from wenmin.organisation.validation import normalise_phone
 from wenmin.residents import rules
 from wenmin.residents.models import OneTimeCode, VerifiedPhone
-
-logger = logging.getLogger("wenmin.residents")
 
 KEEP_CODES_DAYS = 31  # the codes of the last 30 days are counted (stats), older ones deleted
 
@@ -139,17 +136,21 @@ def code_send(*, phone: str, actor: User | None, ip_address: str | None) -> OneT
 
 
 _PROBLEMS: dict[rules.CodeProblem, Any] = {
-    rules.CodeProblem.NONE_SENT: lambda: _("No code was sent to this phone. Ask for a code first."),
-    rules.CodeProblem.USED: lambda: _("This code was already used. Ask for a new code."),
-    rules.CodeProblem.BURNT: lambda: _("Too many wrong tries for this code. Ask for a new code."),
-    rules.CodeProblem.EXPIRED: lambda: _("This code has expired. Ask for a new code."),
+    rules.CodeProblem.NONE_SENT: gettext_lazy(
+        "No code was sent to this phone. Ask for a code first."
+    ),
+    rules.CodeProblem.USED: gettext_lazy("This code was already used. Ask for a new code."),
+    rules.CodeProblem.BURNT: gettext_lazy(
+        "Too many wrong tries for this code. Ask for a new code."
+    ),
+    rules.CodeProblem.EXPIRED: gettext_lazy("This code has expired. Ask for a new code."),
 }
 
 
 def _wrong_message(attempts: int) -> str:
     left = rules.attempts_left(attempts)
     if left == 0:
-        return str(_PROBLEMS[rules.CodeProblem.BURNT]())
+        return str(_PROBLEMS[rules.CodeProblem.BURNT])
     return ngettext(
         "The code is not right. You can try %(n)s more time.",
         "The code is not right. You can try %(n)s more times.",
@@ -173,12 +174,12 @@ def code_verify(*, phone: str, code: str, viewer: User | None, ip_address: str |
             .first()
         )
         if row is None:
-            raise ValidationError({"code": [_PROBLEMS[rules.CodeProblem.NONE_SENT]()]})
+            raise ValidationError({"code": [str(_PROBLEMS[rules.CodeProblem.NONE_SENT])]})
         problem = rules.code_problem(
             used_at=row.used_at, attempts=row.attempts, expires_at=row.expires_at, now=now
         )
         if problem is not None:
-            raise ValidationError({"code": [_PROBLEMS[problem]()]})
+            raise ValidationError({"code": [str(_PROBLEMS[problem])]})
         if not constant_time_compare(_code_hash(entered, row.salt), row.code_hash):
             row.attempts += 1
             row.save(update_fields=["attempts"])

@@ -78,12 +78,10 @@ def _refused(
     request: HttpRequest, error: ValidationError, *, form: PhoneForm, next_url: str, phone: str
 ) -> HttpResponse:
     form.add_service_errors(_messages_of(error))
-    limited = isinstance(error, services.SendLimited)
-    response = _page(
-        request, form=form, next_url=next_url, phone=phone, status=429 if limited else 400
-    )
-    if isinstance(error, services.SendLimited):
-        response["Retry-After"] = str(error.retry_after)
+    if not isinstance(error, services.SendLimited):
+        return _page(request, form=form, next_url=next_url, phone=phone, status=400)
+    response = _page(request, form=form, next_url=next_url, phone=phone, status=429)
+    response["Retry-After"] = str(error.retry_after)
     return response
 
 
