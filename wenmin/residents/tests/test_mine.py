@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from wenmin.cases import services as cases
 from wenmin.cases.models import Channel
@@ -25,7 +24,7 @@ ME = reverse("residents:me")
 @pytest.fixture
 def extra_section() -> Iterator[None]:
     """A section another app would register ("my supports"), counting the viewer's id."""
-    mine.section_register("residents:verify", _("My supports"), 30, lambda user: user.pk * 10)
+    mine.section_register("residents:verify", "supports", 30, lambda user: user.pk * 10)
     try:
         yield
     finally:
