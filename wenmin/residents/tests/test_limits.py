@@ -112,3 +112,23 @@ def test_production_never_logs_or_stores_the_code_or_the_phone(
     assert all(code not in str(value) and NEW_PHONE not in str(value) for value in row.values())
     for event in AuditEvent.objects.values("actor_label", "target_label", "changes"):
         assert code not in str(event) and NEW_PHONE not in str(event)
+
+
+def test_codes_older_than_the_figures_count_are_pruned(client: Client, county: SmallCounty) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from wenmin.core import periodic
+
+    send(client)
+    send(client, "13900005678")
+    old = OneTimeCode.objects.order_by("id").first()
+    assert old is not None
+    OneTimeCode.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=services.KEEP_CODES_DAYS, seconds=1)
+    )
+    assert "residents.codes_prune" in {job.name for job in periodic.periodic_jobs()}
+    assert services.codes_prune() == 1
+    assert not OneTimeCode.objects.filter(pk=old.pk).exists()
+    assert OneTimeCode.objects.count() == 1
