@@ -62,7 +62,12 @@ def test_a_resident_verifies_a_phone_and_lands_where_they_were_going(
     expect(page.locator(".phone-state")).to_have_attribute("data-verified", "yes")
     expect(page.locator(".phone-state")).to_contain_text("139****1234")
     _fits(page)
-    page.locator("main button", has_text="退出登录").click()
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": base}])
+    page.reload()
+    expect(page.locator("h1")).to_have_text("Mine")
+    expect(page.locator(".phone-state")).to_contain_text("is verified")
+    _fits(page)
+    page.locator("main button", has_text="Sign out").click()
     page.wait_for_url(base + reverse("portal:submit"))
 
 
