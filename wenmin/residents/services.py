@@ -82,6 +82,10 @@ def _code_checked(code: str) -> str:
     return entered
 
 
+def _code_new() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(rules.CODE_LENGTH))
+
+
 def _code_hash(code: str, salt: str) -> str:
     # Keyed with the SECRET_KEY: a copy of the table alone cannot be searched for the codes.
     return salted_hmac("wenmin.residents.code", f"{salt}:{code}", algorithm="sha256").hexdigest()
@@ -112,7 +116,7 @@ def code_send(*, phone: str, actor: User | None, ip_address: str | None) -> OneT
     number = _phone_checked(phone)
     digest = crypto.digest(number)
     _limits_check(digest=digest, ip_address=ip_address)
-    code = "".join(secrets.choice("0123456789") for _ in range(rules.CODE_LENGTH))
+    code = _code_new()
     salt = secrets.token_hex(16)
     minutes = int(settings.WENMIN_RESIDENT_CODE_MINUTES)
     now = timezone.now()

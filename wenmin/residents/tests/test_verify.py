@@ -173,8 +173,8 @@ def test_only_the_latest_code_counts(client: Client, county: SmallCounty, monkey
 
     clock = [3600.0 * 500_000 + 1]
     monkeypatch.setattr("wenmin.core.ratelimit.time.time", lambda: clock[0])
-    digits = iter("111111222222")
-    monkeypatch.setattr(services.secrets, "choice", lambda _digits: next(digits))
+    codes = iter(["111111", "222222"])
+    monkeypatch.setattr(services, "_code_new", lambda: next(codes))
     assert send(client).codes == ["111111"]
     clock[0] += 61
     assert send(client).codes == ["222222"]
