@@ -411,6 +411,8 @@ WENMIN_PORTAL_SUBMISSIONS_PER_HOUR = env_int("WENMIN_PORTAL_SUBMISSIONS_PER_HOUR
 # The SMS stub logs at INFO what it would send (phones masked), so a developer sees it.
 LOGGING["loggers"]["wenmin.notify"] = {"level": "INFO"}
 WENMIN_PORTAL_RATINGS_PER_HOUR = env_int("WENMIN_PORTAL_RATINGS_PER_HOUR", 10, minimum=1)
+# residents: how long a one-time code sent to prove a phone stays valid, in minutes.
+WENMIN_RESIDENT_CODE_MINUTES = env_int("WENMIN_RESIDENT_CODE_MINUTES", 10, minimum=1, maximum=60)
 # The site's public address, for links sent by SMS (a resident's one-time rating link).
 WENMIN_SITE_URL = env_str(
     "WENMIN_SITE_URL",

@@ -31,7 +31,7 @@ LANDING = {
     "department": "cases:workbench",
     "secretary": "cases:workbench",
     "volunteer": "volunteer:home",
-    "resident": "portal:mine",
+    "resident": "residents:me",
 }
 
 
@@ -128,6 +128,9 @@ def _useful_action(page: Any, base: str, username: str) -> None:
         volunteer = User.objects.get(username="volunteer")
         assert Case.objects.filter(registered_by=volunteer, content__startswith="走访中").exists()
     elif username == "resident":
+        expect(page.locator(".phone-state")).to_have_attribute("data-verified", "yes")
+        page.locator('li[data-section="portal:mine"] a').click()
+        page.wait_for_url(base + reverse("portal:mine"))
         page.locator("a", has_text="办理经过").first.click()
         page.wait_for_url(re.compile(r"/portal/track/"))
         assert page.evaluate("document.documentElement.scrollWidth <= 375")

@@ -71,6 +71,5 @@ class CasesConfig(AppConfig):
         nav.menu_register("cases:workbench", _("Cases"), 10, roles.staff_user)
         nav.menu_register("cases:supervision", _("Supervision"), 20, can_supervise)
         nav.menu_register("portal:mine", _("My reports"), 58, roles.public_account)
-        nav.landing_register(roles.Role.RESIDENT, "portal:mine")
         nav.menu_register("portal:submit", _("Report a problem"), 60, roles.public_user)
         nav.menu_register("portal:track_lookup", _("Track a case"), 70, roles.public_user)

@@ -30,3 +30,26 @@ class VerifiedPhone(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class OneTimeCode(models.Model):
+    """A code sent by SMS to prove a phone. Only a keyed hash of the code is kept, and the phone
+    only as its keyed digest: the row tells nobody which number or which code it was."""
+
+    phone_digest = models.CharField(max_length=64, editable=False)
+    salt = models.CharField(max_length=32, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("sent"), db_index=True)
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [
+            models.Index(fields=["phone_digest", "-created_at"], name="onetimecode_phone_latest")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"

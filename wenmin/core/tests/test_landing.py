@@ -30,7 +30,7 @@ LANDING = {
     "branch_secretary": "cases:workbench",
     "dispatcher": "cases:workbench",
     "volunteer": "volunteer:home",
-    "resident": "portal:mine",
+    "resident": "residents:me",
 }
 
 
@@ -84,7 +84,11 @@ def test_anonymous_visitors_start_at_the_portal(client, county):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == reverse("portal:submit")
     menu = _menu(client.get(reverse("portal:submit")))
-    assert menu == [reverse("portal:submit"), reverse("portal:track_lookup")]
+    assert menu == [
+        reverse("residents:me"),  # where a resident signs in with a code
+        reverse("portal:submit"),
+        reverse("portal:track_lookup"),
+    ]
 
 
 def test_the_page_registry_agrees_with_the_views(desk, client):
