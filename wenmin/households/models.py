@@ -50,7 +50,7 @@ class Household(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[models.Model, models.Model] = models.ManyToManyField(
         "organisation.Person",
         through="HouseholdMember",
         verbose_name=_("members"),
