@@ -8,6 +8,7 @@ import random
 from collections import defaultdict
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from wenmin.core import crypto
 from wenmin.households import rules
@@ -113,7 +114,7 @@ def households_seed(*, seed: int, progress: bool = False) -> list[str]:
             care.append(codes)
 
     with transaction.atomic():
-        persons = [person for members in people for person, _ in members]
+        persons = [person for members in people for person, _relation in members]
         Person.objects.bulk_create(persons, batch_size=BATCH)
         for household, members in zip(households, people, strict=True):
             household.head = members[0][0]
@@ -126,7 +127,7 @@ def households_seed(*, seed: int, progress: bool = False) -> list[str]:
             ],
             batch_size=BATCH,
         )
-        digests = {code: rules.care_digest(code) for code, _ in CARE_WEIGHTS}
+        digests = {code: rules.care_digest(code) for code, _weight in CARE_WEIGHTS}
         HouseholdCare.objects.bulk_create(
             [
                 HouseholdCare(household=household, digest=digests[code])
@@ -136,7 +137,13 @@ def households_seed(*, seed: int, progress: bool = False) -> list[str]:
             batch_size=BATCH,
         )
     in_care = sum(1 for codes in care if codes)
-    return [
-        f"Households: {len(households)} in {len(villages)} villages, {len(persons)} members, "
-        f"{in_care} in a care category."
-    ]
+    line = _(
+        "Households: %(households)s in %(villages)s villages, %(members)s members, "
+        "%(in_care)s in a care category."
+    ) % {
+        "households": len(households),
+        "villages": len(villages),
+        "members": len(persons),
+        "in_care": in_care,
+    }
+    return [line]
