@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wenmin.core.admin import add_service_errors
 from wenmin.core.excel import XLSX_CONTENT_TYPE
 from wenmin.core.models import User
+from wenmin.core.roles import Role
 from wenmin.households import export, forms, rules, selectors, services
 from wenmin.households.models import Household
 from wenmin.organisation.models import Person
@@ -114,6 +115,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "may_export": rules.household_exporter(user),
         "export_query": _query(**place, care=care),
         "several_townships": selectors.region_path_of_scope(user) == "",
+        "staff": user.role != Role.VOLUNTEER,
     }
     return render(request, "households/list.html", context)
 
@@ -136,7 +138,7 @@ def _detail_context(user: User, household: Household, **extra: Any) -> dict[str,
         "on_visit_list": selectors.households_in_care().filter(pk=household.pk).exists(),
         "may_edit": editable,
         "may_reveal": rules.can_reveal_address(user.role),
-        "staff": user.role != "volunteer",
+        "staff": user.role != Role.VOLUNTEER,
     }
     if editable:
         context.setdefault("member_form", forms.MemberForm(user=user, auto_id="member-%s"))
