@@ -316,3 +316,13 @@ def care_category_save(
                 actor=actor, action="household.care_category_update", target=locked, changes=changes
             )
         return locked
+
+
+def household_address_reveal(*, actor: User, household: Household) -> str:
+    """Show a household's address in clear to a role that may see it; audited and logged."""
+    if not rules.can_reveal_address(actor.role):
+        raise PermissionDenied(_("Your role does not allow seeing personal data unmasked."))
+    audit_record(
+        actor=actor, action="household.reveal", target=household, changes={"field": "address"}
+    )
+    return selectors.household_address(household, viewer=actor, reason="household.reveal")

@@ -163,9 +163,7 @@ def household_reveal_address(request: HttpRequest, household_id: int) -> HttpRes
     """The address in clear, for a role that may reveal personal data; logged each time."""
     user = _viewer(request)
     household = selectors.household_get_for(user, household_id)
-    if not rules.can_reveal_address(user.role):
-        raise PermissionDenied
-    address = selectors.household_address(household, viewer=user, reason="household.reveal")
+    address = services.household_address_reveal(actor=user, household=household)
     return render(
         request, "households/detail.html", _detail_context(user, household, address=address)
     )

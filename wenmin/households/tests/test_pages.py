@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from wenmin.core.models import User
+from wenmin.core.models import AuditEvent, User
 from wenmin.households import services
 from wenmin.households.models import Household, HouseholdMember
 from wenmin.households.tests.conftest import Households
@@ -100,6 +100,7 @@ def test_the_administrator_reveals_an_address_and_it_is_logged(
     response = _client(county.administrator).post(url)
     assert "青石村东头12号" in response.content.decode()
     assert AccessLogEntry.objects.filter(fields="address", reason="household.reveal").count() == 1
+    assert AuditEvent.objects.filter(action="household.reveal").count() == 1
 
 
 def _count_links(body: str) -> list[tuple[str, int]]:
