@@ -90,17 +90,28 @@ def households_seed(*, seed: int, progress: bool = False) -> list[str]:
                     spouse = Gender.FEMALE if head_gender == Gender.MALE else Gender.MALE
                     age = max(20, head_age + rng.randint(-5, 3))
                     members.append(
-                        (_person(rng, place, age=age, gender=spouse, phone=""), "spouse")
+                        (
+                            _person(rng, place, age=age, gender=spouse, phone=factory.phone()),
+                            "spouse",
+                        )
                     )
                 for _child in range(rng.choice((0, 1, 1, 2, 2, 3))):
                     gender = rng.choice((Gender.MALE, Gender.FEMALE))
                     age = max(1, head_age - rng.randint(20, 32))
-                    members.append((_person(rng, place, age=age, gender=gender, phone=""), "child"))
+                    members.append(
+                        (
+                            _person(rng, place, age=age, gender=gender, phone=factory.phone()),
+                            "child",
+                        )
+                    )
                 if head_age < 55 and rng.random() < 0.3:
                     gender = rng.choice((Gender.MALE, Gender.FEMALE))
                     age = head_age + rng.randint(22, 30)
                     members.append(
-                        (_person(rng, place, age=age, gender=gender, phone=""), "parent")
+                        (
+                            _person(rng, place, age=age, gender=gender, phone=factory.phone()),
+                            "parent",
+                        )
                     )
             households.append(
                 Household(
