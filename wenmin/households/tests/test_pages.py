@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from wenmin.core.models import AuditEvent, User
 from wenmin.households import services
-from wenmin.households.models import Household, HouseholdMember
+from wenmin.households.models import CareCategory, Household, HouseholdMember
 from wenmin.households.tests.conftest import Households
 from wenmin.organisation.models import Person
 from wenmin.privacy.models import AccessLogEntry
@@ -266,3 +266,21 @@ def test_the_pages_speak_english(county: SmallCounty, households: Households) ->
 def test_the_empty_list_says_what_to_do_next(county: SmallCounty) -> None:
     body = _client(county.township_clerk, "en").get(LIST).content.decode()
     assert "Register one" in body
+
+
+def test_the_administrator_adds_and_retires_a_care_category_in_the_admin(
+    county: SmallCounty,
+) -> None:
+    client = _client(county.administrator)
+    add = reverse("admin:households_carecategory_add")
+    values = {"code": "veteran", "name": "退役军人", "must_visit": "on", "order": "80"}
+    assert client.post(add, {**values, "active": "on"}).status_code == 302
+    category = CareCategory.objects.get(code="veteran")
+    assert AuditEvent.objects.filter(action="household.care_category_create").count() == 1
+    again = client.post(add, {**values, "active": "on"})
+    assert again.status_code == 200 and CareCategory.objects.filter(code="veteran").count() == 1
+    change = reverse("admin:households_carecategory_change", args=[category.pk])
+    assert client.post(change, {"name": "退役军人", "order": "80"}).status_code == 302
+    category.refresh_from_db()
+    assert (category.active, category.must_visit) == (False, False)
+    assert _client(county.township_clerk).get(add).status_code in (302, 403)
