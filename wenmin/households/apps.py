@@ -15,12 +15,21 @@ class HouseholdsConfig(AppConfig):
     verbose_name = _("Households")
 
     def ready(self) -> None:
-        pass
+        from wenmin.core import nav
+        from wenmin.households import rules
+
+        nav.menu_register("households:list", _("Households"), 45, rules.household_viewer)
+        nav.page_register("households:create", rules.household_editor)
+        nav.page_register("households:export", rules.household_exporter)
 
     def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
         """This app's demo data on top of the demo county's cases (core.composition)."""
-        return []
+        from wenmin.households.demo import households_seed
+
+        return households_seed(seed=seed, progress=progress)
 
     def stats(self) -> dict[str, Any]:
         """This app's figures for `wenmin stats --json` (core.composition)."""
-        return {}
+        from wenmin.households.selectors import households_stats
+
+        return {"households": households_stats()}

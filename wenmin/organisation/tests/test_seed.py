@@ -67,7 +67,7 @@ def test_county_scale_has_the_reports_numbers(seeded, db):
     assert people["party_member"] >= 8_600
     assert 540 <= people["cadre"] <= 660
     assert 1_000 <= people["volunteer"] <= 1_150
-    assert 2_800 <= people["resident"] <= 3_200
+    assert people["resident"] >= 2_800  # and the households app adds its members (issue 10)
     probationary = PartyMember.objects.filter(status=MembershipStatus.PROBATIONARY).count()
     assert 0.03 <= probationary / people["party_member"] <= 0.07
     assert (

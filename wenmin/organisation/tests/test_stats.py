@@ -25,7 +25,7 @@ def _stats_json() -> dict[str, Any]:
 
 def test_stats_json_counts_the_small_county_by_level_kind_and_role(county):
     stats = _stats_json()
-    assert set(stats) == {"regions", "units", "people", "cases"}
+    assert {"regions", "units", "people", "cases"} <= set(stats)  # each app adds its own keys
     assert set(stats["regions"]) == set(RegionLevel.values)
     assert set(stats["units"]) == set(UnitKind.values)
     assert set(stats["people"]) == PEOPLE_KEYS
@@ -45,11 +45,18 @@ def test_stats_json_counts_the_small_county_by_level_kind_and_role(county):
     }
 
 
+def _counts(section: Any) -> list[Any]:
+    """Every number of a section, however deep an app nests them."""
+    if not isinstance(section, dict):
+        return [section]
+    return [count for value in section.values() for count in _counts(value)]
+
+
 def test_stats_on_an_empty_database_are_all_zeros(db):
     stats = _stats_json()
     assert set(stats["units"]) == set(UnitKind.values)
     cases = stats.pop("cases")
-    assert all(count == 0 for section in stats.values() for count in section.values())
+    assert all(count == 0 for section in stats.values() for count in _counts(section))
     assert cases["total"] == 0 and not any(cases["by_state"].values())
 
 
@@ -58,7 +65,8 @@ def test_stats_table_shows_every_count(county):
     call_command("stats", stdout=out)
     lines = out.getvalue().splitlines()
     organisation = 3 + len(RegionLevel.values) + len(UnitKind.values) + len(PEOPLE_KEYS)
-    assert len(lines) == organisation + 2 + len(Kind.values) + len(State.values) + 1
+    # then each other app's figures, as it names them
+    assert len(lines) >= organisation + 2 + len(Kind.values) + len(State.values) + 1
     counts = [
         int(line.split()[0].replace(",", ""))
         for line in lines[:organisation]
