@@ -95,8 +95,8 @@ def _t(action: str, sources: set[str], target: str | None) -> Transition:
     return Transition(action, frozenset(sources), target)
 
 
-_OPEN_MEETING = {State.RAISED, State.IN_PROCEDURE}
-_NOTICE = {State.IN_NOTICE, State.NOTICE_ENDED}
+_OPEN_MEETING: set[str] = {State.RAISED, State.IN_PROCEDURE}
+_NOTICE: set[str] = {State.IN_NOTICE, State.NOTICE_ENDED}
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (

@@ -64,7 +64,8 @@ def test_impossible_counts_are_named_by_field() -> None:
 
 
 def test_meetings_run_in_order_then_decide() -> None:
-    state, passed = State.RAISED, []
+    state: str = State.RAISED
+    passed: list[str] = []
     for stage in MEETING_STAGES[:-1]:
         state = after_meeting(
             rules=DEFAULT_RULES, state=state, passed=passed, stage=stage, adopted=True
@@ -180,15 +181,15 @@ def test_a_failed_vote_never_allows_publishing(
     for stage in rules.stages[:failing]:
         state = after_meeting(rules=rules, state=state, passed=passed, stage=stage, adopted=True)
         passed.append(stage)
-    stage = expected_stage(rules, passed)
-    assert stage is not None
-    state = after_meeting(rules=rules, state=state, passed=passed, stage=stage, adopted=False)
+    due = expected_stage(rules, passed)
+    assert due is not None
+    state = after_meeting(rules=rules, state=state, passed=passed, stage=due, adopted=False)
     assert state == State.FAILED
     for action in after:
         with pytest.raises(TransitionNotAllowed):
             next_state(state, action)
     with pytest.raises(TransitionNotAllowed):
-        after_meeting(rules=rules, state=state, passed=passed, stage=stage, adopted=True)
+        after_meeting(rules=rules, state=state, passed=passed, stage=due, adopted=True)
 
 
 def test_the_whole_happy_path_reaches_the_published_result() -> None:
