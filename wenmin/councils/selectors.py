@@ -210,12 +210,13 @@ def notice_running(proposal: Proposal) -> bool:
 
 
 def villages_with_proposals() -> QuerySet[Region]:
-    """The villages and groups the public list can be filtered by."""
+    """The villages the public list can be filtered by: with proposals of their own or of
+    their groups."""
+    regions = Proposal.objects.exclude(state=State.WITHDRAWN).values("region_id")
+    groups_of = Region.objects.filter(pk__in=regions, level=RegionLevel.GROUP).values("parent_id")
     return (
-        Region.objects.filter(
-            level__in=COUNCIL_LEVELS,
-            pk__in=Proposal.objects.exclude(state=State.WITHDRAWN).values("region_id"),
-        )
+        Region.objects.filter(level=RegionLevel.VILLAGE)
+        .filter(Q(pk__in=regions) | Q(pk__in=groups_of))
         .select_related("parent")
         .order_by("path")
     )

@@ -1,0 +1,158 @@
+"""The pages, through HTTP: the public's and the village keepers'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from wenmin.core.models import User
+from wenmin.councils import services
+from wenmin.councils.models import Comment, CommentState, StageMeeting, Support
+from wenmin.councils.procedure import Stage, State
+from wenmin.councils.tests.conftest import Village, decide, meeting
+
+
+def _client(user: User | None = None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_the_public_list_and_page_show_the_proposal(village: Village) -> None:
+    client = _client()
+    listing = client.get(reverse("councils:proposal_list"))
+    assert listing.status_code == 200
+    assert "修建村口便民桥" in listing.content.decode()
+    filtered = client.get(
+        reverse("councils:proposal_list"), {"village": village.county.village_b.pk}
+    )
+    assert "修建村口便民桥" not in filtered.content.decode()
+    page = client.get(reverse("councils:proposal_detail", args=[village.proposal.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "村口小河" in body and "28.123456" in body
+
+
+def test_the_public_list_costs_the_same_for_many_proposals(
+    village: Village, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(15):
+        services.proposal_raise(
+            actor=village.secretary,
+            region=village.county.village_a,
+            title=f"议题{number}",
+            description="说明",
+        )
+    client = _client()
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("councils:proposal_list"))
+    assert response.status_code == 200
+
+
+def test_supporting_without_a_verified_phone_asks_for_it(village: Village) -> None:
+    client = _client(village.county.volunteer)
+    url = reverse("councils:proposal_support", args=[village.proposal.pk])
+    response = client.post(url)
+    assert response.status_code == 302
+    assert "next=" in response["Location"]
+    assert not Support.objects.exists()
+
+
+def test_a_verified_resident_supports_once(village: Village) -> None:
+    client = _client(village.resident)
+    url = reverse("councils:proposal_support", args=[village.proposal.pk])
+    assert client.post(url).status_code == 302
+    page = client.get(reverse("councils:proposal_detail", args=[village.proposal.pk]))
+    assert 'id="support-count">1<' in page.content.decode()
+    client.post(url)
+    assert Support.objects.count() == 1
+
+
+def test_a_comment_shows_only_once_published(village: Village) -> None:
+    client = _client(village.resident)
+    url = reverse("councils:comment_post", args=[village.proposal.pk])
+    assert client.post(url, {"text": "建议用水泥桥"}).status_code == 302
+    detail = reverse("councils:proposal_detail", args=[village.proposal.pk])
+    assert "建议用水泥桥" not in _client().get(detail).content.decode()
+    comment = Comment.objects.get()
+    staff = _client(village.secretary)
+    response = staff.post(
+        reverse("councils:comment_moderate", args=[comment.pk]),
+        {"decision": "publish", "text": "建议用水泥桥。", "note": ""},
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.state == CommentState.PUBLISHED and comment.original_text == "建议用水泥桥"
+    assert "建议用水泥桥。" in _client().get(detail).content.decode()
+
+
+def test_staff_record_a_meeting_and_bad_counts_are_refused(village: Village) -> None:
+    staff = _client(village.secretary)
+    url = reverse("councils:meeting_record", args=[village.proposal.pk])
+    bad = meeting(Stage.BRANCH_PROPOSAL, present=5, votes_for=5, votes_against=1)
+    response = staff.post(url, bad)
+    assert response.status_code == 400
+    assert not StageMeeting.objects.exists()
+    response = staff.post(url, meeting(Stage.BRANCH_PROPOSAL))
+    assert response.status_code == 302
+    assert StageMeeting.objects.get().passed
+
+
+def test_the_notice_and_the_objection_form_on_the_public_page(village: Village) -> None:
+    decide(village.proposal, village.secretary)
+    staff = _client(village.secretary)
+    response = staff.post(reverse("councils:decision_publish", args=[village.proposal.pk]))
+    assert response.status_code == 302
+    village.proposal.refresh_from_db()
+    assert village.proposal.state == State.IN_NOTICE
+    page = _client(village.resident).get(
+        reverse("councils:proposal_detail", args=[village.proposal.pk])
+    )
+    body = page.content.decode()
+    assert 'id="notice"' in body
+    assert reverse("councils:objection_file", args=[village.proposal.pk]) in body
+
+
+def test_another_township_sees_no_council_of_this_one(village: Village) -> None:
+    other = _client(village.county.other_township_clerk)
+    assert (
+        other.get(reverse("councils:council_detail", args=[village.council.pk])).status_code == 404
+    )
+    assert (
+        other.get(reverse("councils:proposal_manage", args=[village.proposal.pk])).status_code
+        == 404
+    )
+    home = other.get(reverse("councils:home"))
+    assert home.status_code == 200 and "青石村村民理事会" not in home.content.decode()
+
+
+@pytest.mark.parametrize("name", ["resident", "volunteer", "department_clerk"])
+def test_staff_pages_are_closed_to_others(village: Village, name: str) -> None:
+    user = getattr(village.county, name)
+    assert _client(user).get(reverse("councils:home")).status_code == 403
+
+
+def test_the_keeper_creates_a_council_and_adds_a_member(village: Village) -> None:
+    staff = _client(village.county.township_clerk)
+    response = staff.post(
+        reverse("councils:council_new"),
+        {"region": village.county.group_a.pk, "name": "第一组理事会", "term_start": "2025-01-01"},
+    )
+    assert response.status_code == 302
+    council = village.county.group_a.councils.get()
+    response = staff.post(
+        reverse("councils:member_add", args=[council.pk]),
+        {
+            "person": village.county.resident_a.pk,
+            "kind": "elder",
+            "start_date": "2025-01-01",
+            "chair": "on",
+        },
+    )
+    assert response.status_code == 302
+    council.refresh_from_db()
+    assert council.chair == village.county.resident_a
