@@ -87,6 +87,7 @@ def councils_visible_to(user: User) -> QuerySet[VillagersCouncil]:
             member_count=Count("members", filter=Q(members__end_date__isnull=True), distinct=True),
             proposal_count=Count("proposals", distinct=True),
         )
+        .order_by("region__path", "name", "id")
     )
 
 
