@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wenmin.cases.deadlines import Kind
 from wenmin.cases.selectors import cases_visible_to
+from wenmin.core.formfields import search_text
 from wenmin.core.models import User
 from wenmin.councils import selectors, services
 from wenmin.councils.forms import (
@@ -362,7 +363,7 @@ def promote(request: HttpRequest) -> HttpResponse:
     """Make a suggestion case a proposal of its village (?number=<case number> to find it)."""
     user = _viewer(request)
     suggestions = cases_visible_to(user).filter(kind=Kind.SUGGESTION)
-    number = request.GET.get("number", "").strip()[:32]
+    number, status = search_text(request, "number", max_length=32)
     case = suggestions.filter(number=number).select_related("region").first() if number else None
     form = PromoteForm(request.POST or None, initial={"case": case.pk if case else None})
     if request.method == "POST" and form.is_valid():
@@ -377,6 +378,7 @@ def promote(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The suggestion is now a proposal."))
                 return redirect("councils:proposal_manage", proposal.pk)
-    status = 400 if request.method == "POST" else 200
+    if request.method == "POST":
+        status = 400
     context = {"form": form, "case": case, "number": number}
     return render(request, "councils/promote.html", context, status=status)
