@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -10,8 +11,9 @@ from django.urls import reverse
 
 from wenmin.core.models import User
 from wenmin.councils import services
-from wenmin.councils.models import Comment, CommentState, StageMeeting, Support
+from wenmin.councils.models import Comment, CommentState, ProcedureConfig, StageMeeting, Support
 from wenmin.councils.procedure import Stage, State
+from wenmin.councils.selectors import rules_for
 from wenmin.councils.tests.conftest import Village, decide, meeting
 
 
@@ -156,3 +158,23 @@ def test_the_keeper_creates_a_council_and_adds_a_member(village: Village) -> Non
     assert response.status_code == 302
     council.refresh_from_db()
     assert council.chair == village.county.resident_a
+
+
+def test_the_administrator_sets_a_countys_procedure_in_the_admin(village: Village) -> None:
+    admin = _client(village.county.administrator)
+    url = reverse("admin:councils_procedureconfig_add")
+    values = {
+        "county": village.county.county.pk,
+        "stages": ["branch_proposal", "representatives_resolution"],
+        "quorum_numerator": "2",
+        "quorum_denominator": "3",
+        "majority_numerator": "1",
+        "majority_denominator": "2",
+        "notice_working_days": "7",
+    }
+    refused = admin.post(url, {**values, "stages": ["branch_proposal"]})
+    assert refused.status_code == 200 and not ProcedureConfig.objects.exists()
+    assert admin.post(url, values).status_code == 302
+    rules = rules_for(village.county.village_a)
+    assert rules.stages == ("branch_proposal", "representatives_resolution")
+    assert rules.notice_working_days == 7 and rules.quorum == Fraction(2, 3)
