@@ -97,6 +97,7 @@ def test_a_council_decision_from_proposal_to_public_notice_on_a_phone(
     until = proposal.notice_until.astimezone(dt.timezone(dt.timedelta(hours=8)))
     expect(notice).to_contain_text(until.strftime("%Y-%m-%d %H:%M"))
     expect(notice.locator("textarea[name=text]")).to_have_count(1)
-    expect(page.locator("ol.stages li.done")).to_have_count(5)
+    expect(page.locator("ol.stages li.done")).to_have_count(4)
+    expect(page.locator("ol.stages li.current")).to_have_text("决议公开")
     expect(page.locator(".meeting")).to_have_count(4)
     _fits(page)

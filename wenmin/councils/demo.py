@@ -151,7 +151,7 @@ def demo_load(*, seed: int, now: dt.datetime) -> list[str]:
             [
                 VillagersCouncil(
                     region=v,
-                    name=_("%(village)s villagers' council") % {"village": v.name},
+                    name=f"{v.name}村民理事会",
                     term_start=term_start,
                     term_end=dt.date(term_start.year + 5, 3, 31),
                     created_at=now - dt.timedelta(days=700),
@@ -262,8 +262,7 @@ def _timeline(
                 place=rng.choice(PLACES),
                 expected=expected,
                 present=present,
-                minutes=_("Discussed “%(title)s”; %(n)s members spoke.")
-                % {"title": proposal.title, "n": rng.randint(2, 8)},
+                minutes=f"讨论“{proposal.title}”，{rng.randint(2, 8)}人发言。",
                 votes_for=votes_for,
                 votes_against=against,
                 abstentions=abstain,
@@ -289,7 +288,7 @@ def _timeline(
     proposal.sent_at = sent
     proposal.project_ref_type = ProjectRefType.PROJECT
     if state == State.RESULT_PUBLISHED:
-        proposal.result = _("Completed and accepted by the villagers' supervision committee.")
+        proposal.result = "已完工，经村务监督委员会验收。"
         proposal.result_published_at = min(sent + dt.timedelta(days=40), now)
 
 

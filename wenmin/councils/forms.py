@@ -68,7 +68,7 @@ class ObjectionForm(forms.Form):
 
 class CouncilForm(forms.Form):
     region = RegionChoiceField(label=_("Village or group"), queryset=Region.objects.none())
-    name = TextField(label=_("Name"), max_length=100)
+    name = TextField(label=_("Council name"), max_length=100)
     term_start = DateField(label=_("Term from"), widget=forms.DateInput(attrs={"type": "date"}))
     term_end = DateField(
         label=_("Term until"), required=False, widget=forms.DateInput(attrs={"type": "date"})

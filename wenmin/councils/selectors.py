@@ -131,6 +131,18 @@ def proposals_visible_to(user: User) -> QuerySet[Proposal]:
     )
 
 
+def proposal_counts_by_state(user: User) -> dict[str, int]:
+    """{state: number} of the proposals the viewer may read on the staff pages."""
+    regions = council_regions_for(user).values("id")
+    rows = (
+        Proposal.objects.filter(region_id__in=regions)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows.values_list("state", "n"))
+
+
 def proposal_get_public(proposal_id: Any) -> Proposal:
     try:
         return proposals_public().get(pk=_pk(proposal_id))

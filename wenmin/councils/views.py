@@ -23,7 +23,6 @@ from wenmin.councils import selectors, services
 from wenmin.councils.forms import CommentForm, ObjectionForm, ProposalForm, errors_to_form
 from wenmin.councils.models import Proposal, Support
 from wenmin.councils.procedure import (
-    DECIDED_STATES,
     PUBLISHED_STATES,
     SUPPORT_STATES,
     Stage,
@@ -92,14 +91,25 @@ def stage_marks(
             current_given = True
         else:
             marks.append(StageMark(Stage(stage).label, "todo"))
-    for stage, done in (
-        (Stage.DECISION_NOTICE, proposal.state in PUBLISHED_STATES),
-        (Stage.RESULT_NOTICE, proposal.state == State.RESULT_PUBLISHED),
-    ):
-        status = "done" if done else "todo"
-        if not done and not current_given and proposal.state in DECIDED_STATES:
-            status, current_given = "current", True
-        marks.append(StageMark(Stage(stage).label, status))
+    state = proposal.state
+    decision = (
+        "failed"
+        if state == State.SET_ASIDE
+        else "current"
+        if state in (State.DECIDED, State.IN_NOTICE)
+        else "done"
+        if state in PUBLISHED_STATES
+        else "todo"
+    )
+    result = (
+        "done"
+        if state == State.RESULT_PUBLISHED
+        else "current"
+        if state in (State.NOTICE_ENDED, State.SENT_TO_PROJECTS)
+        else "todo"
+    )
+    marks.append(StageMark(Stage.DECISION_NOTICE.label, decision))
+    marks.append(StageMark(Stage.RESULT_NOTICE.label, result))
     return marks
 
 

@@ -9,7 +9,6 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,13 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     councils = Paginator(selectors.councils_visible_to(user), PER_PAGE).get_page(
         request.GET.get("page")
     )
-    by_state = dict(
-        selectors.proposals_visible_to(user)
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("id"))
-        .values_list("state", "n")
-    )
+    by_state = selectors.proposal_counts_by_state(user)
     manager = selectors.can_manage_councils(user)
     context = {
         "councils": councils,

@@ -15,6 +15,7 @@ from wenmin.councils.models import Comment, CommentState, ProcedureConfig, Stage
 from wenmin.councils.procedure import Stage, State
 from wenmin.councils.selectors import rules_for
 from wenmin.councils.tests.conftest import Village, decide, meeting
+from wenmin.residents.testing import phone_verified
 
 
 def _client(user: User | None = None) -> Client:
@@ -178,3 +179,16 @@ def test_the_administrator_sets_a_countys_procedure_in_the_admin(village: Villag
     rules = rules_for(village.county.village_a)
     assert rules.stages == ("branch_proposal", "representatives_resolution")
     assert rules.notice_working_days == 7 and rules.quorum == Fraction(2, 3)
+
+
+def test_the_keepers_home_counts_proposals_by_state_and_links_to_them(village: Village) -> None:
+    services.proposal_support(proposal=village.proposal, actor=village.resident)
+    services.proposal_support(
+        proposal=village.proposal, actor=phone_verified(village.county.volunteer)
+    )
+    staff = _client(village.secretary)
+    home = staff.get(reverse("councils:home"))
+    assert dict((code, n) for code, _label, n in home.context["by_state"])[State.RAISED] == 1
+    listed = staff.get(reverse("councils:proposals"), {"state": State.RAISED})
+    assert [p.pk for p in listed.context["page"].object_list] == [village.proposal.pk]
+    assert listed.context["page"].object_list[0].support_count == 2
