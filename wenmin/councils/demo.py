@@ -189,7 +189,7 @@ def demo_load(*, seed: int, now: dt.datetime) -> list[str]:
                     region=group if group and "{group}" in title else village,
                     title=title.format(group=name)[:120],
                     description=text.format(group=name),
-                    location=f"{village.name}{name if group else ''}",
+                    location=name,
                     latitude=(village.latitude or Decimal("28.1")) if rng.random() < 0.5 else None,
                     longitude=(village.longitude or Decimal("115.6")),
                     raised_by=raised_by,

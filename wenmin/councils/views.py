@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wenmin.core import validators
+from wenmin.core.ratelimit import rate_count
 from wenmin.councils import selectors, services
 from wenmin.councils.forms import CommentForm, ObjectionForm, ProposalForm, errors_to_form
 from wenmin.councils.models import Proposal, Support
@@ -32,6 +33,7 @@ from wenmin.organisation.models import Region
 from wenmin.residents.selectors import verified_person
 
 PER_PAGE = 20
+POSTS_PER_HOUR = 20  # comments, or objections, of one account
 
 
 def verify_url(next_url: str) -> str:
@@ -185,6 +187,14 @@ def _text_post(
     if unverified:
         return unverified
     form = form_class(request.POST)
+    allowed = rate_count(
+        scope=f"councils-{name}", key=str(request.user.pk), limit=POSTS_PER_HOUR, window=3600
+    ).allowed
+    if not allowed:
+        form.is_valid()
+        form.add_error(None, _("Too many messages in an hour; please try again later."))
+        context = detail_context(request, proposal, failed=(name, form))
+        return render(request, "councils/proposal_detail.html", context, status=429)
     if form.is_valid():
         try:
             if name == "comment_form":

@@ -6,12 +6,20 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from wenmin.core.models import User
 from wenmin.councils import services
-from wenmin.councils.models import Comment, CommentState, ProcedureConfig, StageMeeting, Support
+from wenmin.councils.models import (
+    Comment,
+    CommentState,
+    ProcedureConfig,
+    ProposalPhoto,
+    StageMeeting,
+    Support,
+)
 from wenmin.councils.procedure import Stage, State
 from wenmin.councils.selectors import rules_for
 from wenmin.councils.tests.conftest import Village, decide, meeting
@@ -51,7 +59,7 @@ def test_the_public_list_costs_the_same_for_many_proposals(
             description="说明",
         )
     client = _client()
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(3):
         response = client.get(reverse("councils:proposal_list"))
     assert response.status_code == 200
 
@@ -192,3 +200,66 @@ def test_the_keepers_home_counts_proposals_by_state_and_links_to_them(village: V
     listed = staff.get(reverse("councils:proposals"), {"state": State.RAISED})
     assert [p.pk for p in listed.context["page"].object_list] == [village.proposal.pk]
     assert listed.context["page"].object_list[0].support_count == 2
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def test_a_verified_resident_raises_a_proposal_with_a_photo_everyone_sees(
+    village: Village, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client = _client(village.resident)
+    response = client.post(
+        reverse("councils:proposal_new"),
+        {
+            "region": village.county.group_a.pk,
+            "title": "安装路灯",
+            "description": "第一组主路太黑。",
+            "location": "第一组主路",
+            "latitude": "28.1",
+            "longitude": "115.6",
+            "photos": [SimpleUploadedFile("road.png", PNG, content_type="image/png")],
+        },
+    )
+    assert response.status_code == 302
+    photo = ProposalPhoto.objects.get()
+    assert photo.proposal.raised_by == "resident"
+    shown = _client().get(reverse("councils:photo", args=[photo.pk]))
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+    refused = client.post(
+        reverse("councils:proposal_new"),
+        {
+            "region": village.county.group_a.pk,
+            "title": "假照片",
+            "description": "说明",
+            "photos": [SimpleUploadedFile("fake.png", b"not a png", content_type="image/png")],
+        },
+    )
+    assert refused.status_code == 400
+    assert ProposalPhoto.objects.count() == 1
+
+
+def test_raising_a_proposal_without_a_verified_phone_asks_for_it(village: Village) -> None:
+    response = _client(village.county.volunteer).get(reverse("councils:proposal_new"))
+    assert response.status_code == 302 and "next=" in response["Location"]
+
+
+def test_the_keepers_proposal_list_costs_the_same_for_many(
+    village: Village, django_assert_max_num_queries: Any
+) -> None:
+    for number in range(12):
+        services.proposal_raise(
+            actor=village.secretary,
+            region=village.county.village_a,
+            title=f"议题{number}",
+            description="说明",
+        )
+    staff = _client(village.secretary)
+    with django_assert_max_num_queries(6):
+        assert staff.get(reverse("councils:proposals")).status_code == 200
+    with django_assert_max_num_queries(9):
+        assert (
+            staff.get(reverse("councils:council_detail", args=[village.council.pk])).status_code
+            == 200
+        )
