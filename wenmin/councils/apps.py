@@ -32,6 +32,7 @@ class CouncilsConfig(AppConfig):
             "council_new",
             "council_detail",
             "member_add",
+            "member_end",
             "proposal_manage",
             "meeting_record",
             "decision_publish",
@@ -58,6 +59,7 @@ class CouncilsConfig(AppConfig):
             phrases={
                 "councils.council_create": _("Villagers' council created"),
                 "councils.member_add": _("Council member added"),
+                "councils.member_end": _("Council membership ended"),
                 "councils.procedure_set": _("Decision procedure set"),
                 "councils.proposal_raise": _("Proposal raised"),
                 "councils.proposal_promote": _("Suggestion case made a proposal"),

@@ -90,6 +90,10 @@ class MemberForm(forms.Form):
         self.fields["person"].queryset = people.order_by("name", "id")  # type: ignore[attr-defined]
 
 
+class MemberEndForm(forms.Form):
+    end_date = DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class MeetingForm(forms.Form):
     stage = forms.ChoiceField(
         label=_("Stage"), choices=[(s, Stage(s).label) for s in MEETING_STAGES]

@@ -106,6 +106,16 @@ def council_get_for(user: User, council_id: Any) -> VillagersCouncil:
         raise Http404 from None
 
 
+def member_get_for(user: User, member_id: Any) -> CouncilMember:
+    """A membership of a council the viewer may read, or 404."""
+    try:
+        return CouncilMember.objects.select_related("council", "council__region").get(
+            pk=_pk(member_id), council__in=councils_visible_to(user).values("id")
+        )
+    except CouncilMember.DoesNotExist:
+        raise Http404 from None
+
+
 def council_members(council: VillagersCouncil) -> QuerySet[CouncilMember]:
     return council.members.select_related("person").order_by("end_date", "kind", "person__name")
 

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/councils/new/", views_staff.council_new, name="council_new"),
     path("staff/councils/<int:council_id>/", views_staff.council_detail, name="council_detail"),
     path("staff/councils/<int:council_id>/members/", views_staff.member_add, name="member_add"),
+    path("staff/members/<int:council_member_id>/end/", views_staff.member_end, name="member_end"),
     path("staff/<int:proposal_id>/", views_staff.proposal_manage, name="proposal_manage"),
     path("staff/<int:proposal_id>/meeting/", views_staff.meeting_record, name="meeting_record"),
     path("staff/<int:proposal_id>/publish/", views_staff.decision_publish, name="decision_publish"),

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +24,7 @@ from wenmin.councils import selectors, services
 from wenmin.councils.forms import (
     CouncilForm,
     MeetingForm,
+    MemberEndForm,
     MemberForm,
     ModerateForm,
     ObjectionAnswerForm,
@@ -30,7 +32,7 @@ from wenmin.councils.forms import (
     ResultForm,
     errors_to_form,
 )
-from wenmin.councils.models import Proposal, VillagersCouncil
+from wenmin.councils.models import Proposal, StageMeeting, VillagersCouncil
 from wenmin.councils.procedure import Action, State, allowed_actions, expected_stage
 from wenmin.organisation.models import Person, RegionLevel
 from wenmin.organisation.views import staff_page
@@ -127,6 +129,7 @@ def _council_context(
         "proposals": list(selectors.proposals_visible_to(user).filter(council=council)[:100]),
         "manager": manager,
         "member_form": member_form if manager else None,
+        "today": timezone.localdate(),
     }
 
 
@@ -154,6 +157,28 @@ def member_add(request: HttpRequest, council_id: int) -> HttpResponse:
             return redirect("councils:council_detail", council.pk)
     context = _council_context(user, council, member_form=form)
     return render(request, "councils/council_detail.html", context, status=400)
+
+
+@staff_page
+@require_POST
+def member_end(request: HttpRequest, council_member_id: int) -> HttpResponse:
+    user = _viewer(request)
+    member = selectors.member_get_for(user, council_member_id)
+    form = MemberEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.council_member_end(
+                actor=user, member=member, end_date=form.cleaned_data["end_date"]
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Membership ended."))
+            return redirect("councils:council_detail", member.council_id)
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, str(message))
+    return redirect("councils:council_detail", member.council_id)
 
 
 def manage_context(
@@ -210,7 +235,7 @@ def _act(
     name: str,
     form_class: type[Form] | None,
     run: Callable[[User, Proposal, dict[str, Any]], Any],
-    done: str,
+    done: str | Callable[[Any], tuple[int, str]],
 ) -> HttpResponse:
     """Parse, call one service, and show the manage page again (with the refusal on a 400)."""
     user = _viewer(request)
@@ -218,11 +243,12 @@ def _act(
     form = form_class(request.POST) if form_class else Form(request.POST)
     if form.is_valid():
         try:
-            run(user, proposal, form.cleaned_data)
+            result = run(user, proposal, form.cleaned_data)
         except ValidationError as error:
             errors_to_form(form, error)
         else:
-            messages.success(request, done)
+            level, text = (messages.SUCCESS, done) if isinstance(done, str) else done(result)
+            messages.add_message(request, level, text)
             return redirect("councils:proposal_manage", proposal.pk)
     context = manage_context(user, proposal, failed=(name, form))
     context["failed_form"] = form
@@ -240,8 +266,28 @@ def meeting_record(request: HttpRequest, proposal_id: int) -> HttpResponse:
         run=lambda user, proposal, data: services.stage_meeting_record(
             proposal=proposal, actor=user, **data
         ),
-        done=_("Meeting recorded."),
+        done=_meeting_outcome,
     )
+
+
+def _meeting_outcome(meeting: StageMeeting) -> tuple[int, str]:
+    """A failed meeting is recorded, and the keeper is told plainly what that means."""
+    if meeting.passed:
+        return messages.SUCCESS, _("Meeting recorded: adopted.")
+    if not meeting.quorum:
+        reason = _("no quorum (%(present)s of %(expected)s present)") % {
+            "present": meeting.present,
+            "expected": meeting.expected,
+        }
+    else:
+        reason = _("no majority (%(for)s of %(present)s present in favour)") % {
+            "for": meeting.votes_for,
+            "present": meeting.present,
+        }
+    return messages.ERROR, _(
+        "Meeting recorded: not adopted, %(reason)s. The proposal ends here; its decision "
+        "cannot be published."
+    ) % {"reason": reason}
 
 
 @staff_page

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from wenmin.councils.services.councils import council_create, council_member_add, procedure_set
+from wenmin.councils.services.councils import (
+    council_create,
+    council_member_add,
+    council_member_end,
+    procedure_set,
+)
 from wenmin.councils.services.decisions import (
     decision_publish,
     notice_end,
@@ -27,6 +32,7 @@ __all__ = [
     "comment_post",
     "council_create",
     "council_member_add",
+    "council_member_end",
     "decision_publish",
     "notice_end",
     "notices_end_due",

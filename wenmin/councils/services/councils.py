@@ -156,3 +156,30 @@ def procedure_set(
             },
         )
     return config
+
+
+def council_member_end(
+    *, actor: User | None, member: CouncilMember, end_date: dt.date
+) -> CouncilMember:
+    """A member leaves the council (the row stays, with its dates, for the record)."""
+    require_manager(actor, member.council.region)
+    end_date = _date(end_date, "end_date")
+    with transaction.atomic():
+        locked = CouncilMember.objects.select_for_update().get(pk=member.pk)
+        if locked.end_date is not None:
+            refuse("end_date", _("This membership has already ended."))
+        if end_date < locked.start_date:
+            refuse("end_date", _("A membership cannot end before it starts."))
+        locked.end_date = end_date
+        locked.save(update_fields=["end_date"])
+        council = locked.council
+        if council.chair_id == locked.person_id:
+            council.chair = None
+            council.save(update_fields=["chair"])
+        audit_record(
+            actor=actor,
+            action="councils.member_end",
+            target=council,
+            changes={"person": locked.person_id, "end_date": end_date.isoformat()},
+        )
+    return locked

@@ -59,6 +59,7 @@ def junk_world(desk: CaseDesk) -> dict[str, dict[str, Any]]:
         "paths": {
             "proposal_id": proposal.pk,
             "council_id": council.pk,
+            "council_member_id": council.members.get().pk,
             "comment_id": comment.pk,
             "objection_id": objection.pk,
             "photo_id": proposal.photos.get().pk,

@@ -16,6 +16,7 @@ from wenmin.councils.models import (
     Comment,
     CommentState,
     ProcedureConfig,
+    Proposal,
     ProposalPhoto,
     StageMeeting,
     Support,
@@ -263,3 +264,58 @@ def test_the_keepers_proposal_list_costs_the_same_for_many(
             staff.get(reverse("councils:council_detail", args=[village.council.pk])).status_code
             == 200
         )
+
+
+def test_a_failed_meeting_is_recorded_and_the_keeper_told_why(village: Village) -> None:
+    staff = _client(village.secretary)
+    url = reverse("councils:meeting_record", args=[village.proposal.pk])
+    counts = meeting(Stage.BRANCH_PROPOSAL, expected=9, present=3, votes_for=3, votes_against=0)
+    response = staff.post(url, counts, follow=True)
+    village.proposal.refresh_from_db()
+    assert village.proposal.state == State.FAILED
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1 and "3" in shown[0] and "9" in shown[0]
+    assert not response.context["may_publish"] and not response.context["may_meet"]
+
+
+def test_a_keeper_makes_a_suggestion_case_a_proposal_from_its_number(village: Village) -> None:
+    from wenmin.cases.services import case_intake
+
+    case = case_intake(
+        channel="phone",
+        kind="suggestion",
+        title="建议建设老年食堂",
+        content="留守老人吃饭难。",
+        requester_phone="18600003333",
+        region=village.county.village_a,
+        actor=village.county.administrator,
+    )
+    staff = _client(village.secretary)
+    found = staff.get(reverse("councils:promote"), {"number": case.number})
+    assert found.status_code == 200 and found.context["case"] == case
+    response = staff.post(reverse("councils:promote"), {"case": case.pk})
+    assert response.status_code == 302
+    proposal = Proposal.objects.get(source_case=case)
+    assert proposal.raised_by == "case"
+    again = staff.post(reverse("councils:promote"), {"case": case.pk})
+    assert again.status_code == 400
+    other = _client(village.county.other_township_clerk)
+    assert other.get(reverse("councils:promote"), {"number": case.number}).context["case"] is None
+
+
+def test_the_keeper_ends_a_membership_from_the_council_page(village: Village) -> None:
+    member = village.council.members.get()
+    staff = _client(village.secretary)
+    response = staff.post(
+        reverse("councils:member_end", args=[member.pk]), {"end_date": "2025-06-30"}
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.end_date is not None
+    other = _client(village.county.other_township_clerk)
+    assert (
+        other.post(
+            reverse("councils:member_end", args=[member.pk]), {"end_date": "2025-07-01"}
+        ).status_code
+        == 404
+    )

@@ -62,12 +62,14 @@ def test_every_stage_in_order_to_the_published_result(village: Village) -> None:
 
 def _refused(village: Village, field: str, **counts: object) -> None:
     stage = counts.pop("stage", Stage.BRANCH_PROPOSAL)
+    audited = AuditEvent.objects.count()
     with pytest.raises(ValidationError) as error:
         services.stage_meeting_record(
             proposal=village.proposal, actor=village.secretary, **meeting(str(stage), **counts)
         )
     assert field in error.value.message_dict
     assert not StageMeeting.objects.exists()
+    assert AuditEvent.objects.count() == audited
     village.proposal.refresh_from_db()
     assert village.proposal.state == State.RAISED
 
@@ -367,3 +369,68 @@ def test_verified_phone_helper_is_what_supports_need(village: Village) -> None:
     volunteer = phone_verified(village.county.volunteer)
     services.proposal_support(proposal=village.proposal, actor=volunteer)
     assert Support.objects.filter(person=village.county.volunteer_a).exists()
+
+
+def test_a_dismissed_objection_lets_the_decision_go_to_the_projects_register(
+    village: Village,
+) -> None:
+    decide(village.proposal, village.secretary)
+    services.decision_publish(proposal=village.proposal, actor=village.secretary)
+    village.proposal.refresh_from_db()
+    objection = services.objection_file(
+        proposal=village.proposal, actor=village.resident, body="担心噪音"
+    )
+    services.objection_handle(
+        objection=objection, actor=village.secretary, uphold=False, note="施工限定白天"
+    )
+    with pytest.raises(ValidationError) as error:  # answered twice
+        services.objection_handle(
+            objection=objection, actor=village.secretary, uphold=True, note="再议"
+        )
+    assert "handled_note" in error.value.message_dict
+    until = village.proposal.notice_until
+    assert until is not None
+    with at(until + dt.timedelta(minutes=5)):
+        services.proposal_send_to_projects(proposal=village.proposal, actor=village.secretary)
+    village.proposal.refresh_from_db()
+    assert village.proposal.state == State.SENT_TO_PROJECTS
+    objection.refresh_from_db()
+    assert objection.state == ObjectionState.DISMISSED
+
+
+def test_a_proposal_is_withdrawn_before_publication_only(village: Village) -> None:
+    services.proposal_withdraw(proposal=village.proposal, actor=village.secretary)
+    village.proposal.refresh_from_db()
+    assert village.proposal.state == State.WITHDRAWN
+    other = services.proposal_raise(
+        actor=village.secretary, region=village.county.village_a, title="路灯", description="亮化"
+    )
+    decide(other, village.secretary)
+    services.decision_publish(proposal=other, actor=village.secretary)
+    with pytest.raises(ValidationError):
+        services.proposal_withdraw(proposal=other, actor=village.secretary)
+    other.refresh_from_db()
+    assert other.state == State.IN_NOTICE
+
+
+def test_a_membership_ends_and_the_chair_with_it(village: Village) -> None:
+    member = village.council.members.get()
+    with pytest.raises(ValidationError):
+        services.council_member_end(
+            actor=village.secretary, member=member, end_date=dt.date(2023, 1, 1)
+        )
+    services.council_member_end(
+        actor=village.secretary, member=member, end_date=dt.date(2025, 6, 30)
+    )
+    member.refresh_from_db()
+    village.council.refresh_from_db()
+    assert member.end_date == dt.date(2025, 6, 30) and village.council.chair is None
+    # The person can be a member again, in a new row.
+    services.council_member_add(
+        actor=village.secretary,
+        council=village.council,
+        person=member.person,
+        kind="elected",
+        start_date=dt.date(2025, 7, 1),
+    )
+    assert village.council.members.count() == 2
