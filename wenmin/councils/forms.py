@@ -107,6 +107,10 @@ class MeetingForm(forms.Form):
     abstentions = forms.IntegerField(label=_("Abstentions"), widget=COUNT_WIDGET)
     minutes = TextField(label=_("Minutes"), max_length=TEXT_MAX, multiline=True)
 
+    def __init__(self, *args: Any, stages: tuple[str, ...] = MEETING_STAGES, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [(s, Stage(s).label) for s in stages]  # type: ignore[attr-defined]
+
 
 class ModerateForm(forms.Form):
     decision = forms.ChoiceField(

@@ -191,7 +191,7 @@ def manage_context(
     manager = selectors.may_manage_region(user, proposal.region)
     pending, upheld = selectors.objection_counts(proposal)
     forms: dict[str, Any] = {
-        "meeting_form": MeetingForm(initial={"stage": next_stage}),
+        "meeting_form": MeetingForm(initial={"stage": next_stage}, stages=rules.stages),
         "result_form": ResultForm(),
     }
     if failed:

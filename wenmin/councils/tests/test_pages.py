@@ -319,3 +319,29 @@ def test_the_keeper_ends_a_membership_from_the_council_page(village: Village) ->
         ).status_code
         == 404
     )
+
+
+def test_a_county_with_two_meetings_decides_after_the_second(village: Village) -> None:
+    services.procedure_set(
+        actor=village.county.administrator,
+        county=village.county.county,
+        stages=[Stage.BRANCH_PROPOSAL, Stage.REPRESENTATIVES_RESOLUTION],
+        quorum=(1, 2),
+        majority=(1, 2),
+        notice_working_days=7,
+    )
+    staff = _client(village.secretary)
+    manage = reverse("councils:proposal_manage", args=[village.proposal.pk])
+    choices = staff.get(manage).context["meeting_form"].fields["stage"].choices
+    assert [code for code, _label in choices] == [
+        Stage.BRANCH_PROPOSAL,
+        Stage.REPRESENTATIVES_RESOLUTION,
+    ]
+    url = reverse("councils:meeting_record", args=[village.proposal.pk])
+    assert staff.post(url, meeting(Stage.COMMITTEES_DISCUSSION)).status_code == 400
+    assert staff.post(url, meeting(Stage.BRANCH_PROPOSAL)).status_code == 302
+    assert staff.post(url, meeting(Stage.REPRESENTATIVES_RESOLUTION)).status_code == 302
+    village.proposal.refresh_from_db()
+    assert village.proposal.state == State.DECIDED
+    public = _client().get(reverse("councils:proposal_detail", args=[village.proposal.pk]))
+    assert len(public.context["marks"]) == 4
