@@ -84,7 +84,11 @@ def test_anonymous_visitors_start_at_the_portal(client, county):
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == reverse("portal:submit")
     menu = _menu(client.get(reverse("portal:submit")))
-    assert menu == [reverse("portal:submit"), reverse("portal:track_lookup")]
+    assert menu == [
+        reverse("portal:submit"),
+        reverse("councils:proposal_list"),
+        reverse("portal:track_lookup"),
+    ]
 
 
 def test_the_page_registry_agrees_with_the_views(desk, client):
