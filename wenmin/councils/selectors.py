@@ -153,6 +153,15 @@ def proposal_counts_by_state(user: User) -> dict[str, int]:
     return dict(rows.values_list("state", "n"))
 
 
+def proposals_supported_by(person_id: int) -> QuerySet[Proposal]:
+    """The proposals a person supports, newest support first (for a resident's "my supports")."""
+    return (
+        proposals_public()
+        .filter(supports__person_id=person_id)
+        .order_by("-supports__created_at", "-id")
+    )
+
+
 def proposal_get_public(proposal_id: Any) -> Proposal:
     try:
         return proposals_public().get(pk=_pk(proposal_id))

@@ -434,3 +434,18 @@ def test_a_membership_ends_and_the_chair_with_it(village: Village) -> None:
         start_date=dt.date(2025, 7, 1),
     )
     assert village.council.members.count() == 2
+
+
+def test_a_residents_supports_are_listed_for_my_supports(village: Village) -> None:
+    from wenmin.councils.selectors import proposals_supported_by
+
+    other = services.proposal_raise(
+        actor=village.secretary, region=village.county.village_a, title="路灯", description="亮化"
+    )
+    services.proposal_support(proposal=village.proposal, actor=village.resident)
+    services.proposal_support(proposal=other, actor=village.resident)
+    services.proposal_support(proposal=other, actor=phone_verified(village.county.volunteer))
+    person = village.county.resident_a.pk
+    mine = list(proposals_supported_by(person))
+    assert [p.pk for p in mine] == [other.pk, village.proposal.pk]
+    assert mine[0].support_count == 2
