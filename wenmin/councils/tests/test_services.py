@@ -448,4 +448,4 @@ def test_a_residents_supports_are_listed_for_my_supports(village: Village) -> No
     person = village.county.resident_a.pk
     mine = list(proposals_supported_by(person))
     assert [p.pk for p in mine] == [other.pk, village.proposal.pk]
-    assert mine[0].support_count == 2
+    assert mine[0].support_count == 2  # type: ignore[attr-defined]  # annotated
