@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from typing import Any
 
@@ -9,12 +10,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from wenmin.core.models import User
 from wenmin.councils import services
 from wenmin.councils.models import (
     Comment,
     CommentState,
+    Objection,
     ProcedureConfig,
     Proposal,
     ProposalPhoto,
@@ -345,3 +348,35 @@ def test_a_county_with_two_meetings_decides_after_the_second(village: Village) -
     assert village.proposal.state == State.DECIDED
     public = _client().get(reverse("councils:proposal_detail", args=[village.proposal.pk]))
     assert len(public.context["marks"]) == 4
+
+
+def test_a_verified_resident_objects_during_the_notice_and_not_after(village: Village) -> None:
+    decide(village.proposal, village.secretary)
+    services.decision_publish(proposal=village.proposal, actor=village.secretary)
+    village.proposal.refresh_from_db()
+    client = _client(village.resident)
+    url = reverse("councils:objection_file", args=[village.proposal.pk])
+    assert client.post(url, {"text": "占用耕地"}).status_code == 302
+    # The last working day of the notice is over.
+    Proposal.objects.filter(pk=village.proposal.pk).update(
+        notice_until=timezone.now() - dt.timedelta(minutes=1)
+    )
+    late = client.post(url, {"text": "再提一次"})
+    assert late.status_code == 400
+    assert Objection.objects.count() == 1
+    unverified = _client(village.county.volunteer).post(url, {"text": "反对"})
+    assert unverified.status_code == 302 and "next=" in unverified["Location"]
+    assert Objection.objects.count() == 1
+
+
+def test_a_hidden_comment_never_shows_publicly(village: Village) -> None:
+    comment = services.comment_post(
+        proposal=village.proposal, actor=village.resident, body="骂人的话"
+    )
+    services.comment_moderate(comment=comment, actor=village.secretary, publish=False)
+    page = _client().get(reverse("councils:proposal_detail", args=[village.proposal.pk]))
+    assert "骂人的话" not in page.content.decode()
+    manage = _client(village.secretary).get(
+        reverse("councils:proposal_manage", args=[village.proposal.pk])
+    )
+    assert "骂人的话" in manage.content.decode()  # staff still read what was written
