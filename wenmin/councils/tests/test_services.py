@@ -449,3 +449,17 @@ def test_a_residents_supports_are_listed_for_my_supports(village: Village) -> No
     mine = list(proposals_supported_by(person))
     assert [p.pk for p in mine] == [other.pk, village.proposal.pk]
     assert mine[0].support_count == 2  # type: ignore[attr-defined]  # annotated
+
+
+def test_the_worker_ends_notice_periods_that_are_over(village: Village) -> None:
+    from wenmin.core.periodic import periodic_run
+
+    decide(village.proposal, village.secretary)
+    services.decision_publish(proposal=village.proposal, actor=village.secretary)
+    Proposal.objects.filter(pk=village.proposal.pk).update(
+        notice_until=timezone.now() - dt.timedelta(minutes=1)
+    )
+    periodic_run()
+    village.proposal.refresh_from_db()
+    assert village.proposal.state == State.NOTICE_ENDED
+    assert AuditEvent.objects.filter(action="councils.notice_end", actor=None).count() == 1
