@@ -380,3 +380,32 @@ def test_a_hidden_comment_never_shows_publicly(village: Village) -> None:
         reverse("councils:proposal_manage", args=[village.proposal.pk])
     )
     assert "骂人的话" in manage.content.decode()  # staff still read what was written
+
+
+def test_the_public_page_costs_the_same_with_more_comments_and_meetings(village: Village) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    detail = reverse("councils:proposal_detail", args=[village.proposal.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert _client(village.resident).get(detail).status_code == 200
+        return len(captured.captured_queries)
+
+    def comment(text: str) -> None:
+        written = services.comment_post(
+            proposal=village.proposal, actor=village.resident, body=text
+        )
+        services.comment_moderate(comment=written, actor=village.secretary, publish=True)
+
+    comment("第一条")
+    services.stage_meeting_record(
+        proposal=village.proposal, actor=village.secretary, **meeting(Stage.BRANCH_PROPOSAL)
+    )
+    few = queries()
+    for number in range(8):
+        comment(f"第{number}条")
+    decide_rest = (Stage.COMMITTEES_DISCUSSION, Stage.MEMBERS_REVIEW)
+    decide(village.proposal, village.secretary, decide_rest)
+    assert queries() == few
