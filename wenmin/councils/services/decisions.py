@@ -1,0 +1,316 @@
+"""The procedure's meetings, the public notice (公示), objections, and what follows a decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wenmin.cases.services.policy import calendar_current
+from wenmin.core import validators
+from wenmin.core.audit import audit_record
+from wenmin.core.models import User
+from wenmin.councils.models import (
+    Objection,
+    ObjectionState,
+    ProjectRefType,
+    Proposal,
+    StageMeeting,
+)
+from wenmin.councils.procedure import (
+    Action,
+    Attendance,
+    Stage,
+    StageOutOfOrder,
+    State,
+    TransitionNotAllowed,
+    after_meeting,
+    attendance_problems,
+    expected_stage,
+    has_majority,
+    has_quorum,
+    may_send_to_projects,
+    next_state,
+)
+from wenmin.councils.selectors import notice_running, objection_counts, rules_for
+from wenmin.councils.services.common import (
+    PLACE_MAX,
+    TEXT_MAX,
+    refuse,
+    require_manager,
+    text,
+)
+from wenmin.residents.selectors import verified_person
+
+COUNT_MAX = 100_000
+OBJECTION_MAX = 2000
+
+
+def _not_now(proposal: Proposal, field: str = "proposal") -> None:
+    refuse(
+        field,
+        _("This proposal is now “%(state)s”; that is not possible.")
+        % {"state": State(proposal.state).label},
+    )
+
+
+def _counts_problems(a: Attendance) -> dict[str, list[str]]:
+    words = {
+        "negative": _("Enter a number of zero or more."),
+        "zero": _("At least one member must be expected at a meeting."),
+        "more_than_expected": _("More members present (%(present)s) than expected (%(expected)s)."),
+        "more_votes_than_present": _(
+            "%(votes)s votes recorded, but only %(present)s members present."
+        ),
+    }
+    params = {
+        "present": a.present,
+        "expected": a.expected,
+        "votes": a.votes_for + a.votes_against + a.abstentions,
+    }
+    return {field: [words[code] % params] for field, code in attendance_problems(a).items()}
+
+
+def _count(value: Any, field: str) -> int:
+    try:
+        return validators.check_int(value, minimum=-COUNT_MAX, maximum=COUNT_MAX)
+    except Exception:  # noqa: BLE001  (any junk is "not a number")
+        refuse(field, _("Enter a whole number."))
+
+
+def stage_meeting_record(
+    *,
+    proposal: Proposal,
+    actor: User | None,
+    stage: str,
+    held_on: dt.date,
+    place: str,
+    expected: int,
+    present: int,
+    minutes: str,
+    votes_for: int,
+    votes_against: int,
+    abstentions: int,
+) -> StageMeeting:
+    """Record the next meeting of the procedure; one that misses its quorum or majority is
+    recorded as failed and ends the proposal (a failed decision is never published)."""
+    require_manager(actor, proposal.region)
+    counts = Attendance(
+        expected=_count(expected, "expected"),
+        present=_count(present, "present"),
+        votes_for=_count(votes_for, "votes_for"),
+        votes_against=_count(votes_against, "votes_against"),
+        abstentions=_count(abstentions, "abstentions"),
+    )
+    problems = _counts_problems(counts)
+    if problems:
+        raise ValidationError(problems)
+    place = text(place, field="place", max_length=PLACE_MAX, required=True)
+    minutes = text(minutes, field="minutes", max_length=TEXT_MAX, required=True, multiline=True)
+    try:
+        validators.check_date(held_on)
+    except Exception:  # noqa: BLE001
+        refuse("held_on", _("Enter a valid date."))
+    if held_on > timezone.localdate():
+        refuse("held_on", _("A meeting is recorded once it has been held."))
+    rules = rules_for(proposal.region)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        held = list(locked.meetings.order_by("held_on", "id"))
+        passed = [m.stage for m in held if m.passed]
+        if held and held_on < held[-1].held_on:
+            refuse("held_on", _("This meeting cannot be earlier than the one before it."))
+        quorum = has_quorum(counts, rules)
+        adopted = quorum and has_majority(counts, rules)
+        before = locked.state
+        try:
+            after = after_meeting(
+                rules=rules, state=before, passed=passed, stage=stage, adopted=adopted
+            )
+        except TransitionNotAllowed:
+            _not_now(locked, "stage")
+        except StageOutOfOrder:
+            due = expected_stage(rules, passed)
+            refuse(
+                "stage",
+                _("The next meeting of this procedure is “%(stage)s”.")
+                % {"stage": Stage(due).label if due else "—"},
+            )
+        meeting = StageMeeting.objects.create(
+            proposal=locked,
+            stage=stage,
+            held_on=held_on,
+            place=place,
+            expected=counts.expected,
+            present=counts.present,
+            minutes=minutes,
+            votes_for=counts.votes_for,
+            votes_against=counts.votes_against,
+            abstentions=counts.abstentions,
+            quorum=quorum,
+            passed=adopted,
+            recorded_by=actor,
+        )
+        locked.state = after
+        fields = ["state"]
+        if after == State.DECIDED:
+            locked.decided_at = timezone.now()
+            fields.append("decided_at")
+        locked.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action="councils.meeting_record",
+            target=locked,
+            changes={
+                "stage": stage,
+                "expected": counts.expected,
+                "present": counts.present,
+                "for": counts.votes_for,
+                "against": counts.votes_against,
+                "abstain": counts.abstentions,
+                "quorum": quorum,
+                "passed": adopted,
+                "state": [before, after],
+            },
+        )
+    return meeting
+
+
+def _transition(
+    *, proposal: Proposal, actor: User | None, action: str, set_fields: dict[str, Any]
+) -> Proposal:
+    """Lock, check the table, set the fields and the state, audit."""
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        before = locked.state
+        try:
+            locked.state = next_state(before, action)
+        except TransitionNotAllowed:
+            _not_now(locked)
+        for name, value in set_fields.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["state", *set_fields])
+        audit_record(
+            actor=actor,
+            action=f"councils.{action}",
+            target=locked,
+            changes={"state": [before, locked.state]}
+            | {k: str(v) for k, v in set_fields.items() if k != "result"},
+        )
+    return locked
+
+
+def decision_publish(*, proposal: Proposal, actor: User | None) -> Proposal:
+    """Make the decision public: the notice period (公示) of the county's working days opens."""
+    require_manager(actor, proposal.region)
+    now = timezone.now()
+    rules = rules_for(proposal.region)
+    until = calendar_current().add_working_days(now, rules.notice_working_days)
+    return _transition(
+        proposal=proposal,
+        actor=actor,
+        action=Action.PUBLISH_DECISION,
+        set_fields={"published_at": now, "notice_until": until},
+    )
+
+
+def objection_file(*, proposal: Proposal, actor: User | None, body: str) -> Objection:
+    """A verified resident's objection, only while the notice period runs."""
+    person = verified_person(user=actor)
+    if person is None:
+        raise PermissionDenied(_("Verify your phone to file an objection."))
+    body = text(body, field="text", max_length=OBJECTION_MAX, required=True, multiline=True)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if not notice_running(locked):
+            refuse("text", _("Objections are taken only during the notice period."))
+        objection = Objection.objects.create(proposal=locked, person=person, text=body)
+        audit_record(actor=actor, action="councils.objection_file", target=objection)
+    return objection
+
+
+def objection_handle(*, objection: Objection, actor: User, uphold: bool, note: str) -> Objection:
+    """Answer an objection; upholding it sets the decision aside."""
+    proposal = objection.proposal
+    require_manager(actor, proposal.region)
+    note = text(note, field="handled_note", max_length=TEXT_MAX, required=True, multiline=True)
+    with transaction.atomic():
+        locked_proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        locked = Objection.objects.select_for_update().get(pk=objection.pk)
+        if locked.state != ObjectionState.PENDING:
+            refuse("handled_note", _("This objection has already been answered."))
+        action = Action.OBJECTION_UPHOLD if uphold else Action.OBJECTION_DISMISS
+        before = locked_proposal.state
+        try:
+            locked_proposal.state = next_state(before, action)
+        except TransitionNotAllowed:
+            _not_now(locked_proposal, "handled_note")
+        locked_proposal.save(update_fields=["state"])
+        locked.state = ObjectionState.UPHELD if uphold else ObjectionState.DISMISSED
+        locked.handled_note = note
+        locked.handled_at = timezone.now()
+        locked.handled_by = actor
+        locked.save(update_fields=["state", "handled_note", "handled_at", "handled_by"])
+        audit_record(
+            actor=actor,
+            action="councils.objection_handle",
+            target=locked,
+            changes={"state": locked.state, "proposal": [before, locked_proposal.state]},
+        )
+    return locked
+
+
+def notice_end(*, proposal: Proposal, actor: User | None = None) -> Proposal:
+    """Close a notice period whose last working day is over (the worker's job, or on demand)."""
+    if proposal.notice_until is None or timezone.now() <= proposal.notice_until:
+        refuse("proposal", _("The notice period has not ended yet."))
+    return _transition(proposal=proposal, actor=actor, action=Action.NOTICE_END, set_fields={})
+
+
+def notices_end_due() -> int:
+    """End every notice period that is over; the number ended (a periodic job)."""
+    due = Proposal.objects.filter(state=State.IN_NOTICE, notice_until__lt=timezone.now())
+    ended = 0
+    for proposal in due.only("pk", "state", "notice_until")[:500]:
+        notice_end(proposal=proposal)
+        ended += 1
+    return ended
+
+
+def proposal_send_to_projects(*, proposal: Proposal, actor: User | None) -> Proposal:
+    """After the notice period, with no objection pending or upheld: the decision goes to the
+    projects register as a project proposal (a typed reference the register fills in)."""
+    require_manager(actor, proposal.region)
+    if proposal.state == State.IN_NOTICE and not notice_running(proposal):
+        proposal = notice_end(proposal=proposal)
+    pending, upheld = objection_counts(proposal)
+    if not may_send_to_projects(
+        state=proposal.state, pending_objections=pending, upheld_objections=upheld
+    ):
+        if proposal.state == State.IN_NOTICE:
+            refuse("proposal", _("The notice period has not ended yet."))
+        if pending:
+            refuse("proposal", _("Answer every objection first."))
+        _not_now(proposal)
+    return _transition(
+        proposal=proposal,
+        actor=actor,
+        action=Action.SEND_TO_PROJECTS,
+        set_fields={"sent_at": timezone.now(), "project_ref_type": ProjectRefType.PROJECT},
+    )
+
+
+def result_publish(*, proposal: Proposal, actor: User | None, result: str) -> Proposal:
+    """Make public how the decision was carried out (实施结果公开)."""
+    require_manager(actor, proposal.region)
+    result = text(result, field="result", max_length=TEXT_MAX, required=True, multiline=True)
+    return _transition(
+        proposal=proposal,
+        actor=actor,
+        action=Action.PUBLISH_RESULT,
+        set_fields={"result": result, "result_published_at": timezone.now()},
+    )
