@@ -105,7 +105,9 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         ordering = ["version", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "order"], name="survey_question_order_unique")
+            models.UniqueConstraint(
+                fields=["version", "order"], name="survey_question_order_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -116,7 +118,10 @@ class VisitPlan(models.Model):
     """Which volunteer teams visit which households, on one version, by when (a survey round)."""
 
     version = models.ForeignKey(
-        SurveyVersion, verbose_name=_("survey version"), on_delete=models.PROTECT, related_name="plans"
+        SurveyVersion,
+        verbose_name=_("survey version"),
+        on_delete=models.PROTECT,
+        related_name="plans",
     )
     name = models.CharField(_("name"), max_length=120)
     starts_on = models.DateField(_("starts"))
@@ -147,7 +152,10 @@ class VisitAssignment(models.Model):
     """One household a team must visit by a date, in one plan."""
 
     plan = models.ForeignKey(
-        VisitPlan, verbose_name=_("visit plan"), on_delete=models.CASCADE, related_name="assignments"
+        VisitPlan,
+        verbose_name=_("visit plan"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
     )
     team = models.ForeignKey(
         "organisation.Unit",
@@ -210,7 +218,10 @@ class Visit(models.Model):
         related_name="visits",
     )
     version = models.ForeignKey(
-        SurveyVersion, verbose_name=_("survey version"), on_delete=models.PROTECT, related_name="visits"
+        SurveyVersion,
+        verbose_name=_("survey version"),
+        on_delete=models.PROTECT,
+        related_name="visits",
     )
     volunteer = models.ForeignKey(
         "core.User",
@@ -274,6 +285,9 @@ class VisitPhoto(models.Model):
     class Meta:
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class NeedKind(models.Model):

@@ -109,9 +109,7 @@ def plan_get_for(user: User, plan_id: object) -> VisitPlan:
 
 def form_versions(form: SurveyForm) -> list[SurveyVersion]:
     """A form's versions, newest first, with their questions and plans."""
-    return list(
-        form.versions.order_by("-number").prefetch_related("questions", "plans")
-    )
+    return list(form.versions.order_by("-number").prefetch_related("questions", "plans"))
 
 
 def volunteer_teams_for(user: User) -> QuerySet[Unit]:
@@ -219,10 +217,13 @@ class Coverage:
     total: CoverageRow
     villages: list[CoverageRow] = field(default_factory=list)
     teams: list[CoverageRow] = field(default_factory=list)
+    waiting: int = 0
 
 
 def _rows(
-    planned_rows: Iterable[dict[str, Any]], visited_rows: Iterable[dict[str, Any]], names: dict[int, str]
+    planned_rows: Iterable[dict[str, Any]],
+    visited_rows: Iterable[dict[str, Any]],
+    names: dict[int, str],
 ) -> list[CoverageRow]:
     rows: dict[int, CoverageRow] = {}
     for item in planned_rows:
@@ -258,8 +259,15 @@ def coverage(plan: VisitPlan, within: str | None) -> Coverage:
         planned=plan_rows.values("household").distinct().count(),
         visited=visit_rows.values("household").distinct().count(),
     )
+    waiting = (
+        plan_rows.exclude(household_id__in=visit_rows.values("household_id"))
+        .values("household")
+        .distinct()
+        .count()
+    )
     return Coverage(
         total=total,
+        waiting=waiting,
         villages=_rows(*by_village, villages),
         teams=_rows(*by_team, teams),
     )
@@ -277,17 +285,19 @@ def households_counted(
     and not yet visited; of a village or a team."""
     plan_rows, visit_rows = planned(plan, within), visited(plan, within)
     if village:
-        plan_rows, visit_rows = plan_rows.filter(village_id=village), visit_rows.filter(
-            village_id=village
+        plan_rows, visit_rows = (
+            plan_rows.filter(village_id=village),
+            visit_rows.filter(village_id=village),
         )
     if team:
         plan_rows, visit_rows = plan_rows.filter(team_id=team), visit_rows.filter(team_id=team)
+    ids: QuerySet[Any, Any]
     if was_visited is True:
         ids = visit_rows.values("household_id")
     elif was_visited is False:
-        ids = plan_rows.exclude(household_id__in=visited(plan, within).values("household_id")).values(
-            "household_id"
-        )
+        ids = plan_rows.exclude(
+            household_id__in=visited(plan, within).values("household_id")
+        ).values("household_id")
     else:
         ids = plan_rows.values("household_id")
     return Household.objects.filter(pk__in=ids).select_related("region").order_by("code")
@@ -404,18 +414,21 @@ def needs_summary(plan: VisitPlan, within: str | None) -> NeedTable:
     }
     kind_ids = {k for _, k in counts}
     kinds = list(NeedKind.objects.filter(pk__in=kind_ids))
-    villages = dict(
-        Region.objects.filter(pk__in={v for v, _ in counts}).values_list("pk", "name")
-    )
+    villages = dict(Region.objects.filter(pk__in={v for v, _ in counts}).values_list("pk", "name"))
     table = []
     for village_id, name in sorted(villages.items(), key=lambda item: item[1]):
         per_kind = [counts.get((village_id, kind.pk), 0) for kind in kinds]
         table.append((village_id, name, per_kind, sum(per_kind)))
     totals = [sum(counts.get((v, kind.pk), 0) for v in villages) for kind in kinds]
     by_resolution = dict(
-        rows.values_list("resolution").annotate(n=Count("id")).order_by().values_list("resolution", "n")
+        rows.values_list("resolution")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("resolution", "n")
     )
-    resolutions = [(value, str(label), by_resolution.get(value, 0)) for value, label in Resolution.choices]
+    resolutions = [
+        (value, str(label), by_resolution.get(value, 0)) for value, label in Resolution.choices
+    ]
     return NeedTable(kinds, table, totals, sum(totals), resolutions)
 
 

@@ -37,13 +37,17 @@ def form_create(*, actor: User | None, title: str, owner: Unit) -> SurveyForm:
     with transaction.atomic():
         form = SurveyForm.objects.create(title=text, owner=owner, created_by=actor)
         SurveyVersion.objects.create(form=form, number=1)
-        audit_record(actor=actor, action="surveys.form_create", target=form, changes={"title": text})
+        audit_record(
+            actor=actor, action="surveys.form_create", target=form, changes={"title": text}
+        )
     return form
 
 
 def _version_locked(version: SurveyVersion) -> SurveyVersion:
-    return SurveyVersion.objects.select_for_update().select_related("form__owner__region").get(
-        pk=version.pk
+    return (
+        SurveyVersion.objects.select_for_update()
+        .select_related("form__owner__region")
+        .get(pk=version.pk)
     )
 
 
@@ -67,7 +71,13 @@ def question_add(
         _may_own(actor, version.form.owner)
         if not version.is_draft:
             raise ValidationError(
-                {"version": [_("This version is published: its questions are frozen. Start a new version to change them.")]}
+                {
+                    "version": [
+                        _(
+                            "This version is published: its questions are frozen. Start a new version to change them."
+                        )
+                    ]
+                }
             )
         last = version.questions.aggregate(n=Max("order"))["n"] or 0
         if version.questions.count() >= MAX_QUESTIONS:
@@ -92,9 +102,16 @@ def version_draft(*, actor: User | None, form: SurveyForm) -> SurveyVersion:
         latest = form.versions.order_by("-number").first()
         if latest is not None and latest.is_draft:
             raise ValidationError(
-                {"version": [_("Version %(n)s is still a draft: change it, or publish it first.") % {"n": latest.number}]}
+                {
+                    "version": [
+                        _("Version %(n)s is still a draft: change it, or publish it first.")
+                        % {"n": latest.number}
+                    ]
+                }
             )
-        version = SurveyVersion.objects.create(form=form, number=(latest.number if latest else 0) + 1)
+        version = SurveyVersion.objects.create(
+            form=form, number=(latest.number if latest else 0) + 1
+        )
         if latest is not None:
             Question.objects.bulk_create(
                 Question(
@@ -134,7 +151,9 @@ def version_retire(*, actor: User | None, version: SurveyVersion) -> SurveyVersi
         version = _version_locked(version)
         _may_own(actor, version.form.owner)
         if version.is_draft:
-            raise ValidationError({"version": [_("A draft cannot be retired: it was never published.")]})
+            raise ValidationError(
+                {"version": [_("A draft cannot be retired: it was never published.")]}
+            )
         if version.retired_at is not None:
             raise ValidationError({"version": [_("This version is already retired.")]})
         version.retired_at = timezone.now()

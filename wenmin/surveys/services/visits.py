@@ -112,7 +112,11 @@ def _photos_check(
         if len(files) > rules.MAX_PHOTOS:
             errors[key] = [_("At most %(n)s photos.") % {"n": rules.MAX_PHOTOS}]
             continue
-        not_photos = [f.name for f in files if PurePath(f.name or "").suffix.lower() not in rules.PHOTO_SUFFIXES]
+        not_photos = [
+            f.name
+            for f in files
+            if PurePath(f.name or "").suffix.lower() not in rules.PHOTO_SUFFIXES
+        ]
         if not_photos:
             errors[key] = [_("Only photos (JPG, PNG, GIF, WebP).")]
             continue
@@ -123,7 +127,9 @@ def _photos_check(
     return checked, errors
 
 
-def _needs_check(needs: Sequence[NeedInput]) -> tuple[list[tuple[NeedKind, str, str]], dict[str, list[str]]]:
+def _needs_check(
+    needs: Sequence[NeedInput],
+) -> tuple[list[tuple[NeedKind, str, str]], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     if len(needs) > rules.MAX_NEEDS:
         return [], {"needs": [_("At most %(n)s needs a visit.") % {"n": rules.MAX_NEEDS}]}
@@ -137,7 +143,9 @@ def _needs_check(needs: Sequence[NeedInput]) -> tuple[list[tuple[NeedKind, str, 
         if need.resolution not in Resolution.values:
             errors[f"{key}.resolution"] = [_("Say what becomes of this need.")]
         try:
-            text = validators.check_text(need.text, max_length=rules.MAX_NEED_TEXT, multiline=True).strip()
+            text = validators.check_text(
+                need.text, max_length=rules.MAX_NEED_TEXT, multiline=True
+            ).strip()
             if not text:
                 errors[f"{key}.text"] = [_("Describe the need.")]
         except ValidationError as error:

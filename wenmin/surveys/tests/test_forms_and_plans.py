@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -89,7 +90,7 @@ def test_a_plan_assigns_each_household_to_the_nearest_team(survey: Survey) -> No
 def test_a_bad_plan_is_refused_and_nothing_saved(survey: Survey) -> None:
     c = survey.desk.county
     plans = VisitPlan.objects.count()
-    base = {
+    base: dict[str, Any] = {
         "actor": c.township_clerk,
         "version": survey.version,
         "name": "秋季走访",

@@ -55,7 +55,9 @@ def test_a_visit_stores_the_checked_answers_and_is_audited(survey: Survey) -> No
     }
     assert visit.team == survey.desk.county.team_a
     assert visit.village == survey.desk.county.village_a
-    assert AuditEvent.objects.filter(action="surveys.visit_submit", target_id=str(visit.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="surveys.visit_submit", target_id=str(visit.pk)
+    ).exists()
 
 
 def test_the_same_visit_sent_twice_is_stored_once(survey: Survey) -> None:
@@ -169,16 +171,24 @@ def test_a_need_becomes_a_case_of_the_needs_survey_channel(survey: Survey) -> No
     assert case.region == c.village_a
     assert case.content == "屋顶漏雨需修缮"
     assert case.events.get(action="intake").actor == c.volunteer
-    assert (spot.resolution, spot.state, spot.case) == (Resolution.ON_THE_SPOT, NeedState.RESOLVED, None)
+    assert (spot.resolution, spot.state, spot.case) == (
+        Resolution.ON_THE_SPOT,
+        NeedState.RESOLVED,
+        None,
+    )
     assert (waiting.state, waiting.case) == (NeedState.OPEN, None)
 
 
 def test_a_bad_need_refuses_the_whole_visit(survey: Survey) -> None:
     cases = Case.objects.count()
-    _refused(survey, "needs.1.kind", needs=[
-        NeedInput("repair", "屋顶漏雨", Resolution.CASE),
-        NeedInput("nosuch", "x", Resolution.WAITING),
-    ])
+    _refused(
+        survey,
+        "needs.1.kind",
+        needs=[
+            NeedInput("repair", "屋顶漏雨", Resolution.CASE),
+            NeedInput("nosuch", "x", Resolution.WAITING),
+        ],
+    )
     _refused(survey, "needs.0.resolution", needs=[NeedInput("repair", "屋顶漏雨", "later")])
     _refused(survey, "needs.0.text", needs=[NeedInput("repair", "  ", Resolution.WAITING)])
     assert Case.objects.count() == cases
