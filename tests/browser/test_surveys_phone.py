@@ -1,0 +1,92 @@
+"""A volunteer's needs-survey visit on a 375-pixel phone with a connection that comes and goes:
+the answers are kept on the phone, sent when the signal is back, and stored exactly once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from wenmin.surveys.models import Need, Visit
+from wenmin.testing import PASSWORD, CaseDesk
+
+pytestmark = pytest.mark.browser
+
+
+def _fits(page: Any) -> None:
+    assert page.evaluate("window.innerWidth") == 375
+    assert page.evaluate("document.documentElement.scrollWidth <= 375")
+
+
+def test_a_visit_sent_offline_is_kept_then_stored_once(
+    live_server: Any, live_desk: CaseDesk, phone_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from wenmin.surveys.tests.conftest import build_survey
+
+    survey = build_survey(live_desk)
+    county = live_desk.county
+    base = live_server.url
+    page = phone_page
+    page.goto(base + reverse("surveys:my_visits"))  # to the login page and back
+    login = page.locator("section.login form")
+    login.locator("input[name=username]").fill(county.volunteer.username)
+    login.locator("input[name=password]").fill(PASSWORD)
+    login.locator("button[type=submit]").click()
+    page.wait_for_url(base + reverse("surveys:my_visits"))
+    _fits(page)
+    assignment = survey.plan.assignments.get(household__code="H-QS-001")
+    page.locator(f'li[data-assignment="{assignment.pk}"] a').click()
+    page.wait_for_url(base + reverse("surveys:visit_new", args=[assignment.pk]))
+    _fits(page)
+
+    form = page.locator("form[data-visit-form]")
+    form.locator(f'input[name="q_{survey.single.pk}"][value="一般"]').check()
+    form.locator(f'input[name="q_{survey.multiple.pk}"][value="看病"]').check()
+    form.locator(f'input[name="q_{survey.number.pk}"]').fill("2")
+    form.locator(f'input[name="q_{survey.yes_no.pk}"][value="yes"]').check()
+    form.locator(f'textarea[name="q_{survey.text.pk}"]').fill("屋顶漏雨")
+    form.locator("select[name=need_kind_0]").select_option("repair")
+    form.locator("textarea[name=need_text_0]").fill("屋顶漏雨需修缮")
+    form.locator('input[name=need_resolution_0][value="case"]').check()
+    key = form.locator("input[name=idempotency_key]").input_value()
+
+    # The answers are on the phone as they are typed: a reload keeps them and the visit's key.
+    page.reload()
+    expect(form.locator(f'input[name="q_{survey.single.pk}"][value="一般"]')).to_be_checked()
+    assert form.locator("input[name=idempotency_key]").input_value() == key
+
+    page.context.set_offline(True)
+    form.locator("button[type=submit]").click()
+    status = page.locator("[data-outbox-status]")
+    expect(status).to_contain_text("已保存在手机上")
+    assert Visit.objects.count() == 0
+    kept = page.evaluate("localStorage.getItem('wenmin.surveys.outbox')")
+    assert key in kept
+    _fits(page)
+
+    page.context.set_offline(False)
+    expect(status).to_have_attribute("data-state", "sent", timeout=20_000)
+    assert Visit.objects.count() == 1
+    assert (
+        page.evaluate("Object.keys(JSON.parse(localStorage.getItem('wenmin.surveys.outbox')))")
+        == []
+    )
+
+    # The same visit sent again (a retry whose answer was lost) is not stored twice.
+    page.evaluate(
+        f"localStorage.setItem('wenmin.surveys.outbox', JSON.stringify({{{key!r}: {kept}[{key!r}]}}))"
+    )
+    page.goto(base + reverse("surveys:my_visits"))
+    page.wait_for_function(
+        "Object.keys(JSON.parse(localStorage.getItem('wenmin.surveys.outbox'))).length === 0"
+    )
+    visit = Visit.objects.get()
+    assert visit.idempotency_key == key
+    assert visit.answers[str(survey.text.pk)] == "屋顶漏雨"
+    assert Need.objects.get().case is not None
+    page.goto(base + reverse("surveys:visit_done", args=[visit.pk]))
+    expect(page.locator("[data-visit-stored]")).to_be_visible()
+    _fits(page)
