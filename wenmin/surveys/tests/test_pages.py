@@ -193,7 +193,7 @@ def test_the_export_has_a_row_per_visit_and_per_need(survey: Survey) -> None:
     response = _client(survey.desk.county.township_clerk).get(
         reverse("surveys:plan_export", args=[survey.plan.pk])
     )
-    book = openpyxl.load_workbook(BytesIO(b"".join(response.streaming_content)))
+    book = openpyxl.load_workbook(BytesIO(b"".join(response.streaming_content)))  # type: ignore[attr-defined]
     visits, needs = book.worksheets
     rows = list(visits.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == "H-QS-001"
