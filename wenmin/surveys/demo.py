@@ -23,6 +23,7 @@ from wenmin.surveys.models import (
     Need,
     NeedKind,
     NeedState,
+    Question,
     QuestionKind,
     Resolution,
     SurveyForm,
@@ -84,7 +85,7 @@ def _form(owner: Unit) -> tuple[SurveyForm, SurveyVersion, SurveyVersion]:
     for question in QUESTIONS:
         services.question_add(actor=None, version=first, **question)
     services.version_publish(actor=None, version=first)
-    # Autumn asks one more thing: version 2, and the spring version retired.
+    # Autumn asks one more thing: version 2 (the spring version is retired once its round is in).
     second = services.version_draft(actor=None, form=form)
     services.question_add(
         actor=None,
@@ -95,14 +96,14 @@ def _form(owner: Unit) -> tuple[SurveyForm, SurveyVersion, SurveyVersion]:
         choices=["有保障", "基本有保障", "没有保障"],
     )
     services.version_publish(actor=None, version=second)
-    services.version_retire(actor=None, version=first)
+    first.refresh_from_db()
     second.refresh_from_db()
     return form, first, second
 
 
-def _answers(rng: random.Random, version: SurveyVersion) -> dict[str, Any]:
+def _answers(rng: random.Random, questions: list[Question]) -> dict[str, Any]:
     answers: dict[str, Any] = {}
-    for question in version.questions.all():
+    for question in questions:
         key = str(question.pk)
         if question.kind == QuestionKind.SINGLE:
             answers[key] = rng.choices(
@@ -148,6 +149,7 @@ def _round(
         getattr(getattr(volunteer, "person", None), "volunteer", None), "team_id", None
     )
     kinds = list(NeedKind.objects.filter(is_active=True))
+    questions = list(version.questions.order_by("order"))
     assignments = list(VisitAssignment.objects.filter(plan=plan).select_related("household"))
     span = max((ends - starts).days, 1)
     visits: list[Visit] = []
@@ -161,7 +163,7 @@ def _round(
             dt.datetime.combine(day, dt.time(9 + rng.randrange(8), rng.randrange(60)))
         )
         when = min(when, now - dt.timedelta(hours=1))
-        answers = _answers(rng, version)
+        answers = _answers(rng, questions)
         visits.append(
             Visit(
                 plan=plan,
@@ -266,6 +268,7 @@ def demo_surveys(*, seed: int, now: dt.datetime) -> list[str]:
         share=0.93,
         **common,
     )
+    services.version_retire(actor=None, version=spring_version)
     _round(
         version=autumn_version,
         name=f"{year}年秋季关爱对象入户走访",
