@@ -237,3 +237,26 @@ def test_the_staff_can_build_a_survey_through_the_pages(survey: Survey, lang: st
         },
     )
     assert plan.status_code == 302, plan.content.decode()[-2000:]
+
+
+JUNK = ["\x00", "x" * 5000, "-1", "1e400", "NaN", "<script>", "9" * 40, ""]
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_in_any_field_of_the_visit_form_is_refused_not_crashed(
+    survey: Survey, junk: str
+) -> None:
+    """The junk tests' actors include no volunteer: the volunteer's form gets its own."""
+    client = _client(survey.desk.county.volunteer)
+    assignment = survey.plan.assignments.get(household__code="H-QS-001")
+    url = reverse("surveys:visit_new", args=[assignment.pk])
+    base = _post_data(survey, "b" * 32)
+    fields = [*base, "latitude", "longitude", "visited_at", "need_kind_2"]
+    for n, field in enumerate(fields):
+        data = {**base, field: junk, "idempotency_key": f"{n:04d}" + "c" * 28}
+        if field == "idempotency_key":
+            data[field] = junk
+        response = client.post(url, data)
+        assert response.status_code in (302, 400), (field, response.status_code)
+    stored = Visit.objects.count()
+    assert stored < len(fields)  # the junk was refused somewhere, not all swallowed
