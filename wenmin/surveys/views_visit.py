@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.surveys import access, selectors, services
-from wenmin.surveys.models import Question, QuestionKind, Resolution, VisitAssignment
+from wenmin.surveys.models import (
+    Question,
+    QuestionKind,
+    Resolution,
+    SurveyVersion,
+    VisitAssignment,
+)
 from wenmin.surveys.services import NeedInput
 
 NEED_ROWS = 3
@@ -83,6 +89,24 @@ def _visit_input(request: HttpRequest, questions: list[Question]) -> dict[str, A
         "longitude": post.get("longitude", ""),
         "visited_at": visited_at,
     }
+
+
+def _version_answered(request: HttpRequest, current: SurveyVersion) -> SurveyVersion:
+    """The version the phone showed (a form kept offline may predate a new one); the service
+    refuses any but the round's open version, with the reason."""
+    posted = request.POST.get("version", "")
+    if not posted or posted == str(current.pk):
+        return current
+    try:
+        version_id = validators.check_id(posted)
+    except ValidationError:
+        return current
+    return (
+        SurveyVersion.objects.select_related("form")
+        .filter(pk=version_id, form=current.form)
+        .first()
+        or current
+    )
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -163,7 +187,7 @@ def visit_new(request: HttpRequest, assignment_id: int) -> HttpResponse:
         result = services.visit_submit(
             actor=user,
             idempotency_key=key,
-            version=version,
+            version=_version_answered(request, version),
             assignment=assignment,
             **_visit_input(request, questions),
         )

@@ -260,3 +260,18 @@ def test_junk_in_any_field_of_the_visit_form_is_refused_not_crashed(
         assert response.status_code in (302, 400), (field, response.status_code)
     stored = Visit.objects.count()
     assert stored < len(fields)  # the junk was refused somewhere, not all swallowed
+
+
+def test_a_visit_kept_on_the_phone_after_its_version_was_retired_is_refused_with_the_reason(
+    survey: Survey,
+) -> None:
+    client = _client(survey.desk.county.volunteer)
+    assignment = survey.plan.assignments.get(household__code="H-QS-001")
+    url = reverse("surveys:visit_new", args=[assignment.pk])
+    services.version_retire(actor=survey.desk.county.township_clerk, version=survey.version)
+    data = {**_post_data(survey, "d" * 32), "version": str(survey.version.pk)}
+    response = client.post(url, data, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    [message] = response.json()["errors"]["version"]
+    assert "留守老人需求走访" in message and "停用" in message
+    assert Visit.objects.count() == 0

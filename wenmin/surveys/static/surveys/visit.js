@@ -175,7 +175,15 @@
     var draftName = DRAFT + form.getAttribute("data-visit-form");
     var draft = read(draftName, null);
     var hasErrors = form.querySelector(".errorlist") !== null;
-    if (draft && draft.fields && !hasErrors) {
+    var box = read(OUTBOX, {});
+    var back = Object.keys(box).filter(function (k) {
+      return box[k].refused && box[k].page === window.location.pathname;
+    })[0];
+    if (back) {
+      // A visit the server refused while the phone was elsewhere: its answers and key return.
+      restore(form, box[back].fields);
+      refused(back, box[back]);
+    } else if (draft && draft.fields && !hasErrors) {
       restore(form, draft.fields);  // the key too: the visit keeps the key it started with
       say("", message("draft"));
     }
