@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from wenmin.core.excel import StreamedWorkbook
 from wenmin.surveys.models import Question, QuestionKind, Resolution, VisitPlan
-from wenmin.surveys.selectors import needs_of, visited
+from wenmin.surveys.results import needs_of, visited
 
 
 def _cell(question: Question, answer: Any) -> Any:

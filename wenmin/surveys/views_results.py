@@ -20,7 +20,7 @@ from wenmin.core.excel import XLSX_CONTENT_TYPE
 from wenmin.core.models import User
 from wenmin.core.replica import use_replica
 from wenmin.organisation.models import Region, Unit
-from wenmin.surveys import access, selectors
+from wenmin.surveys import access, results, selectors
 from wenmin.surveys.export import plan_workbook
 from wenmin.surveys.forms import CoverageFilter
 from wenmin.surveys.models import NeedKind, QuestionKind, Resolution, VisitPlan
@@ -42,7 +42,7 @@ def _plan(request: HttpRequest, plan_id: int) -> tuple[User, VisitPlan, str | No
 def plan_results(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Coverage by village and team, each question's tally with a chart, needs by type and village."""
     user, plan, within = _plan(request, plan_id)
-    tallies = selectors.tallies(plan, within)
+    tallies = results.tallies(plan, within)
     charts = [
         {
             "id": f"tally-{tally.question.pk}",
@@ -58,10 +58,10 @@ def plan_results(request: HttpRequest, plan_id: int) -> HttpResponse:
         {
             "plan": plan,
             "within": within,
-            "coverage": selectors.coverage(plan, within),
+            "coverage": results.coverage(plan, within),
             "tallies": tallies,
             "charts": charts,
-            "needs": selectors.needs_summary(plan, within),
+            "needs": results.needs_summary(plan, within),
             "can_export": roles.can_export(user.role),
         },
     )
@@ -92,7 +92,7 @@ def plan_households(request: HttpRequest, plan_id: int) -> HttpResponse:
     if f is None:
         return _bad_filter(request, plan)
     was_visited = {"yes": True, "no": False}.get(f["visited"] or "")
-    rows = selectors.households_counted(
+    rows = results.households_counted(
         plan, within, village=f["village"], team=f["team"], was_visited=was_visited
     )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
@@ -119,7 +119,7 @@ def plan_visits(request: HttpRequest, plan_id: int) -> HttpResponse:
     if f is None:
         return _bad_filter(request, plan)
     question = plan.version.questions.filter(pk=f["question"]).first() if f["question"] else None
-    rows = selectors.visits_counted(
+    rows = results.visits_counted(
         plan,
         within,
         question=question,
@@ -151,7 +151,7 @@ def plan_needs(request: HttpRequest, plan_id: int) -> HttpResponse:
     f = _filters(request)
     if f is None or (f["resolution"] and f["resolution"] not in Resolution.values):
         return _bad_filter(request, plan)
-    rows = selectors.needs_counted(
+    rows = results.needs_counted(
         plan, within, kind=f["kind"], village=f["village"], resolution=f["resolution"] or ""
     )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))

@@ -185,41 +185,37 @@ def _where(
     return plan, household, found
 
 
-def visit_submit(
+@dataclass(frozen=True)
+class _Checked:
+    """A submission that passed every check, as it will be stored."""
+
+    plan: VisitPlan
+    household: Household
+    assignment: VisitAssignment | None
+    team: Unit | None
+    answers: dict[str, Any]
+    photos: list[tuple[Question, UploadedFile, str]]
+    needs: list[tuple[NeedKind, str, str]]
+    latitude: Decimal | None
+    longitude: Decimal | None
+    visited_at: dt.datetime
+
+
+def _visit_check(
     *,
     actor: User,
-    idempotency_key: str,
     version: SurveyVersion,
     answers: Mapping[str, Any],
-    needs: Sequence[NeedInput] = (),
-    assignment: VisitAssignment | None = None,
-    plan: VisitPlan | None = None,
-    household: Household | None = None,
-    visited_at: dt.datetime | None = None,
-    latitude: Any = None,
-    longitude: Any = None,
-    photos: Mapping[str, Sequence[UploadedFile]] | None = None,
-) -> VisitResult:
-    """Store a visit's answers and needs once: the same key sent again (a resend over a flaky
-    connection, or two at once) returns the stored visit; the same key with other content is
-    refused. Each need is resolved on the spot, becomes a case (问需), or waits for an activity."""
-    key = rules.key_check(idempotency_key)
-    photos = photos or {}
-    raw = {
-        "version": version.pk,
-        "assignment": assignment.pk if assignment else None,
-        "plan": plan.pk if plan else None,
-        "household": household.pk if household else None,
-        "answers": dict(answers),
-        "needs": [asdict(need) for need in needs],
-        "where": [str(latitude or "").strip(), str(longitude or "").strip()],
-        "photos": {q: [(f.name, f.size) for f in files] for q, files in photos.items()},
-    }
-    digest = rules.content_digest(raw)
-    existing = Visit.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return _replay(existing, digest, actor)
-
+    needs: Sequence[NeedInput],
+    assignment: VisitAssignment | None,
+    plan: VisitPlan | None,
+    household: Household | None,
+    visited_at: dt.datetime | None,
+    latitude: Any,
+    longitude: Any,
+    photos: Mapping[str, Sequence[UploadedFile]],
+) -> _Checked:
+    """Every rule at once: ValidationError naming each field that breaks one."""
     errors: dict[str, list[str]] = {}
     team = team_of(actor)
     plan, household, assignment = _where(team, assignment, plan, household, errors)
@@ -246,32 +242,54 @@ def visit_submit(
         errors["visited_at"] = [_("The visit's time is in the future.")]
     if errors or plan is None or household is None:
         raise ValidationError(errors)
+    return _Checked(
+        plan, household, assignment, team, clean, checked_photos, clean_needs, lat, lng, when
+    )
 
+
+def visit_submit(
+    *,
+    actor: User,
+    idempotency_key: str,
+    version: SurveyVersion,
+    answers: Mapping[str, Any],
+    needs: Sequence[NeedInput] = (),
+    assignment: VisitAssignment | None = None,
+    plan: VisitPlan | None = None,
+    household: Household | None = None,
+    visited_at: dt.datetime | None = None,
+    latitude: Any = None,
+    longitude: Any = None,
+    photos: Mapping[str, Sequence[UploadedFile]] | None = None,
+) -> VisitResult:
+    """Store a visit's answers and needs once: the same key sent again (a resend over a flaky
+    connection, or two at once) returns the stored visit; the same key with other content is
+    refused. Each need is resolved on the spot, becomes a case (问需), or waits for an activity."""
+    key = rules.key_check(idempotency_key)
+    photos = photos or {}
+    digest = rules.content_digest(
+        {
+            "version": version.pk,
+            "assignment": assignment.pk if assignment else None,
+            "plan": plan.pk if plan else None,
+            "household": household.pk if household else None,
+            "answers": dict(answers),
+            "needs": [asdict(need) for need in needs],
+            "where": [str(latitude or "").strip(), str(longitude or "").strip()],
+            "photos": {q: [(f.name, f.size) for f in files] for q, files in photos.items()},
+        }
+    )
+    existing = Visit.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return _replay(existing, digest, actor)
+    checked = _visit_check(
+        actor=actor, version=version, answers=answers, needs=needs, assignment=assignment,
+        plan=plan, household=household, visited_at=visited_at, latitude=latitude,
+        longitude=longitude, photos=photos,
+    )  # fmt: skip
     try:
         with transaction.atomic():
-            visit = Visit.objects.create(
-                plan=plan,
-                assignment=assignment,
-                household=household,
-                version=version,
-                volunteer=actor,
-                team=team,
-                village=village_of(household.region),
-                visited_at=when,
-                idempotency_key=key,
-                content_digest=digest,
-                latitude=lat,
-                longitude=lng,
-                answers=clean,
-            )
-            _photos_save(visit, checked_photos)
-            _needs_save(visit, actor, clean_needs)
-            audit_record(
-                actor=actor,
-                action="surveys.visit_submit",
-                target=visit,
-                changes={"household": household.code, "needs": len(clean_needs)},
-            )
+            visit = _visit_write(actor=actor, version=version, key=key, digest=digest, c=checked)
     except IntegrityError:
         # Another request with this key committed first (a resend raced the original).
         existing = Visit.objects.filter(idempotency_key=key).first()
@@ -279,6 +297,35 @@ def visit_submit(
             raise
         return _replay(existing, digest, actor)
     return VisitResult(visit=visit, created=True)
+
+
+def _visit_write(
+    *, actor: User, version: SurveyVersion, key: str, digest: str, c: _Checked
+) -> Visit:
+    visit = Visit.objects.create(
+        plan=c.plan,
+        assignment=c.assignment,
+        household=c.household,
+        version=version,
+        volunteer=actor,
+        team=c.team,
+        village=village_of(c.household.region),
+        visited_at=c.visited_at,
+        idempotency_key=key,
+        content_digest=digest,
+        latitude=c.latitude,
+        longitude=c.longitude,
+        answers=c.answers,
+    )
+    _photos_save(visit, c.photos)
+    _needs_save(visit, actor, c.needs)
+    audit_record(
+        actor=actor,
+        action="surveys.visit_submit",
+        target=visit,
+        changes={"household": c.household.code, "needs": len(c.needs)},
+    )
+    return visit
 
 
 def _photos_save(visit: Visit, photos: list[tuple[Question, UploadedFile, str]]) -> None:
