@@ -275,3 +275,16 @@ def test_a_visit_kept_on_the_phone_after_its_version_was_retired_is_refused_with
     [message] = response.json()["errors"]["version"]
     assert "留守老人需求走访" in message and "停用" in message
     assert Visit.objects.count() == 0
+
+
+def test_the_volunteers_pages_speak_english_too(survey: Survey) -> None:
+    client = _client(survey.desk.county.volunteer)
+    client.cookies["django_language"] = "en"
+    assignment = survey.plan.assignments.get(household__code="H-QS-001")
+    listed = client.get(reverse("surveys:my_visits")).content.decode()
+    assert "Waiting for a visit" in listed
+    form = client.get(reverse("surveys:visit_new", args=[assignment.pk])).content.decode()
+    assert "Send the visit" in form and "Resolved on the spot" in form
+    client.cookies["django_language"] = "zh-hans"
+    form = client.get(reverse("surveys:visit_new", args=[assignment.pk])).content.decode()
+    assert "发送走访" in form and "当场解决" in form

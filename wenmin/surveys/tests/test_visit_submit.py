@@ -209,3 +209,17 @@ def test_coordinates_come_in_pairs_and_in_range(survey: Survey) -> None:
     _refused(survey, "latitude", latitude="91", longitude="117")
     visit = _submit(survey, latitude="28.301", longitude="117.702").visit
     assert str(visit.latitude) == "28.301000"
+
+
+def test_another_volunteer_cannot_reuse_a_stored_visits_key(survey: Survey) -> None:
+    from wenmin.core.models import User
+    from wenmin.core.roles import Role
+    from wenmin.organisation import services as org
+
+    c = survey.desk.county
+    person = org.person_create(actor=None, name="黄磊", phone="15822223333", region=c.township_a)
+    org.volunteer_set(actor=None, person=person, post="走访", team=c.team_a)
+    other = User.objects.create_user(username="huang", role=Role.VOLUNTEER, person=person)
+    _submit(survey)
+    _refused(survey, "idempotency_key", actor=other)
+    assert Visit.objects.get().volunteer == c.volunteer
