@@ -103,3 +103,14 @@ def test_the_demo_says_so_when_no_household_is_in_care(desk: Any) -> None:
     assert SurveyForm.objects.count() == 1
     assert VisitPlan.objects.count() == 0
     assert "农户" in line
+
+
+def test_the_stats_of_an_empty_database_are_zeros(db: Any) -> None:
+    assert surveys_stats() == {
+        "forms": 0,
+        "plans": 0,
+        "visits_planned": 0,
+        "visits": 0,
+        "needs": 0,
+        "needs_by_resolution": {"resolved_on_spot": 0, "case": 0, "waiting_for_activity": 0},
+    }
