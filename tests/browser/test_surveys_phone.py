@@ -139,3 +139,47 @@ def test_the_results_fit_a_phone_and_draw_a_chart_per_question(
     page.locator('[data-coverage] a[data-count="visited"]').click()
     expect(page.locator("[data-household]")).to_have_count(2)
     _fits(page)
+
+
+def test_a_visit_kept_while_the_session_ended_is_sent_after_logging_in_again(
+    live_server: Any, live_desk: CaseDesk, phone_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from wenmin.surveys.tests.conftest import build_survey
+
+    survey = build_survey(live_desk)
+    county = live_desk.county
+    base = live_server.url
+    page = phone_page
+    assignment = survey.plan.assignments.get(household__code="H-QS-002")
+    url = base + reverse("surveys:visit_new", args=[assignment.pk])
+
+    def log_in() -> None:
+        login = page.locator("section.login form")
+        login.locator("input[name=username]").fill(county.volunteer.username)
+        login.locator("input[name=password]").fill(PASSWORD)
+        login.locator("button[type=submit]").click()
+
+    page.goto(url)
+    log_in()
+    page.wait_for_url(url)
+    form = page.locator("form[data-visit-form]")
+    form.locator(f'input[name="q_{survey.single.pk}"][value="良好"]').check()
+    form.locator(f'input[name="q_{survey.number.pk}"]').fill("1")
+    form.locator(f'input[name="q_{survey.yes_no.pk}"][value="no"]').check()
+    page.context.set_offline(True)
+    form.locator("button[type=submit]").click()
+    status = page.locator("[data-outbox-status]")
+    expect(status).to_contain_text("已保存在手机上")
+
+    page.context.clear_cookies()  # the session ends while the phone is offline
+    page.context.set_offline(False)
+    expect(status).to_contain_text("请重新登录", timeout=20_000)
+    assert Visit.objects.count() == 0
+
+    page.goto(base + reverse("surveys:my_visits"))
+    log_in()  # a new session and a new CSRF token; the kept visit is sent with the new one
+    page.wait_for_url(base + reverse("surveys:my_visits"))
+    _until_outbox_empty(page)
+    assert Visit.objects.get().household.code == "H-QS-002"

@@ -72,10 +72,18 @@
     return new File([buffer], item.file, { type: item.type });
   }
 
-  function body(fields) {
+  // The page's own CSRF token (the base template puts it on <body> for htmx): a visit kept
+  // since before the volunteer logged in again carries a token that no longer holds.
+  function currentToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }
+  }
+
+  function body(fields, token) {
     var data = new FormData();
     fields.forEach(function (pair) {
-      if (pair[1] && typeof pair[1] === "object") data.append(pair[0], blobOf(pair[1]), pair[1].file);
+      if (pair[0] === "csrfmiddlewaretoken" && token) data.append(pair[0], token);
+      else if (pair[1] && typeof pair[1] === "object") data.append(pair[0], blobOf(pair[1]), pair[1].file);
       else data.append(pair[0], pair[1]);
     });
     return data;
@@ -97,18 +105,19 @@
     sending = true;
     var key = keys[0];
     var entry = outbox[key];
+    var token = currentToken() || entry.csrf || "";
     fetch(entry.url, {
       method: "POST",
-      body: body(entry.fields),
+      body: body(entry.fields, token),
       credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-CSRFToken": entry.csrf || "" }
+      headers: { "Accept": "application/json", "X-CSRFToken": token }
     }).then(function (response) {
       return response.json().then(function (json) { return { status: response.status, json: json }; },
                                    function () { return { status: response.status, json: {} }; });
     }).then(function (answer) {
       sending = false;
       var box = read(OUTBOX, {});
-      if (answer.status === 200) {
+      if (answer.status === 200 && answer.json.visit) {
         delete box[key];
         write(OUTBOX, box);
         say("sent", message("sent"), { href: answer.json.url, label: doneLabel() });
@@ -117,7 +126,9 @@
         box[key].refused = answer.json.errors || {};
         write(OUTBOX, box);
         refused(key, box[key]);
-      }  // 403, 5xx: kept for the next try
+      } else if (answer.status === 200 || answer.status === 403) {
+        say("refused", message("login"));  // the login page answered: kept until logged in
+      }  // 5xx: kept for the next try
     }, function () {
       sending = false;  // no connection: kept on the phone
       if (document.querySelector("[data-visit-form]")) say("", message("saved"));
