@@ -8,10 +8,30 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from wenmin.surveys.models import Need, Visit
+from wenmin.surveys.models import Need, Visit, VisitPhoto
 from wenmin.testing import PASSWORD, CaseDesk
 
 pytestmark = pytest.mark.browser
+
+
+def _noisy_png(width: int, height: int) -> bytes:
+    """A PNG of random pixels: big as a camera's photo, whatever the compression."""
+    import os
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + os.urandom(width * 3) for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 1))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _fits(page: Any) -> None:
@@ -71,6 +91,10 @@ def test_a_visit_sent_offline_is_kept_then_stored_once(
     page.reload()
     expect(form.locator(f'input[name="q_{survey.single.pk}"][value="一般"]')).to_be_checked()
     assert form.locator("input[name=idempotency_key]").input_value() == key
+    photo = _noisy_png(1700, 1000)  # a camera's photo: made smaller on the phone before keeping
+    form.locator(f'input[name="q_{survey.photo.pk}"]').set_input_files(
+        {"name": "house.png", "mimeType": "image/png", "buffer": photo}
+    )
 
     page.context.set_offline(True)
     form.locator("button[type=submit]").click()
@@ -99,6 +123,10 @@ def test_a_visit_sent_offline_is_kept_then_stored_once(
     assert visit.idempotency_key == key
     assert visit.answers[str(survey.text.pk)] == "屋顶漏雨"
     assert Need.objects.get().case is not None
+    stored = VisitPhoto.objects.get(visit=visit)
+    assert (stored.original_name, stored.content_type) == ("house.jpg", "image/jpeg")
+    assert stored.size < len(photo) / 4
+    assert visit.answers[str(survey.photo.pk)] == [stored.pk]
     page.goto(base + reverse("surveys:visit_done", args=[visit.pk]))
     expect(page.locator("[data-visit-stored]")).to_be_visible()
     _fits(page)

@@ -36,8 +36,33 @@
   }
   function message(name) { return statusBox ? statusBox.getAttribute("data-msg-" + name) || "" : ""; }
 
+  // A photo as a data URL; a large one made smaller first (a phone's camera takes several MB,
+  // too much for the phone's storage and for a village's signal).
+  var PHOTO_SIDE = 1600;
+  var PHOTO_SMALL = 400 * 1024;
+  function photoData(file, done) {
+    var reader = new FileReader();
+    reader.onload = function () {
+      var original = { file: file.name, type: file.type, data: reader.result };
+      if (file.size <= PHOTO_SMALL || !/^image\/(jpeg|png|webp)$/.test(file.type)) return done(original);
+      var image = new Image();
+      image.onload = function () {
+        var scale = Math.min(1, PHOTO_SIDE / Math.max(image.width, image.height));
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(image.width * scale);
+        canvas.height = Math.round(image.height * scale);
+        canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+        var name = file.name.replace(/\.[^.]*$/, "") + ".jpg";
+        done({ file: name, type: "image/jpeg", data: canvas.toDataURL("image/jpeg", 0.8) });
+      };
+      image.onerror = function () { done(original); };
+      image.src = reader.result;
+    };
+    reader.readAsDataURL(file);
+  }
+
   // The form's fields as [name, value] pairs; a photo as a data URL, so it survives a reload.
-  function serialise(form, done) {
+  function serialise(form, done, withoutFiles) {
     var fields = [];
     var pending = 0;
     var elements = form.elements;
@@ -46,15 +71,14 @@
       if (!el.name || el.disabled) continue;
       if ((el.type === "radio" || el.type === "checkbox") && !el.checked) continue;
       if (el.type === "file") {
+        if (withoutFiles) continue;
         for (var j = 0; j < el.files.length; j++) {
           pending++;
           (function (name, file) {
-            var reader = new FileReader();
-            reader.onload = function () {
-              fields.push([name, { file: file.name, type: file.type, data: reader.result }]);
+            photoData(file, function (item) {
+              fields.push([name, item]);
               if (--pending === 0) done(fields);
-            };
-            reader.readAsDataURL(file);
+            });
           })(el.name, el.files[j]);
         }
         continue;
@@ -199,10 +223,7 @@
       say("", message("draft"));
     }
     function keep() {
-      serialise(form, function (fields) {
-        var plain = fields.filter(function (pair) { return typeof pair[1] === "string"; });
-        write(draftName, { fields: plain });
-      });
+      serialise(form, function (fields) { write(draftName, { fields: fields }); }, true);
     }
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
