@@ -114,3 +114,41 @@ def test_the_stats_of_an_empty_database_are_zeros(db: Any) -> None:
         "needs": 0,
         "needs_by_resolution": {"resolved_on_spot": 0, "case": 0, "waiting_for_activity": 0},
     }
+
+
+def test_the_lists_read_in_as_many_queries_for_one_visit_as_for_three(survey: Survey) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = survey.desk.county
+    staff, volunteer = _client(c.township_clerk), _client(c.volunteer)
+    pages = [
+        (staff, reverse("surveys:plan_visits", args=[survey.plan.pk])),
+        (staff, reverse("surveys:plan_needs", args=[survey.plan.pk])),
+        (staff, reverse("surveys:plan_households", args=[survey.plan.pk]) + "?visited=yes"),
+        (volunteer, reverse("surveys:my_visits")),
+    ]
+
+    def counts() -> list[int]:
+        found = []
+        for client, url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    def visit(n: int, code: str) -> None:
+        services.visit_submit(
+            actor=c.volunteer,
+            idempotency_key=f"visit-key-{n:04d}",
+            version=survey.version,
+            assignment=survey.plan.assignments.get(household__code=code),
+            answers=survey.answers(),
+            needs=[NeedInput("repair", "屋顶漏雨", Resolution.CASE)],
+        )
+
+    visit(0, "H-QS-001")
+    one = counts()
+    visit(1, "H-QS-002")
+    visit(2, "H-QS-003")
+    assert counts() == one
