@@ -73,7 +73,10 @@ MAX_CASES = 40  # the needs that became cases: enough to follow, not a flood in 
 
 def _owner() -> Unit | None:
     return (
-        Unit.objects.filter(code="LB-PC").first()
+        # The county party committee (its organisation department builds the survey).
+        Unit.objects.filter(kind=UnitKind.LEADERSHIP_BODY, code__endswith="LB-PC")
+        .order_by("code")
+        .first()
         or Unit.objects.filter(kind=UnitKind.LEADERSHIP_BODY).order_by("code").first()
         or Unit.objects.filter(region__level=RegionLevel.COUNTY).order_by("code").first()
     )

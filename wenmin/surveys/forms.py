@@ -80,8 +80,13 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, user: User, form: SurveyForm, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
-        fields["version"].queryset = form.versions.filter(
+        fields["version"].queryset = open_versions = form.versions.filter(
             published_at__isnull=False, retired_at__isnull=True
+        ).order_by("-number")
+        fields["version"].initial = open_versions.values_list("pk", flat=True).first()
+        # Villages under their township, as the tree lists them.
+        fields["regions"].label_from_instance = lambda region: (
+            f"　· {region.name}" if region.level == RegionLevel.VILLAGE else region.name
         )
         fields["regions"].queryset = (
             regions_visible_to(user)

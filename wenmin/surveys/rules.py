@@ -79,6 +79,11 @@ def question_check(
     return clean
 
 
+def _plain(number: Decimal | None) -> str:
+    """1.00 as 1, 2.50 as 2.5, none as …"""
+    return "…" if number is None else f"{number.normalize():f}"
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == ()
 
@@ -116,7 +121,7 @@ def answer_check(question: Question, value: Any) -> Any:
         if (low is not None and number < low) or (high is not None and number > high):
             raise ValidationError(
                 _("Enter a number from %(min)s to %(max)s.")
-                % {"min": "…" if low is None else low, "max": "…" if high is None else high}
+                % {"min": _plain(low), "max": _plain(high)}
             )
         return int(number) if number == number.to_integral_value() else float(number)
     text = validators.check_text(value, max_length=MAX_TEXT_ANSWER, multiline=True).strip()

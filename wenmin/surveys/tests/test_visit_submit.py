@@ -120,6 +120,12 @@ def test_each_kind_of_answer_is_checked(survey: Survey, question: str, value: ob
     _refused(survey, f"answers.{key}", answers={**survey.answers(), key: value})
 
 
+def test_a_number_out_of_range_names_the_range(survey: Survey) -> None:
+    key = str(survey.number.pk)
+    [message] = _refused(survey, f"answers.{key}", answers={**survey.answers(), key: "21"})
+    assert "1" in message and "20" in message and "1.00" not in message
+
+
 def test_good_answers_of_each_kind_are_accepted(survey: Survey) -> None:
     answers = {
         str(survey.single.pk): "较差",
