@@ -211,3 +211,42 @@ def test_a_visit_kept_while_the_session_ended_is_sent_after_logging_in_again(
     page.wait_for_url(base + reverse("surveys:my_visits"))
     _until_outbox_empty(page)
     assert Visit.objects.get().household.code == "H-QS-002"
+
+
+def test_a_refused_visit_shows_the_reason_at_its_question_and_is_sent_once_corrected(
+    live_server: Any, live_desk: CaseDesk, phone_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from wenmin.surveys.tests.conftest import build_survey
+
+    survey = build_survey(live_desk)
+    county = live_desk.county
+    base = live_server.url
+    page = phone_page
+    assignment = survey.plan.assignments.get(household__code="H-QS-003")
+    url = base + reverse("surveys:visit_new", args=[assignment.pk])
+    page.goto(url)
+    login = page.locator("section.login form")
+    login.locator("input[name=username]").fill(county.volunteer.username)
+    login.locator("input[name=password]").fill(PASSWORD)
+    login.locator("button[type=submit]").click()
+    page.wait_for_url(url)
+    form = page.locator("form[data-visit-form]")
+    form.locator(f'input[name="q_{survey.single.pk}"][value="较差"]').check()
+    form.locator(f'input[name="q_{survey.yes_no.pk}"][value="yes"]').check()
+    number = form.locator(f'input[name="q_{survey.number.pk}"]')
+    number.evaluate("input => input.removeAttribute('max')")  # what an old form would let through
+    number.fill("99")
+    form.locator("button[type=submit]").click()
+    status = page.locator("[data-outbox-status]")
+    expect(status).to_have_attribute("data-state", "refused")
+    expect(
+        page.locator(f'fieldset[data-question="{survey.number.pk}"] .errorlist')
+    ).to_contain_text("20")
+    assert Visit.objects.count() == 0
+    number.fill("3")
+    form.locator("button[type=submit]").click()
+    expect(status).to_have_attribute("data-state", "sent")
+    assert Visit.objects.get().answers[str(survey.number.pk)] == 3
+    _fits(page)

@@ -160,6 +160,12 @@
     });
   }
 
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
   function doneLabel() {
     var form = document.querySelector("[data-visit-form]");
     return form ? form.getAttribute("data-done-label") : "✓";
@@ -174,6 +180,7 @@
       write(OUTBOX, box);
       say("refused", message("refused"));
       var errors = entry.refused || {};
+      if (errors.idempotency_key) form.elements.idempotency_key.value = newKey();  // a new visit
       Object.keys(errors).forEach(function (field) {
         var match = /^answers\.(\d+)$/.exec(field);
         var target = match ? form.querySelector('[data-question="' + match[1] + '"]') : null;
