@@ -1,3 +1,5 @@
+"""问需: needs survey forms, visit plans, door-to-door visits and the needs they raise."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,19 +10,39 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SurveysConfig(AppConfig):
-    """问需: households, needs survey forms, visit plans and door-to-door visits."""
+    """问需: needs survey forms, visit plans, door-to-door visits and the needs they raise."""
 
     name = "wenmin.surveys"
     label = "surveys"
     verbose_name = _("Needs surveys (问需)")
 
     def ready(self) -> None:
-        pass
+        from wenmin.core import audit_labels, nav
+        from wenmin.surveys import access
+
+        nav.menu_register("surveys:home", _("Needs surveys"), 35, access.surveys_user)
+        nav.menu_register("surveys:my_visits", _("Households to visit"), 6, access.visiting_user)
+        audit_labels.register(
+            phrases={
+                "surveys.form_create": _("Survey created"),
+                "surveys.question_add": _("Survey question added"),
+                "surveys.version_draft": _("Survey version drafted"),
+                "surveys.version_publish": _("Survey version published"),
+                "surveys.version_retire": _("Survey version retired"),
+                "surveys.plan_create": _("Visit round planned"),
+                "surveys.visit_submit": _("Survey visit stored"),
+                "surveys.export": _("Survey results exported"),
+            }
+        )
 
     def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
         """This app's demo data on top of the demo county's cases (core.composition)."""
-        return []
+        from wenmin.surveys.demo import demo_surveys
+
+        return demo_surveys(seed=seed, now=now)
 
     def stats(self) -> dict[str, Any]:
         """This app's figures for `wenmin stats --json` (core.composition)."""
-        return {}
+        from wenmin.surveys.demo import surveys_stats
+
+        return {"surveys": surveys_stats()}

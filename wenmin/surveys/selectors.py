@@ -1,0 +1,169 @@
+"""The only door for reads of the surveys that need permission (the results' counts: results.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from wenmin.core import validators
+from wenmin.core.models import User
+from wenmin.households.models import Household
+from wenmin.households.selectors import households_in_care
+from wenmin.organisation.models import Region, Unit, UnitKind
+from wenmin.surveys import access
+from wenmin.surveys.models import (
+    NeedKind,
+    SurveyForm,
+    SurveyVersion,
+    Visit,
+    VisitAssignment,
+    VisitPlan,
+)
+
+
+def households_to_visit(*, regions: Iterable[Region]) -> QuerySet[Household]:
+    """The households a plan over these regions must visit: those the households register puts
+    in a care category that must be visited (its rule, not ours)."""
+    return households_in_care(regions=list(regions))
+
+
+def _id(value: object) -> int:
+    try:
+        return validators.check_id(value)
+    except Exception:  # noqa: BLE001  (junk in a path is a page that does not exist)
+        raise Http404 from None
+
+
+# Forms and plans -----------------------------------------------------------------------------
+
+
+def forms_visible_to(user: User) -> QuerySet[SurveyForm]:
+    """Forms whose results the viewer may read: the whole county's for the administrator and
+    county leaders, their own unit's, and for township staff every form visiting their township."""
+    forms = SurveyForm.objects.select_related("owner__region")
+    if not access.surveys_user(user):
+        return forms.none()
+    if access.sees_whole_county(user):
+        return forms
+    condition = Q(owner_id=user.unit_id) if user.unit_id else Q(pk__in=[])
+    township = access.township_path(user)
+    if township:
+        visiting = VisitAssignment.objects.filter(village__path__startswith=township).values(
+            "plan__version__form_id"
+        )
+        condition |= Q(owner__region__path__startswith=township) | Q(pk__in=visiting)
+    return forms.filter(condition)
+
+
+def within_for(user: User, form: SurveyForm) -> str | None:
+    """The part of the county whose results the viewer reads: None for all of them."""
+    if access.sees_whole_county(user) or access.may_own(user, form.owner):
+        return None
+    return access.township_path(user) or "\x00"
+
+
+def form_get_for(user: User, form_id: object) -> SurveyForm:
+    """One form the viewer may see, or 404."""
+    try:
+        return forms_visible_to(user).get(pk=_id(form_id))
+    except SurveyForm.DoesNotExist:
+        raise Http404 from None
+
+
+def version_get_for(user: User, version_id: object) -> SurveyVersion:
+    try:
+        return SurveyVersion.objects.select_related("form__owner__region").get(
+            pk=_id(version_id), form__in=forms_visible_to(user)
+        )
+    except SurveyVersion.DoesNotExist:
+        raise Http404 from None
+
+
+def plan_get_for(user: User, plan_id: object) -> VisitPlan:
+    """One plan the viewer may read the results of, or 404."""
+    try:
+        return VisitPlan.objects.select_related("version__form__owner__region").get(
+            pk=_id(plan_id), version__form__in=forms_visible_to(user)
+        )
+    except VisitPlan.DoesNotExist:
+        raise Http404 from None
+
+
+def form_versions(form: SurveyForm) -> list[SurveyVersion]:
+    """A form's versions, newest first, with their questions and plans."""
+    return list(form.versions.order_by("-number").prefetch_related("questions", "plans"))
+
+
+def volunteer_teams_for(user: User) -> QuerySet[Unit]:
+    """The volunteer teams a plan of this viewer may assign."""
+    teams = Unit.objects.filter(kind=UnitKind.VOLUNTEER_TEAM).select_related("region")
+    if access.sees_whole_county(user):
+        return teams
+    township = access.township_path(user)
+    if township:
+        return teams.filter(region__path__startswith=township)
+    return teams
+
+
+def need_kinds() -> QuerySet[NeedKind]:
+    return NeedKind.objects.filter(is_active=True)
+
+
+# A volunteer's visits ------------------------------------------------------------------------
+
+
+def team_of(user: User) -> Unit | None:
+    """The volunteer team of the viewer's own person, if any."""
+    from wenmin.organisation.selectors import volunteer_of
+
+    volunteer = volunteer_of(user) if access.visiting_user(user) else None
+    return volunteer.team if volunteer is not None else None
+
+
+def assignments_for(user: User) -> QuerySet[VisitAssignment]:
+    """The volunteer's team's assignments on open versions, soonest due first."""
+    team = team_of(user)
+    if team is None:
+        return VisitAssignment.objects.none()
+    return (
+        VisitAssignment.objects.filter(
+            team=team,
+            plan__version__published_at__isnull=False,
+            plan__version__retired_at__isnull=True,
+        )
+        .select_related("household__region", "plan__version__form", "village")
+        .annotate(visit_count=Count("visits"))
+        .order_by("visit_count", "due", "household__code")
+    )
+
+
+def assignment_get_for(user: User, assignment_id: object) -> VisitAssignment:
+    """One of the volunteer's team's assignments, or 404."""
+    team = team_of(user)
+    try:
+        return VisitAssignment.objects.select_related(
+            "household__region", "plan__version__form", "village", "team"
+        ).get(pk=_id(assignment_id), team=team)
+    except VisitAssignment.DoesNotExist:
+        raise Http404 from None
+
+
+def visit_get_for(user: User, visit_id: object) -> Visit:
+    """A visit the viewer made, or whose plan's results they may read, or 404."""
+    visits = Visit.objects.select_related(
+        "household", "village", "team", "volunteer", "plan", "version__form"
+    )
+    if access.visiting_user(user):
+        visits = visits.filter(volunteer=user)
+    else:
+        visits = visits.filter(plan__version__form__in=forms_visible_to(user))
+    try:
+        visit = visits.get(pk=_id(visit_id))
+    except Visit.DoesNotExist:
+        raise Http404 from None
+    within = None if access.visiting_user(user) else within_for(user, visit.version.form)
+    if within and not visit.village.path.startswith(within):
+        raise Http404
+    return visit
