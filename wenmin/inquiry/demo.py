@@ -135,8 +135,8 @@ def _cast(county: Region) -> CountyCast:
         .select_related("unit")
         .order_by("id")
     ):
-        assert user.unit is not None
-        handlers.setdefault(user.unit.region_id, (user.unit, user))
+        if user.unit is not None:
+            handlers.setdefault(user.unit.region_id, (user.unit, user))
     dispatcher = (
         User.objects.filter(
             person__positions__kind=PositionKind.DISPATCHER,
@@ -287,9 +287,7 @@ def _days_of(leader: Person, heads: set[int], today: dt.date, rng: random.Random
     return days
 
 
-def _reception_days(
-    rng: random.Random, cast: CountyCast, now: dt.datetime, counts: Counts
-) -> None:
+def _reception_days(rng: random.Random, cast: CountyCast, now: dt.datetime, counts: Counts) -> None:
     today = timezone.localtime(now).date()
     for leader in cast.leaders:
         for date in _days_of(leader, cast.heads, today, rng):

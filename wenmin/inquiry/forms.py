@@ -127,7 +127,9 @@ class VisitForm(forms.Form):
     date = formfields.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = formfields.TextField(label=_("Where"), max_length=120)
     met = formfields.TextField(label=_("Whom the leader met"), max_length=255)
-    note = formfields.TextField(label=_("Note"), max_length=MAX_CONTENT, multiline=True, required=False)
+    note = formfields.TextField(
+        label=_("Note"), max_length=MAX_CONTENT, multiline=True, required=False
+    )
 
     def __init__(self, *args: Any, leaders: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -82,7 +82,10 @@ class ReceptionSlot(models.Model):
     place at once)."""
 
     day = models.ForeignKey(
-        ReceptionDay, verbose_name=_("reception day"), on_delete=models.CASCADE, related_name="slots"
+        ReceptionDay,
+        verbose_name=_("reception day"),
+        on_delete=models.CASCADE,
+        related_name="slots",
     )
     starts = models.TimeField(_("starts"))
     ends = models.TimeField(_("ends"))
@@ -191,6 +194,9 @@ class Conversation(models.Model):
         verbose_name_plural = _("reception conversations")
         ordering = ["recorded_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.day} · {self.visitor}"
+
 
 class Visit(models.Model):
     """A leader's field visit (下访, 走访, 调研): where, whom they met, what was raised."""
@@ -246,7 +252,10 @@ class Matter(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=32)
     case = models.OneToOneField(
-        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="inquiry_matter"
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="inquiry_matter",
     )
     conversation = models.ForeignKey(
         Conversation,
@@ -289,3 +298,6 @@ class Matter(models.Model):
                 name="matter_one_source",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.leader} · {self.case_id}"

@@ -78,7 +78,7 @@ def desk_leaders(user: User) -> QuerySet[Person]:
     leaders = county_leaders()
     if user.role in (Role.ADMINISTRATOR, Role.COUNTY_LEADER):
         return leaders
-    return leaders.filter(cadre__unit_id=user.unit_id)
+    return leaders.filter(cadre__unit=user.unit)
 
 
 def desk_leader_get(user: User, leader_id: Any) -> Person:
@@ -106,9 +106,7 @@ def desk_days(user: User) -> QuerySet[ReceptionDay]:
 def desk_day_get(user: User, day_id: Any) -> ReceptionDay:
     """One reception day of the viewer's leaders, with its slots and bookings, or 404."""
     day = (
-        ReceptionDay.objects.filter(
-            pk=_id(day_id), leader__in=desk_leaders(user).values("pk")
-        )
+        ReceptionDay.objects.filter(pk=_id(day_id), leader__in=desk_leaders(user).values("pk"))
         .select_related("leader")
         .prefetch_related(
             Prefetch(
@@ -137,9 +135,7 @@ def desk_day_get(user: User, day_id: Any) -> ReceptionDay:
 def desk_booking_get(user: User, booking_id: Any) -> Booking:
     """One booking on a reception day of the viewer's leaders, or 404."""
     booking = (
-        Booking.objects.filter(
-            pk=_id(booking_id), day__leader__in=desk_leaders(user).values("pk")
-        )
+        Booking.objects.filter(pk=_id(booking_id), day__leader__in=desk_leaders(user).values("pk"))
         .select_related("slot", "day", "resident")
         .first()
     )
@@ -215,7 +211,9 @@ def leader_figures(user: User, leader: Person) -> dict[str, Any]:
         channel: {state: counts.get((channel, state), 0) for state in State.values}
         for channel in INQUIRY_CHANNELS
     }
-    by_state = {state: sum(by_channel[c][state] for c in INQUIRY_CHANNELS) for state in State.values}
+    by_state = {
+        state: sum(by_channel[c][state] for c in INQUIRY_CHANNELS) for state in State.values
+    }
     return {
         "days_held": held.count(),
         "days_planned": days.filter(date__gt=today, is_published=True).count(),

@@ -106,9 +106,7 @@ def _day_errors(
             _("A slot lasts %(low)s to %(high)s minutes.")
             % {"low": rules.SLOT_MINUTES_MIN, "high": rules.SLOT_MINUTES_MAX}
         ]
-    if not isinstance(capacity, int) or not (
-        rules.CAPACITY_MIN <= capacity <= rules.CAPACITY_MAX
-    ):
+    if not isinstance(capacity, int) or not (rules.CAPACITY_MIN <= capacity <= rules.CAPACITY_MAX):
         errors["capacity"] = [
             _("A slot takes %(low)s to %(high)s residents.")
             % {"low": rules.CAPACITY_MIN, "high": rules.CAPACITY_MAX}
@@ -234,7 +232,9 @@ def booking_make(*, user: User, slot: ReceptionSlot, topic: str) -> Booking:
         ).exists():
             raise _refuse(
                 "slot",
-                _("You already have a booking on this reception day; cancel it to choose another time."),
+                _(
+                    "You already have a booking on this reception day; cancel it to choose another time."
+                ),
             )
         # The conditional UPDATE is the rule on every database: two residents cannot both take
         # the last place, whichever of them the lock above let through first.
@@ -251,7 +251,9 @@ def booking_make(*, user: User, slot: ReceptionSlot, topic: str) -> Booking:
         except IntegrityError:
             raise _refuse(
                 "slot",
-                _("You already have a booking on this reception day; cancel it to choose another time."),
+                _(
+                    "You already have a booking on this reception day; cancel it to choose another time."
+                ),
             ) from None
         audit_record(
             actor=user,
@@ -279,7 +281,9 @@ def booking_cancel(*, user: User, booking: Booking) -> Booking:
     if not mine:
         _require_desk(user, booking.day.leader)
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().select_related("slot", "day").get(pk=booking.pk)
+        locked = (
+            Booking.objects.select_for_update().select_related("slot", "day").get(pk=booking.pk)
+        )
         if not rules.booking_cancellable(
             locked.state, slot_starts_at(locked.day, locked.slot), timezone.now()
         ):
@@ -384,7 +388,11 @@ def reception_record(
         errors["booking"] = [_("This booking is not waiting on this reception day.")]
     if booking is None:
         visitor_name = _text(
-            errors, "visitor_name", visitor_name, limit=MAX_NAME, required=_("Write the visitor's name.")
+            errors,
+            "visitor_name",
+            visitor_name,
+            limit=MAX_NAME,
+            required=_("Write the visitor's name."),
         )
         if not (visitor_phone or "").strip():
             errors["visitor_phone"] = [_("Write the visitor's mobile number, for the reply.")]

@@ -28,8 +28,6 @@ urlpatterns = [
     path("desk/visits/new/", views_desk.visit_new, name="visit_new"),
     path("desk/inbox/", views_desk.inbox, name="inbox"),
     path("desk/leaders/<int:leader_id>/", views_desk.leader, name="leader"),
-    path(
-        "desk/leaders/<int:leader_id>/mailbox/", views_desk.leader_mailbox, name="leader_mailbox"
-    ),
+    path("desk/leaders/<int:leader_id>/mailbox/", views_desk.leader_mailbox, name="leader_mailbox"),
     path("desk/leaders/<int:leader_id>/cases/", views_desk.leader_cases, name="leader_cases"),
 ]

@@ -64,7 +64,11 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inquiry/desk.html",
-        {"page": page, "leaders": list(selectors.desk_leaders(user)), "today": timezone.localdate()},
+        {
+            "page": page,
+            "leaders": list(selectors.desk_leaders(user)),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -255,7 +259,10 @@ def leader(request: HttpRequest, leader_id: int) -> HttpResponse:
     ]
     mailbox = Mailbox.objects.filter(leader=person).first()
     form = MailboxForm(
-        initial={"title": mailbox.title if mailbox else "", "is_open": mailbox.is_open if mailbox else True}
+        initial={
+            "title": mailbox.title if mailbox else "",
+            "is_open": mailbox.is_open if mailbox else True,
+        }
     )
     return render(
         request,
@@ -292,9 +299,9 @@ def leader_mailbox(request: HttpRequest, leader_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Mailbox saved."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for problem in form.errors.values():
+            for text in problem:
+                messages.error(request, str(text))
     return redirect("inquiry:leader", leader_id=person.pk)
 
 

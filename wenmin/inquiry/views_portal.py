@@ -102,7 +102,10 @@ def book(request: HttpRequest, slot_id: int) -> HttpResponse:
             return redirect("inquiry:mine")
     status = 400 if form.errors else 200
     return render(
-        request, "inquiry/portal_book.html", {"slot": slot, "day": slot.day, "form": form}, status=status
+        request,
+        "inquiry/portal_book.html",
+        {"slot": slot, "day": slot.day, "form": form},
+        status=status,
     )
 
 

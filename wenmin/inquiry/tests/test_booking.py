@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -154,7 +155,7 @@ def test_a_past_or_unpublished_slot_cannot_be_booked(office):
 
 def test_a_reception_day_is_refused_with_bad_times_and_nothing_is_saved(office):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"date": timezone.localdate() - dt.timedelta(days=1)}, "date"),
         ({"date": tomorrow}, "date"),  # the leader already has that day
         ({"ends": dt.time(8, 0)}, "ends"),
@@ -163,7 +164,7 @@ def test_a_reception_day_is_refused_with_bad_times_and_nothing_is_saved(office):
         ({"place": "  "}, "place"),
     ]
     for change, field in cases:
-        args = {
+        args: dict[str, Any] = {
             "date": tomorrow + dt.timedelta(days=7),
             "place": "县委大院",
             "starts": dt.time(9, 0),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
-from django.db import connection
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,13 +34,15 @@ def _today(office: Office) -> None:
 def _book_now(office: Office):  # type: ignore[no-untyped-def]
     resident = phone_verified(office.desk.county.resident)
     booking = services.booking_make(
-        user=resident, slot=office.day.slots.order_by("starts").first(), topic="村道"
+        user=resident, slot=office.day.slots.order_by("starts")[0], topic="村道"
     )
     _today(office)
     return booking
 
 
-def test_a_booked_visitor_s_matters_become_reception_cases_coordinated_by_the_leader(client, office):
+def test_a_booked_visitor_s_matters_become_reception_cases_coordinated_by_the_leader(
+    client, office
+):
     booking = _book_now(office)
     client.force_login(office.clerk)
     url = reverse("inquiry:reception_new", args=[office.day.pk])
@@ -100,8 +103,11 @@ def test_a_walk_in_is_found_or_created_as_a_resident_with_an_encrypted_phone(off
 
 def test_a_record_with_a_bad_matter_or_no_visitor_saves_nothing(office):
     _today(office)
-    refusals = [
-        ({"visitor_name": "孙大爷", "visitor_phone": "13511112222", "matters": ["", ""]}, "matter_1"),
+    refusals: list[tuple[dict[str, Any], str]] = [
+        (
+            {"visitor_name": "孙大爷", "visitor_phone": "13511112222", "matters": ["", ""]},
+            "matter_1",
+        ),
         ({"visitor_name": "", "visitor_phone": "13511112222", "matters": ["x"]}, "visitor_name"),
         ({"visitor_name": "孙大爷", "visitor_phone": "123", "matters": ["x"]}, "visitor_phone"),
         (
@@ -238,14 +244,17 @@ def test_the_leader_page_counts_link_to_exactly_those_cases(client, office):
     services_cases.case_intake(channel=Channel.PHONE, content="不是问政", coordinator=office.leader)
     client.force_login(office.clerk)
     page = client.get(reverse("inquiry:leader", args=[office.leader.pk])).content.decode()
-    assert 'data-days-held>1<' in page
+    assert "data-days-held>1<" in page
     expected = {
         (Channel.RECEPTION, State.COLLECTED): 2,
         (Channel.VISIT, State.COLLECTED): 1,
         (Channel.MAILBOX, State.DISPATCHED): 1,
     }
     for (channel, state), n in expected.items():
-        link = reverse("inquiry:leader_cases", args=[office.leader.pk]) + f"?channel={channel}&amp;state={state}"
+        link = (
+            reverse("inquiry:leader_cases", args=[office.leader.pk])
+            + f"?channel={channel}&amp;state={state}"
+        )
         assert f'{link}" data-count="{channel}-{state}">{n}</a>' in page
         listing = client.get(link.replace("&amp;", "&")).content.decode()
         assert f'data-total="{n}"' in listing
@@ -255,7 +264,10 @@ def test_the_leader_page_counts_link_to_exactly_those_cases(client, office):
             ).values_list("number", flat=True)
         )
         assert len(numbers) == n and all(number in listing for number in numbers)
-    assert letter.case.number not in client.get(
-        reverse("inquiry:leader_cases", args=[office.leader.pk]) + "?channel=visit"
-    ).content.decode()
+    assert (
+        letter.case.number
+        not in client.get(
+            reverse("inquiry:leader_cases", args=[office.leader.pk]) + "?channel=visit"
+        ).content.decode()
+    )
     assert 'data-count="all">4</a>' in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -36,15 +38,19 @@ def _pages(office: Office, booking_id: int) -> list[str]:
 def _letter_and_booking(office: Office) -> int:
     resident = phone_verified(office.desk.county.resident)
     services.mailbox_send(user=resident, mailbox=office.mailbox, content="村道坑洼多年未修")
-    return services.booking_make(
-        user=resident, slot=office.day.slots.first(), topic="路灯"
-    ).pk
+    return services.booking_make(user=resident, slot=office.day.slots.all()[0], topic="路灯").pk
 
 
 def test_another_township_s_clerk_and_residents_see_nothing_of_the_desk(client, office):
     booking = _letter_and_booking(office)
     c = office.desk.county
-    for user in (c.other_township_clerk, c.township_clerk, c.branch_secretary, c.resident, c.volunteer):
+    for user in (
+        c.other_township_clerk,
+        c.township_clerk,
+        c.branch_secretary,
+        c.resident,
+        c.volunteer,
+    ):
         client.force_login(user)
         for url in _pages(office, booking):
             assert client.get(url).status_code == 403, (user, url)
@@ -101,7 +107,7 @@ def test_the_portal_lists_published_days_and_open_mailboxes_only(client, office)
     hidden = services.reception_day_create(
         actor=office.clerk,
         leader=office.leader,
-        date=timezone.localdate() + timezone.timedelta(days=5),
+        date=timezone.localdate() + dt.timedelta(days=5),
         place="不公开的地方",
         starts=office.day.starts,
         ends=office.day.ends,
@@ -121,7 +127,7 @@ def test_the_portal_list_takes_a_fixed_number_of_queries(client, office, django_
         services.reception_day_create(
             actor=office.clerk,
             leader=office.leader,
-            date=timezone.localdate() + timezone.timedelta(days=days),
+            date=timezone.localdate() + dt.timedelta(days=days),
             place="县委大院",
             starts=office.day.starts,
             ends=office.day.ends,
