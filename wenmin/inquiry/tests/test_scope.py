@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from wenmin.cases.selectors import cases_visible_to
 from wenmin.core.models import User
 from wenmin.core.roles import Role
 from wenmin.inquiry import services
 from wenmin.inquiry.models import ReceptionDay
+from wenmin.inquiry.rules import BookingState
 from wenmin.inquiry.testing import Office
 from wenmin.organisation import services as org
 from wenmin.residents.testing import phone_verified
@@ -138,3 +142,124 @@ def test_the_portal_list_takes_a_fixed_number_of_queries(client, office, django_
     client.get(reverse("inquiry:leaders"))
     with django_assert_num_queries(2):  # the days with their free places, the mailboxes
         client.get(reverse("inquiry:leaders"))
+
+
+def test_the_office_follows_its_leaders_cases_and_no_other_body_does(office):
+    office.day.date = timezone.localdate()
+    office.day.save(update_fields=["date"])
+    talk = services.reception_record(
+        actor=office.clerk,
+        day=office.day,
+        visitor_name="孙大爷",
+        visitor_phone="13511112222",
+        matters=["村道坑洼"],
+    )
+    case = talk.matters.get().case  # waiting for the dispatcher: no lead unit yet
+    assert case.lead_unit is None
+    assert cases_visible_to(office.clerk).filter(pk=case.pk).exists()
+    c = office.desk.county
+    government = org.unit_create(
+        actor=None, code="C-GOV", name="枫岭县人民政府", kind="leadership_body", region=c.county
+    )
+    other_clerk = User.objects.create_user(
+        username="zhengfuban", password=PASSWORD, role=Role.DEPARTMENT_STAFF, unit=government
+    )
+    for user in (other_clerk, c.other_township_clerk, c.department_clerk):
+        assert not cases_visible_to(user).filter(pk=case.pk).exists(), user
+
+
+def test_the_office_creates_and_publishes_a_day_through_its_pages(client, office):
+    client.force_login(office.clerk)
+    date = timezone.localdate() + dt.timedelta(days=10)
+    response = client.post(
+        reverse("inquiry:day_new"),
+        {
+            "leader": office.leader.pk,
+            "date": date.isoformat(),
+            "place": "县群众工作中心",
+            "starts": "14:30",
+            "ends": "16:30",
+            "slot_minutes": "40",
+            "capacity": "3",
+        },
+    )
+    day = ReceptionDay.objects.get(date=date)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "inquiry:desk_day", args=[day.pk]
+    )
+    assert [(s.starts.isoformat(), s.capacity) for s in day.slots.order_by("starts")] == [
+        ("14:30:00", 3),
+        ("15:10:00", 3),
+        ("15:50:00", 3),
+    ]
+    assert not day.is_published
+    assert client.get(reverse("inquiry:day", args=[day.pk])).status_code == 404
+    client.post(reverse("inquiry:day_publish", args=[day.pk]))
+    day.refresh_from_db()
+    assert day.is_published
+    client.post(reverse("inquiry:day_publish", args=[day.pk]))  # twice: refused, still one
+    assert ReceptionDay.objects.filter(date=date).count() == 1
+
+
+def test_the_office_marks_a_no_show_only_on_or_after_the_day(client, office):
+    booking = services.booking_make(
+        user=phone_verified(office.desk.county.resident),
+        slot=office.day.slots.all()[0],
+        topic="路灯",
+    )
+    client.force_login(office.clerk)
+    client.post(reverse("inquiry:booking_no_show", args=[booking.pk]))
+    booking.refresh_from_db()
+    assert booking.state == BookingState.BOOKED  # tomorrow's booking
+    office.day.date = timezone.localdate()
+    office.day.save(update_fields=["date"])
+    client.post(reverse("inquiry:booking_no_show", args=[booking.pk]))
+    booking.refresh_from_db()
+    assert booking.state == BookingState.NO_SHOW
+
+
+def test_the_pages_speak_english_too(client, office):
+    page = client.get(reverse("inquiry:leaders")).content.decode()
+    assert "约见领导" in page  # zh-hans by default
+    client.cookies.load({"django_language": "en"})
+    page = client.get(reverse("inquiry:leaders")).content.decode()
+    assert "Meet a leader" in page and "约见领导" not in page
+
+
+def test_the_desk_pages_take_a_fixed_number_of_queries(client, office, django_assert_num_queries):
+    resident = phone_verified(office.desk.county.resident)
+    services.booking_make(user=resident, slot=office.day.slots.all()[0], topic="路灯")
+    for n in range(3):
+        services.visit_record(
+            actor=office.clerk,
+            leader=office.leader,
+            kind="call",
+            date=timezone.localdate(),
+            place=f"村{n}",
+            met="村民",
+            matters=["一", "二"],
+        )
+    client.force_login(office.clerk)
+    counts = {}
+    for url in (
+        reverse("inquiry:desk"),
+        reverse("inquiry:visits"),
+        reverse("inquiry:desk_day", args=[office.day.pk]),
+        reverse("inquiry:leader_cases", args=[office.leader.pk]),
+    ):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[url] = len(queries)
+    services.visit_record(
+        actor=office.clerk,
+        leader=office.leader,
+        kind="call",
+        date=timezone.localdate(),
+        place="村9",
+        met="村民",
+        matters=["三", "四"],
+    )
+    for url, n in counts.items():
+        with django_assert_num_queries(n):
+            client.get(url)
