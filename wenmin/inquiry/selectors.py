@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -89,15 +90,50 @@ def desk_leader_get(user: User, leader_id: Any) -> Person:
     return leader
 
 
-def desk_days(user: User) -> QuerySet[ReceptionDay]:
-    """Reception days of the viewer's leaders, with their slot totals."""
+def _slot_total(field: str) -> Coalesce:
+    """A day's slots' total of `field`, as a subquery (a join would multiply it by the day's
+    conversations)."""
+    totals = (
+        ReceptionSlot.objects.filter(day=OuterRef("pk"))
+        .order_by()
+        .values("day")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(totals), 0)
+
+
+def day_period(when: str, today: dt.date) -> Q:
+    """Which published days a leader's page counts: "held" (the day has come) or "coming"."""
+    if when == "held":
+        return Q(is_published=True, date__lte=today)
+    if when == "coming":
+        return Q(is_published=True, date__gt=today)
+    return Q()
+
+
+def desk_days(
+    user: User, *, leader: Person | None = None, when: str = ""
+) -> QuerySet[ReceptionDay]:
+    """Reception days of the viewer's leaders (or of one, held or coming), with their slot totals
+    and how many visitors were recorded."""
+    days = ReceptionDay.objects.filter(leader__in=desk_leaders(user).values("pk"))
+    if leader is not None:
+        days = days.filter(leader=leader)
+    talks = (
+        Conversation.objects.filter(day=OuterRef("pk"))
+        .order_by()
+        .values("day")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
-        ReceptionDay.objects.filter(leader__in=desk_leaders(user).values("pk"))
+        days.filter(day_period(when, timezone.localdate()))
         .select_related("leader")
         .annotate(
-            places=Sum("slots__capacity"),
-            taken=Sum("slots__booked"),
-            talks=Count("conversations", distinct=True),
+            places=_slot_total("capacity"),
+            taken=_slot_total("booked"),
+            talks=Coalesce(Subquery(talks), 0),
         )
         .order_by("-date", "-id")
     )
@@ -144,11 +180,13 @@ def desk_booking_get(user: User, booking_id: Any) -> Booking:
     return booking
 
 
-def desk_visits(user: User) -> QuerySet[Visit]:
-    """Field visits of the viewer's leaders, newest first, with their matters' cases."""
+def desk_visits(user: User, *, leader: Person | None = None) -> QuerySet[Visit]:
+    """Field visits of the viewer's leaders (or of one), newest first, with their matters' cases."""
+    visits = Visit.objects.filter(leader__in=desk_leaders(user).values("pk"))
+    if leader is not None:
+        visits = visits.filter(leader=leader)
     return (
-        Visit.objects.filter(leader__in=desk_leaders(user).values("pk"))
-        .select_related("leader", "region")
+        visits.select_related("leader", "region")
         .prefetch_related(Prefetch("matters", Matter.objects.select_related("case")))
         .order_by("-date", "-id")
     )
@@ -195,9 +233,6 @@ def leader_figures(user: User, leader: Person) -> dict[str, Any]:
     channel × state (each count is leader_cases with the same channel and state)."""
     today = timezone.localdate()
     days = ReceptionDay.objects.filter(leader=leader)
-    held = days.filter(date__lte=today).filter(
-        Exists(Conversation.objects.filter(day=OuterRef("pk")))
-    )
     counts: dict[tuple[str, str], int] = {}
     rows = (
         leader_cases(user, leader)
@@ -215,8 +250,8 @@ def leader_figures(user: User, leader: Person) -> dict[str, Any]:
         state: sum(by_channel[c][state] for c in INQUIRY_CHANNELS) for state in State.values
     }
     return {
-        "days_held": held.count(),
-        "days_planned": days.filter(date__gt=today, is_published=True).count(),
+        "days_held": days.filter(day_period("held", today)).count(),
+        "days_coming": days.filter(day_period("coming", today)).count(),
         "visits": Visit.objects.filter(leader=leader).count(),
         "by_channel": by_channel,
         "by_state": by_state,
@@ -232,7 +267,7 @@ def public_days() -> QuerySet[ReceptionDay]:
     return (
         ReceptionDay.objects.filter(is_published=True, date__gte=timezone.localdate())
         .select_related("leader", "leader__cadre")
-        .annotate(places=Sum("slots__capacity"), taken=Sum("slots__booked"))
+        .annotate(places=_slot_total("capacity"), taken=_slot_total("booked"))
         .order_by("date", "starts", "id")
     )
 

@@ -60,16 +60,27 @@ def _page(request: HttpRequest, items: Any) -> Any:
 def desk(request: HttpRequest) -> HttpResponse:
     """The reception days of the viewer's leaders, newest first, and the leaders themselves."""
     user = _viewer(request)
-    page = _page(request, selectors.desk_days(user))
+    person, when = _leader_filter(request, user), request.GET.get("when", "")
+    if when not in ("", "held", "coming"):
+        raise Http404
+    page = _page(request, selectors.desk_days(user, leader=person, when=when))
     return render(
         request,
         "inquiry/desk.html",
         {
             "page": page,
             "leaders": list(selectors.desk_leaders(user)),
-            "today": timezone.localdate(),
+            "leader": person,
+            "when": when,
+            "query": urlencode({k: v for k, v in request.GET.items() if k in ("leader", "when")}),
         },
     )
+
+
+def _leader_filter(request: HttpRequest, user: User) -> Any:
+    """The leader of ?leader=…, one the viewer works for (404 otherwise), or None."""
+    raw = request.GET.get("leader", "")
+    return selectors.desk_leader_get(user, raw) if raw else None
 
 
 @desk_page
@@ -194,8 +205,13 @@ def reception_new(request: HttpRequest, day_id: int) -> HttpResponse:
 @require_GET
 def visits(request: HttpRequest) -> HttpResponse:
     """The field visits of the viewer's leaders, newest first."""
-    page = _page(request, selectors.desk_visits(_viewer(request)))
-    return render(request, "inquiry/desk_visits.html", {"page": page})
+    user = _viewer(request)
+    person = _leader_filter(request, user)
+    page = _page(request, selectors.desk_visits(user, leader=person))
+    query = urlencode({"leader": person.pk}) if person else ""
+    return render(
+        request, "inquiry/desk_visits.html", {"page": page, "leader": person, "query": query}
+    )
 
 
 @desk_page

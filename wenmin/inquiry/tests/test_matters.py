@@ -271,3 +271,38 @@ def test_the_leader_page_counts_link_to_exactly_those_cases(client, office):
         ).content.decode()
     )
     assert 'data-count="all">4</a>' in page
+
+
+def test_the_leader_page_days_and_visits_link_to_exactly_those(client, office):
+    _today(office)
+    coming = services.reception_day_create(
+        actor=office.clerk,
+        leader=office.leader,
+        date=timezone.localdate() + dt.timedelta(days=9),
+        place="县委大院",
+        starts=dt.time(9, 0),
+        ends=dt.time(10, 0),
+        slot_minutes=30,
+        capacity=1,
+        publish=True,
+    )
+    services.visit_record(
+        actor=office.clerk,
+        leader=office.leader,
+        kind=VisitKind.RESEARCH,
+        date=timezone.localdate(),
+        place="白沙村",
+        met="村民",
+        matters=[],
+    )
+    client.force_login(office.clerk)
+    base = f"?leader={office.leader.pk}"
+    page = client.get(reverse("inquiry:leader", args=[office.leader.pk])).content.decode()
+    for when, day in (("held", office.day), ("coming", coming)):
+        link = f"{reverse('inquiry:desk')}{base}&amp;when={when}"
+        assert f'href="{link}" data-days-{when}>1</a>' in page
+        listing = client.get(link.replace("&amp;", "&")).content.decode()
+        assert listing.count("<tr data-day=") == 1 and f'data-day="{day.pk}"' in listing
+    assert f'href="{reverse("inquiry:visits")}{base}" data-visits>1</a>' in page
+    visits = client.get(reverse("inquiry:visits") + base).content.decode()
+    assert visits.count("<tr data-visit=") == 1
