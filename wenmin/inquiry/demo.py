@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenmin.cases import services as cases
+from wenmin.cases.demo.history import KIND_SHARES
 from wenmin.cases.models import Case, CaseEvent, Channel, RejectionReason
 from wenmin.cases.selectors import is_dispatcher
+from wenmin.cases.workflow import State
 from wenmin.core.models import AuditEvent, User
 from wenmin.core.roles import Role
 from wenmin.core.workdays import SHANGHAI
@@ -48,6 +50,7 @@ HEADS = (CadreRank.DIVISION,)
 LEADERS = (CadreRank.DIVISION, CadreRank.DEPUTY_DIVISION)
 MAILBOX_BODIES = ("LB-PC", "LB-GOV")  # 书记信箱, 县长信箱
 SETTLE_AFTER = dt.timedelta(days=25)  # older matters have gone through the five steps
+FINISHED_AFTER = dt.timedelta(days=60)  # and older ones still are all finished
 MATTERS = (
     "{village}通组公路坑洼不平，雨天车辆无法通行，希望尽快硬化。",
     "{village}自来水经常停水，水压不足，老人挑水困难。",
@@ -192,13 +195,15 @@ def _settle(
     now: dt.datetime,
     unit_and_user: tuple[Unit, User] | None,
 ) -> None:
-    """Take an old enough case through the steps, each on its own day."""
+    """Take an old enough case through the steps, each on its own day: a case older than two
+    months is finished (as the county's other cases are); a younger one may still be open."""
     start = case.received_at
     if now - start < SETTLE_AFTER or cast.dispatcher is None or unit_and_user is None:
         return
+    finished = now - start > FINISHED_AFTER
     unit, handler = unit_and_user
     roll = rng.random()
-    if case.state == "collected":
+    if case.state == State.COLLECTED:
         if roll < 0.07:
             with _clock(start + dt.timedelta(hours=20)):
                 cases.case_reject(
@@ -214,19 +219,26 @@ def _settle(
         case = cases.case_sign_for(case=case, actor=handler)
     with _clock(start + dt.timedelta(days=2)):
         case = cases.case_plan(case=case, actor=handler, plan=rng.choice(PLANS), coordinator=leader)
-    if roll > 0.9:
+    if not finished and roll > 0.85:
         return  # still being handled
     with _clock(start + dt.timedelta(days=rng.randint(5, 12))):
         case = cases.case_reply(case=case, actor=handler, reply=rng.choice(REPLIES))
-    if roll > 0.85:
+    if not finished and roll > 0.78:
         return  # awaiting the callback
-    satisfied = roll < 0.78
-    with _clock(start + dt.timedelta(days=14)):
+    if roll > 0.93:  # not satisfied at first: reworked, replied again
+        with _clock(start + dt.timedelta(days=13)):
+            case = cases.case_callback(
+                case=case, actor=cast.dispatcher, resolved=False, satisfaction=2
+            )
+        with _clock(start + dt.timedelta(days=14)):
+            case = cases.case_plan(
+                case=case, actor=handler, plan=rng.choice(PLANS), coordinator=leader
+            )
+        with _clock(start + dt.timedelta(days=19)):
+            case = cases.case_reply(case=case, actor=handler, reply=rng.choice(REPLIES))
+    with _clock(start + dt.timedelta(days=21)):
         cases.case_callback(
-            case=case,
-            actor=cast.dispatcher,
-            resolved=satisfied,
-            satisfaction=rng.choice((4, 5)) if satisfied else 2,
+            case=case, actor=cast.dispatcher, resolved=True, satisfaction=rng.choice((4, 5, 5))
         )
 
 
@@ -249,6 +261,7 @@ def _matter(
         case = cases.case_intake(
             channel=channel,
             content=rng.choice(MATTERS).format(village=village),
+            kind=rng.choices(list(KIND_SHARES), weights=list(KIND_SHARES.values()))[0],
             requester=person,
             region=region,
             received_at=received,
@@ -274,17 +287,18 @@ def _matter(
 
 
 def _days_of(leader: Person, heads: set[int], today: dt.date, rng: random.Random) -> list[dt.date]:
-    """A year back and two months ahead: the heads monthly, the deputies every quarter."""
+    """A year back and two months ahead: the heads monthly, the deputies every quarter (a
+    weekday between the 5th and the 25th of the month)."""
     step = 1 if leader.pk in heads else 3
-    days = []
+    days = set()
     for back in range(-2, 12, step):
-        month = (today.replace(day=1) - dt.timedelta(days=30 * back)).replace(day=1)
-        day = month + dt.timedelta(days=rng.randint(4, 24))
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        day = dt.date(year, month + 1, rng.randint(5, 23))
         while day.weekday() >= 5:
             day += dt.timedelta(days=1)
         if day != today:
-            days.append(day)
-    return days
+            days.add(day)
+    return sorted(days)
 
 
 def _reception_days(rng: random.Random, cast: CountyCast, now: dt.datetime, counts: Counts) -> None:
