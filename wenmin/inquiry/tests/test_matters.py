@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from wenmin.inquiry import services
 from wenmin.inquiry.models import Conversation, Matter, Visit
 from wenmin.inquiry.rules import BookingState, VisitKind
 from wenmin.inquiry.testing import Office
+from wenmin.organisation import services as org
 from wenmin.organisation.models import Person
 from wenmin.residents.testing import phone_verified
 
@@ -306,3 +307,38 @@ def test_the_leader_page_days_and_visits_link_to_exactly_those(client, office):
     assert f'href="{reverse("inquiry:visits")}{base}" data-visits>1</a>' in page
     visits = client.get(reverse("inquiry:visits") + base).content.decode()
     assert visits.count("<tr data-visit=") == 1
+
+
+def test_a_letter_to_a_leader_without_an_office_waits_for_the_dispatcher(office):
+    c = office.desk.county
+    liaison = org.person_create(actor=None, name="包联领导", phone="13600001234")
+    org.position_start(
+        actor=None,
+        person=liaison,
+        kind="county_leader_liaison",
+        region=c.township_a,
+        start_date=dt.date(2024, 1, 1),
+    )
+    mailbox = services.mailbox_set(
+        actor=c.administrator, leader=liaison, title="包联领导信箱", is_open=True
+    )
+    matter = services.mailbox_send(
+        user=phone_verified(c.resident), mailbox=mailbox, content="村道坑洼"
+    )
+    assert (matter.case.state, matter.case.lead_unit, matter.case.coordinator) == (
+        State.COLLECTED,
+        None,
+        liaison,
+    )
+
+
+def test_only_the_leader_s_office_sets_the_mailbox(office):
+    with pytest.raises(PermissionDenied):
+        services.mailbox_set(
+            actor=office.desk.county.township_clerk,
+            leader=office.leader,
+            title="改名",
+            is_open=False,
+        )
+    office.mailbox.refresh_from_db()
+    assert (office.mailbox.title, office.mailbox.is_open) == ("书记信箱", True)
