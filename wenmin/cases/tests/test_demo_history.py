@@ -87,11 +87,11 @@ def seeded(django_db_setup, django_db_blocker) -> Iterator[Seeded]:  # type: ign
     # Only the case history this module checks: other apps' demo data (问政's matters…) adds
     # cases through the services on top of it, and their own tests check those.
     every = composition.app_hooks
-    only_history = mock.patch.object(
-        composition,
-        "app_hooks",
-        lambda name: [h for h in every(name) if h.__self__.label in HISTORY_APPS],
-    )
+
+    def history_hooks(name: str) -> list[Any]:
+        return [h for h in every(name) if h.__self__.label in HISTORY_APPS]  # type: ignore[attr-defined]
+
+    only_history = mock.patch.object(composition, "app_hooks", history_hooks)
     with django_db_blocker.unblock(), fast, only_history, transaction.atomic():
         out = StringIO()
         call_command("seed", "--scale", "county", "--no-input", stdout=out)
