@@ -39,6 +39,7 @@ from wenmin.inquiry.rules import BookingState, VisitKind, slot_times
 from wenmin.organisation.models import (
     CadreRank,
     Person,
+    Position,
     PositionKind,
     Region,
     RegionLevel,
@@ -89,7 +90,7 @@ class CountyCast:
     villages: dict[int, str]  # region id → name
     handlers: dict[int, tuple[Unit, User]]  # township id → its government and a handler
     dispatcher: User | None
-    offices: dict[int, User] = field(default_factory=dict)  # leader id → office account
+    offices: dict[int, User] = field(default_factory=dict)  # leader id → office director
     office_units: dict[int, Unit] = field(default_factory=dict)
 
 
@@ -162,9 +163,11 @@ def _cast(county: Region) -> CountyCast:
     )
 
 
-def _offices(cast: CountyCast) -> None:
-    """An account for each leadership body's office director (no password: the administrator
-    sets one to let them in), the staff who work the inquiry desk for their leaders."""
+def _offices(cast: CountyCast, now: dt.datetime) -> None:
+    """Each leadership body's office director handles the letters to its leaders' mailboxes: a
+    case handler of the body, with an account like every other case handler's (no password: the
+    administrator sets one to let them in)."""
+    since = timezone.localtime(now).date() - dt.timedelta(days=730)
     for leader in cast.leaders:
         unit = leader.cadre.unit
         cast.office_units[leader.pk] = unit
@@ -173,13 +176,21 @@ def _offices(cast: CountyCast) -> None:
             .order_by("id")
             .first()
         )
-        user, _created = User.objects.get_or_create(
-            username=f"{unit.code}-office",
-            defaults={"role": Role.DEPARTMENT_STAFF, "unit": unit, "person": director},
-        )
-        if _created:
+        if director is None:
+            continue
+        user = User.objects.filter(person=director).first()
+        if user is None:
+            Position.objects.create(
+                person=director, kind=PositionKind.CASE_HANDLER, unit=unit, start_date=since
+            )
+            user = User(
+                username=f"{unit.code.lower()}-1",
+                role=Role.DEPARTMENT_STAFF,
+                unit=unit,
+                person=director,
+            )
             user.set_unusable_password()
-            user.save(update_fields=["password"])
+            user.save()
         cast.offices[leader.pk] = user
 
 
@@ -457,7 +468,7 @@ def inquiry_seed(*, seed: int, now: dt.datetime) -> list[str]:
             cast = _cast(county)
             if not cast.leaders:
                 continue
-            _offices(cast)
+            _offices(cast, now)
             _reception_days(rng, cast, now, counts)
             _visits(rng, cast, now, counts)
             _mailboxes(rng, cast, now, counts)

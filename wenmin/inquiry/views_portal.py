@@ -39,6 +39,15 @@ def verify_url(next_path: str) -> str:
     return f"{base}?{urlencode({'next': next_path})}"
 
 
+def verify_page_exists() -> bool:
+    """Whether the residents' verification page is installed (a link to it would 404 before)."""
+    try:
+        reverse("residents:verify")
+    except NoReverseMatch:
+        return False
+    return True
+
+
 def _to_verify(request: HttpRequest) -> HttpResponseRedirect:
     return redirect(verify_url(request.get_full_path()))
 
@@ -181,7 +190,7 @@ def mailbox(request: HttpRequest, mailbox_id: int) -> HttpResponse:
             "mailbox": box,
             "form": form,
             "verified": verified,
-            "verify_url": verify_url(request.get_full_path()),
+            "verify_url": verify_url(request.get_full_path()) if verify_page_exists() else "",
         },
         status=400 if form.errors else 200,
     )
