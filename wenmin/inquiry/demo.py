@@ -14,7 +14,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from unittest import mock
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -459,6 +459,41 @@ def _mailboxes(rng: random.Random, cast: CountyCast, now: dt.datetime, counts: C
             counts.letters += 1
 
 
+def _demo_resident_books(county: Region, now: dt.datetime, counts: Counts) -> None:
+    """The demo resident's login holds a booking on the next reception day with a free place
+    (what "My bookings" shows them)."""
+    user = (
+        User.objects.filter(role=Role.RESIDENT, person__region__path__startswith=county.path)
+        .select_related("person")
+        .order_by("id")
+        .first()
+    )
+    today = timezone.localtime(now).date()
+    slot = (
+        ReceptionSlot.objects.filter(
+            day__date__gt=today, day__is_published=True, booked__lt=models.F("capacity")
+        )
+        .filter(day__leader__cadre__unit__region=county)
+        .select_related("day")
+        .order_by("day__date", "starts")
+        .first()
+    )
+    if user is None or user.person is None or slot is None:
+        return
+    if Booking.objects.filter(day=slot.day, resident=user.person).exists():
+        return
+    Booking.objects.create(
+        slot=slot,
+        day=slot.day,
+        resident=user.person,
+        account=user,
+        topic="村口道路硬化",
+        created_at=now - dt.timedelta(days=1),
+    )
+    ReceptionSlot.objects.filter(pk=slot.pk).update(booked=models.F("booked") + 1)
+    counts.bookings += 1
+
+
 def inquiry_seed(*, seed: int, now: dt.datetime) -> list[str]:
     """Each county's year of 问政, each county in its own transaction."""
     counts = Counts()
@@ -472,6 +507,7 @@ def inquiry_seed(*, seed: int, now: dt.datetime) -> list[str]:
             _reception_days(rng, cast, now, counts)
             _visits(rng, cast, now, counts)
             _mailboxes(rng, cast, now, counts)
+            _demo_resident_books(county, now, counts)
     return [
         _(
             "问政: %(days)s reception days, %(bookings)s bookings, %(visits)s field visits, "

@@ -25,6 +25,13 @@ class VisitKind(models.TextChoices):
     RESEARCH = "research", _("Research visit (调研)")
 
 
+# The three doors of 问政, short, for a leader's table on a phone (cases.Channel has the long names).
+CHANNEL_SHORT = {
+    "reception": _("Reception"),
+    "visit": _("Field visit"),
+    "mailbox": _("Mailbox"),
+}
+
 SLOT_MINUTES_MIN, SLOT_MINUTES_MAX = 10, 240
 CAPACITY_MIN, CAPACITY_MAX = 1, 50
 SLOTS_MAX = 48  # a day of ten-minute slots from 8 to 16 h

@@ -11,7 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -127,15 +139,23 @@ def desk_days(
         .annotate(n=Count("id"))
         .values("n")
     )
+    today = timezone.localdate()
+    coming = Q(date__gte=today)
     return (
-        days.filter(day_period(when, timezone.localdate()))
+        days.filter(day_period(when, today))
         .select_related("leader")
         .annotate(
             places=_slot_total("capacity"),
             taken=_slot_total("booked"),
             talks=Coalesce(Subquery(talks), 0),
         )
-        .order_by("-date", "-id")
+        # The next days first, soonest first; then the days held, the latest first.
+        .order_by(
+            SqlCase(When(coming, then=Value(0)), default=Value(1)),
+            SqlCase(When(coming, then=F("date"))).asc(),
+            F("date").desc(),
+            "id",
+        )
     )
 
 

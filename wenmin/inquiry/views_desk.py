@@ -25,7 +25,7 @@ from wenmin.core.models import User
 from wenmin.inquiry import selectors, services
 from wenmin.inquiry.forms import DayForm, MailboxForm, ReceptionForm, VisitForm, errors_to_form
 from wenmin.inquiry.models import Mailbox
-from wenmin.inquiry.rules import BookingState
+from wenmin.inquiry.rules import CHANNEL_SHORT, BookingState
 
 View = Callable[..., HttpResponse]
 PER_PAGE = 30
@@ -263,7 +263,7 @@ def leader(request: HttpRequest, leader_id: int) -> HttpResponse:
     user = _viewer(request)
     person = selectors.desk_leader_get(user, leader_id)
     figures = selectors.leader_figures(user, person)
-    channels = [(c, Channel(c).label) for c in selectors.INQUIRY_CHANNELS]
+    channels = [(c, CHANNEL_SHORT[c]) for c in selectors.INQUIRY_CHANNELS]
     rows = [
         {
             "state": state,
