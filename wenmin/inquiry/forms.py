@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wenmin.cases.deadlines import Kind
 from wenmin.cases.services.intake import MAX_CONTENT, MAX_TITLE
-from wenmin.core import formfields
+from wenmin.core import formfields, validators
 from wenmin.inquiry import rules
 from wenmin.inquiry.models import Booking
 from wenmin.inquiry.rules import VisitKind
@@ -38,8 +38,13 @@ class LeaderChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name} · {cadre.position}" if cadre is not None else obj.name
 
     def to_python(self, value: Any) -> Any:
-        if value not in self.empty_values and not str(value).isdigit():
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if value not in self.empty_values:
+            try:
+                validators.check_id(str(value))  # no id the database cannot hold
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                ) from None
         return super().to_python(value)
 
 

@@ -263,3 +263,13 @@ def test_the_desk_pages_take_a_fixed_number_of_queries(client, office, django_as
     for url, n in counts.items():
         with django_assert_num_queries(n):
             client.get(url)
+
+
+def test_junk_leader_ids_are_refused_as_a_form_error(client, office):
+    client.force_login(office.clerk)
+    for junk in ("99999999999999999999999", "１２", "-1", "1e3", "\x00"):
+        response = client.post(
+            reverse("inquiry:visit_new"),
+            {"leader": junk, "kind": "call", "date": "2026-01-01", "place": "x", "met": "y"},
+        )
+        assert response.status_code == 400, junk
