@@ -342,3 +342,12 @@ def test_only_the_leader_s_office_sets_the_mailbox(office):
         )
     office.mailbox.refresh_from_db()
     assert (office.mailbox.title, office.mailbox.is_open) == ("书记信箱", True)
+
+
+def test_letters_are_limited_per_hour(client, office, settings):
+    settings.WENMIN_MAILBOX_LETTERS_PER_HOUR = 1
+    client.force_login(phone_verified(office.desk.county.resident))
+    url = reverse("inquiry:mailbox", args=[office.mailbox.pk])
+    assert client.post(url, {"content": "第一封"}).status_code == 302
+    assert client.post(url, {"content": "第二封"}).status_code == 429
+    assert Case.objects.count() == 1

@@ -229,6 +229,7 @@ def test_the_pages_speak_english_too(client, office):
 def test_the_desk_pages_take_a_fixed_number_of_queries(client, office, django_assert_num_queries):
     resident = phone_verified(office.desk.county.resident)
     services.booking_make(user=resident, slot=office.day.slots.all()[0], topic="路灯")
+    services.mailbox_send(user=resident, mailbox=office.mailbox, content="一")
     for n in range(3):
         services.visit_record(
             actor=office.clerk,
@@ -246,6 +247,8 @@ def test_the_desk_pages_take_a_fixed_number_of_queries(client, office, django_as
         reverse("inquiry:visits"),
         reverse("inquiry:desk_day", args=[office.day.pk]),
         reverse("inquiry:leader_cases", args=[office.leader.pk]),
+        reverse("inquiry:leader", args=[office.leader.pk]),
+        reverse("inquiry:inbox"),
     ):
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
@@ -260,6 +263,7 @@ def test_the_desk_pages_take_a_fixed_number_of_queries(client, office, django_as
         met="村民",
         matters=["三", "四"],
     )
+    services.mailbox_send(user=resident, mailbox=office.mailbox, content="二")
     for url, n in counts.items():
         with django_assert_num_queries(n):
             client.get(url)
