@@ -12,10 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from wenmin.cases.deadlines import Kind
 from wenmin.cases.services.intake import MAX_CONTENT, MAX_TITLE
 from wenmin.core import formfields, validators
+from wenmin.core.models import User
 from wenmin.inquiry import rules
 from wenmin.inquiry.models import Booking
 from wenmin.inquiry.rules import VisitKind
 from wenmin.organisation.models import Person
+from wenmin.organisation.pickers import PickerField, scope_pickers
 
 MATTER_FIELDS = ("matter_1", "matter_2", "matter_3")
 
@@ -131,15 +133,17 @@ class VisitForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
     date = formfields.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = formfields.TextField(label=_("Where"), max_length=120)
+    region = PickerField("village", label=_("Village or community"), required=False)
     met = formfields.TextField(label=_("Whom the leader met"), max_length=255)
     note = formfields.TextField(
         label=_("Note"), max_length=MAX_CONTENT, multiline=True, required=False
     )
 
-    def __init__(self, *args: Any, leaders: QuerySet[Person], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, leaders: QuerySet[Person], user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["leader"].queryset = leaders  # type: ignore[attr-defined]
         self.fields.update(_matters())
+        scope_pickers(self, user)
 
     def matters(self) -> list[str]:
         return [self.cleaned_data.get(name) or "" for name in MATTER_FIELDS]

@@ -219,7 +219,7 @@ def visits(request: HttpRequest) -> HttpResponse:
 def visit_new(request: HttpRequest) -> HttpResponse:
     """Record a field visit and the matters raised: one case each."""
     user = _viewer(request)
-    form = VisitForm(request.POST or None, leaders=selectors.desk_leaders(user))
+    form = VisitForm(request.POST or None, leaders=selectors.desk_leaders(user), user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -230,6 +230,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
                 date=data["date"],
                 place=data["place"],
                 met=data["met"],
+                region=data["region"],
                 note=data["note"],
                 matters=form.matters(),
             )

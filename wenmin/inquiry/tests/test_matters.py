@@ -146,6 +146,7 @@ def test_a_field_visit_s_matters_become_visit_cases(client, office):
             "kind": VisitKind.DOWN,
             "date": timezone.localdate().isoformat(),
             "place": "青石村村委会",
+            "region": office.desk.county.village_a.code,
             "met": "村两委干部和十余位村民",
             "matter_1": "灌溉水渠年久失修",
         },
@@ -153,10 +154,12 @@ def test_a_field_visit_s_matters_become_visit_cases(client, office):
     assert response.status_code == 302, response.content.decode()[:2000]
     visit = Visit.objects.get()
     case = Case.objects.get(inquiry_matter__visit=visit)
-    assert (case.channel, case.coordinator, visit.met) == (
+    assert (case.channel, case.coordinator, visit.met, case.region, visit.region) == (
         Channel.VISIT,
         office.leader,
         "村两委干部和十余位村民",
+        office.desk.county.village_a,
+        office.desk.county.village_a,
     )
     assert case.number in client.get(reverse("inquiry:visits")).content.decode()
 
