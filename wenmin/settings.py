@@ -413,6 +413,9 @@ LOGGING["loggers"]["wenmin.notify"] = {"level": "INFO"}
 WENMIN_PORTAL_RATINGS_PER_HOUR = env_int("WENMIN_PORTAL_RATINGS_PER_HOUR", 10, minimum=1)
 # residents: how long a one-time code sent to prove a phone stays valid, in minutes.
 WENMIN_RESIDENT_CODE_MINUTES = env_int("WENMIN_RESIDENT_CODE_MINUTES", 10, minimum=1, maximum=60)
+WENMIN_MAILBOX_LETTERS_PER_HOUR = env_int(
+    "WENMIN_MAILBOX_LETTERS_PER_HOUR", 5, minimum=1, maximum=1000
+)
 # The site's public address, for links sent by SMS (a resident's one-time rating link).
 WENMIN_SITE_URL = env_str(
     "WENMIN_SITE_URL",

@@ -15,7 +15,15 @@ from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
 from wenmin.core.sql import in_subquery
-from wenmin.organisation.models import PartyMember, Position, PositionKind, Region, Unit
+from wenmin.organisation.models import (
+    Cadre,
+    PartyMember,
+    Position,
+    PositionKind,
+    Region,
+    Unit,
+    UnitKind,
+)
 from wenmin.organisation.selectors import branch_area
 
 # The roles whose accounts can hold the dispatcher's post: the centre's staff. A county leader
@@ -65,6 +73,10 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
             | in_subquery("escalated_to_id", units)
             | in_subquery("id", co_handled.values("case_id"))
         )
+        if unit.kind == UnitKind.LEADERSHIP_BODY:
+            # A leader's office (县委办, 县政府办) follows the cases its leaders coordinate.
+            leaders = Cadre.objects.filter(unit=unit).values("person_id")
+            own |= in_subquery("coordinator_id", leaders)
         if user.role == Role.TOWNSHIP_STAFF and unit.region.township_id:
             township = Region.objects.filter(township_id=unit.region.township_id)
             own |= in_subquery("region_id", township.values("id"))

@@ -227,9 +227,17 @@ def case_reject(*, case: Case, actor: User, reason: str, note: str) -> Case:
 
 
 def case_dispatch(
-    *, case: Case, actor: User, unit: Unit, co_units: Sequence[Unit] = (), note: str = ""
+    *,
+    case: Case,
+    actor: User | None,
+    unit: Unit,
+    co_units: Sequence[Unit] = (),
+    note: str = "",
+    routed_by: str = "",
 ) -> Case:
-    """Analyse: send the case to a lead unit (派单), which must sign for it in time."""
+    """Analyse: send the case to a lead unit (派单), which must sign for it in time.
+    `routed_by`: the rule that sends it when no dispatcher does, named on the timeline (a
+    message to a leader's mailbox goes to the leader's office first)."""
     now = timezone.now()
 
     def change(c: Case) -> list[str]:
@@ -250,6 +258,8 @@ def case_dispatch(
         note=note,
         public_note=_("Passed to %(unit)s.") % {"unit": unit.name},
         data={"unit": unit.code, "co_units": [u.code for u in co_units]},
+        actors=frozenset({Actor.DISPATCHER}) if routed_by else None,
+        actor_label=routed_by,
     )
 
 

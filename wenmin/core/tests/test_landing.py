@@ -87,6 +87,7 @@ def test_anonymous_visitors_start_at_the_portal(client, county):
     assert menu == [
         reverse("residents:me"),  # where a resident signs in with a code
         reverse("portal:submit"),
+        reverse("inquiry:leaders"),  # a leader's reception days and mailbox
         reverse("councils:proposal_list"),
         reverse("portal:track_lookup"),
     ]

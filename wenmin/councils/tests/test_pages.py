@@ -23,6 +23,7 @@ from wenmin.councils.models import (
     ProposalPhoto,
     StageMeeting,
     Support,
+    VillagersCouncil,
 )
 from wenmin.councils.procedure import Stage, State
 from wenmin.councils.selectors import rules_for
@@ -158,7 +159,7 @@ def test_the_keeper_creates_a_council_and_adds_a_member(village: Village) -> Non
         {"region": village.county.group_a.pk, "name": "第一组理事会", "term_start": "2025-01-01"},
     )
     assert response.status_code == 302
-    council = village.county.group_a.councils.get()
+    council = VillagersCouncil.objects.get(region=village.county.group_a)
     response = staff.post(
         reverse("councils:member_add", args=[council.pk]),
         {
