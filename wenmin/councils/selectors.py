@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -254,6 +254,14 @@ def villages_with_proposals() -> QuerySet[Region]:
     )
 
 
+def proposals_waiting_after_adjournment() -> QuerySet[Proposal]:
+    """Proposals whose last meeting was adjourned for want of its quorum (流会)."""
+    last = StageMeeting.objects.filter(proposal=OuterRef("pk")).order_by("-held_on", "-id")
+    return Proposal.objects.annotate(last_quorum=Subquery(last.values("quorum")[:1])).filter(
+        last_quorum=False
+    )
+
+
 def stats() -> dict[str, Any]:
     """Figures for `wenmin stats --json`."""
     by_state = dict(
@@ -266,7 +274,9 @@ def stats() -> dict[str, Any]:
             "proposals": sum(by_state.values()),
             "by_state": {state: by_state.get(state, 0) for state in State.values},
             "decisions": sum(by_state.get(state, 0) for state in DECIDED_STATES),
-            "failed_quorum": StageMeeting.objects.filter(quorum=False).count(),
+            # Proposals waiting at a stage whose last meeting was adjourned (流会).
+            "failed_quorum": proposals_waiting_after_adjournment().count(),
+            "adjourned_meetings": StageMeeting.objects.filter(quorum=False).count(),
             "supports": Proposal.objects.aggregate(n=Count("supports"))["n"],
         }
     }

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/members/<int:council_member_id>/end/", views_staff.member_end, name="member_end"),
     path("staff/<int:proposal_id>/", views_staff.proposal_manage, name="proposal_manage"),
     path("staff/<int:proposal_id>/meeting/", views_staff.meeting_record, name="meeting_record"),
+    path("staff/<int:proposal_id>/adjourn/", views_staff.meeting_adjourn, name="meeting_adjourn"),
     path("staff/<int:proposal_id>/publish/", views_staff.decision_publish, name="decision_publish"),
     path("staff/<int:proposal_id>/send/", views_staff.send_to_projects, name="send_to_projects"),
     path("staff/<int:proposal_id>/result/", views_staff.result_publish, name="result_publish"),

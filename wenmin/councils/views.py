@@ -128,7 +128,10 @@ def detail_context(
         "proposal": proposal,
         "photos": list(proposal.photos.all()),
         "meetings": meetings,
-        "marks": stage_marks(proposal, rules.stages, {m.stage: m.passed for m in meetings}),
+        # An adjourned meeting (流会) decided nothing: its stage is still the current one.
+        "marks": stage_marks(
+            proposal, rules.stages, {m.stage: m.passed for m in meetings if m.quorum}
+        ),
         "comments": list(selectors.comments_published(proposal)),
         "verified": person is not None,
         "supported": person is not None

@@ -269,15 +269,43 @@ def test_the_keepers_proposal_list_costs_the_same_for_many(
         )
 
 
-def test_a_failed_meeting_is_recorded_and_the_keeper_told_why(village: Village) -> None:
+def test_a_meeting_without_quorum_is_refused_then_recorded_as_adjourned(village: Village) -> None:
     staff = _client(village.secretary)
     url = reverse("councils:meeting_record", args=[village.proposal.pk])
-    counts = meeting(Stage.BRANCH_PROPOSAL, expected=9, present=3, votes_for=3, votes_against=0)
+    counts = meeting(Stage.BRANCH_PROPOSAL, expected=30, present=12, votes_for=12, votes_against=0)
+    response = staff.post(url, counts)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "实到 12 人，未超过应到 30 人的一半" in page and "记为流会" in page
+    assert not StageMeeting.objects.exists()
+    adjourn = reverse("councils:meeting_adjourn", args=[village.proposal.pk])
+    assert f'formaction="{adjourn}"' in page
+    no_votes = {k: v for k, v in counts.items() if k not in ("votes_for", "votes_against")}
+    response = staff.post(adjourn, {**no_votes, "abstentions": ""}, follow=True)
+    village.proposal.refresh_from_db()
+    assert village.proposal.state == State.RAISED
+    assert StageMeeting.objects.get().adjourned
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1 and "12" in shown[0] and "30" in shown[0]
+    assert response.context["may_meet"] and response.context["next_stage"] == Stage.BRANCH_PROPOSAL
+    public = _client().get(reverse("councils:proposal_detail", args=[village.proposal.pk]))
+    assert "流会（未达法定人数）" in public.content.decode()
+    quorate = meeting(Stage.BRANCH_PROPOSAL, expected=9, present=7)
+    assert staff.post(adjourn, quorate).status_code == 400
+    assert StageMeeting.objects.count() == 1
+
+
+def test_a_vote_without_majority_ends_the_proposal_and_the_keeper_is_told_why(
+    village: Village,
+) -> None:
+    staff = _client(village.secretary)
+    url = reverse("councils:meeting_record", args=[village.proposal.pk])
+    counts = meeting(Stage.BRANCH_PROPOSAL, expected=9, present=7, votes_for=3, votes_against=4)
     response = staff.post(url, counts, follow=True)
     village.proposal.refresh_from_db()
     assert village.proposal.state == State.FAILED
     shown = [str(m) for m in response.context["messages"]]
-    assert len(shown) == 1 and "3" in shown[0] and "9" in shown[0]
+    assert len(shown) == 1 and "3" in shown[0] and "7" in shown[0]
     assert not response.context["may_publish"] and not response.context["may_meet"]
 
 
