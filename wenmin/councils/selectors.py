@@ -22,11 +22,13 @@ from wenmin.councils.models import (
     Proposal,
     ProposalPhoto,
     StageMeeting,
+    Support,
     VillagersCouncil,
 )
 from wenmin.councils.procedure import DECIDED_STATES, DEFAULT_RULES, Rules, State
 from wenmin.organisation.models import Region, RegionLevel
 from wenmin.organisation.selectors import regions_visible_to
+from wenmin.residents.selectors import verified_person
 
 # Who keeps a village's councils: its branch secretary, its township's staff, the administrator.
 MANAGING_ROLES = frozenset({Role.ADMINISTRATOR, Role.TOWNSHIP_STAFF, Role.BRANCH_SECRETARY})
@@ -160,6 +162,19 @@ def proposals_supported_by(person_id: int) -> QuerySet[Proposal]:
         .filter(supports__person_id=person_id)
         .order_by("-supports__created_at", "-id")
     )
+
+
+def supports_count_for(user: Any) -> int:
+    """How many proposals the signed-in resident supports (0 until their phone is verified)."""
+    person = verified_person(user=user)
+    if person is None:
+        return 0
+    return Support.objects.filter(person=person).exclude(proposal__state=State.WITHDRAWN).count()
+
+
+def proposal_id_from_case(case_id: int) -> int | None:
+    """The id of the proposal a suggestion case was made, or None."""
+    return Proposal.objects.filter(source_case_id=case_id).values_list("pk", flat=True).first()
 
 
 def proposal_get_public(proposal_id: Any) -> Proposal:

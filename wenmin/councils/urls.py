@@ -10,6 +10,7 @@ app_name = "councils"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.proposal_list, name="proposal_list"),
     path("new/", views.proposal_new, name="proposal_new"),
+    path("mine/", views.my_supports, name="my_supports"),
     path("<int:proposal_id>/", views.proposal_detail, name="proposal_detail"),
     path("<int:proposal_id>/support/", views.proposal_support, name="proposal_support"),
     path("<int:proposal_id>/comment/", views.comment_post, name="comment_post"),

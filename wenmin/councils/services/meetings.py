@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wenmin.core import validators
 from wenmin.core.audit import audit_record
@@ -63,7 +64,7 @@ def _count(value: Any, field: str) -> int:
 
 def _share(rules: Rules) -> str:
     if rules.quorum == Fraction(1, 2):
-        return _("half")
+        return pgettext("quorum share", "half")
     return f"{rules.quorum.numerator}/{rules.quorum.denominator}"
 
 

@@ -437,3 +437,57 @@ def test_the_public_page_costs_the_same_with_more_comments_and_meetings(village:
     decide_rest = (Stage.COMMITTEES_DISCUSSION, Stage.MEMBERS_REVIEW)
     decide(village.proposal, village.secretary, decide_rest)
     assert queries() == few
+
+
+def test_my_supports_lists_what_the_verified_resident_supports(
+    village: Village, django_assert_max_num_queries: Any
+) -> None:
+    mine_url = reverse("councils:my_supports")
+    assert mine_url == "/councils/mine/"
+    other = services.proposal_raise(
+        actor=village.secretary,
+        region=village.county.village_a,
+        title="安装路灯",
+        description="亮化",
+    )
+    unsupported = services.proposal_raise(
+        actor=village.secretary,
+        region=village.county.village_a,
+        title="修建广场",
+        description="场地",
+    )
+    services.proposal_support(proposal=village.proposal, actor=village.resident)
+    services.proposal_support(proposal=other, actor=village.resident)
+    services.proposal_support(proposal=other, actor=phone_verified(village.county.volunteer))
+    services.proposal_support(proposal=unsupported, actor=village.county.volunteer)
+    decide(village.proposal, village.secretary)
+    client = _client(village.resident)
+    with django_assert_max_num_queries(8):
+        response = client.get(mine_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "安装路灯" in page and "修建村口便民桥" in page and "修建广场" not in page
+    assert str(State.DECIDED.label) in page and str(State.RAISED.label) in page
+    for proposal in (village.proposal, other):
+        assert reverse("councils:proposal_detail", args=[proposal.pk]) in page
+    me = client.get(reverse("residents:me")).content.decode()
+    assert f'data-section="councils:my_supports"><a href="{mine_url}">' in me
+    assert 'data-section="councils:my_supports"' in me and "我的支持" in me
+    counts = {
+        row.url_name: row.count for row in client.get(reverse("residents:me")).context["sections"]
+    }
+    assert counts["councils:my_supports"] == 2
+
+
+def test_my_supports_of_an_unverified_account_asks_for_the_phone(village: Village) -> None:
+    for client in (_client(village.county.volunteer), _client()):
+        response = client.get(reverse("councils:my_supports"))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("residents:verify") + "?next=%2Fcouncils%2Fmine%2F"
+
+
+def test_my_supports_says_what_to_do_when_empty(village: Village) -> None:
+    response = _client(village.resident).get(reverse("councils:my_supports"))
+    assert response.status_code == 200
+    assert reverse("councils:proposal_list") in response.content.decode()
+    assert not response.context["page"].object_list
