@@ -491,3 +491,67 @@ def test_my_supports_says_what_to_do_when_empty(village: Village) -> None:
     assert response.status_code == 200
     assert reverse("councils:proposal_list") in response.content.decode()
     assert not response.context["page"].object_list
+
+
+def _suggestion(village: Village, desk: Any) -> Any:
+    from wenmin.cases.services import case_intake
+
+    return case_intake(
+        channel="phone",
+        kind="suggestion",
+        title="建议开办老年食堂",
+        content="留守老人吃饭难，建议利用闲置村部用房开办老年食堂。",
+        requester_phone="18600003333",
+        region=village.county.village_a,
+        category=desk.water,
+    )
+
+
+def test_the_case_page_links_to_promotion_and_then_to_the_proposal(
+    village: Village, desk: Any
+) -> None:
+    case = _suggestion(village, desk)
+    case_page = reverse("cases:case_detail", args=[case.pk])
+    promote = reverse("councils:promote") + f"?number={case.number}"
+    keeper = _client(village.county.township_clerk)
+    page = keeper.get(case_page).content.decode()
+    assert f'href="{promote}">转为村级议题<' in page
+    assert "转为村级议题" not in _client(desk.dispatcher).get(case_page).content.decode()
+    assert keeper.post(reverse("councils:promote"), {"case": case.pk}).status_code == 302
+    proposal = Proposal.objects.get(source_case=case)
+    page = keeper.get(case_page).content.decode()
+    assert "转为村级议题" not in page
+    manage = reverse("councils:proposal_manage", args=[proposal.pk])
+    assert f'href="{manage}">查看由本件转来的村级议题<' in page
+
+
+def test_promotion_notes_the_case_when_the_promoter_handles_it(village: Village, desk: Any) -> None:
+    from wenmin.cases import services as cases
+    from wenmin.cases.models import CaseEvent
+    from wenmin.core.models import AuditEvent
+
+    clerk = village.county.township_clerk
+    case = _suggestion(village, desk)
+    cases.case_dispatch(case=case, actor=desk.dispatcher, unit=village.county.government_a)
+    case = cases.case_sign_for(case=case, actor=clerk)
+    notes = CaseEvent.objects.filter(case=case, action="note")
+    assert not notes.exists()
+    proposal = services.proposal_promote_from_case(case=case, actor=clerk)
+    note = notes.get()
+    assert proposal.title in note.note
+    assert reverse("councils:proposal_manage", args=[proposal.pk]) in note.note
+    event = AuditEvent.objects.get(action="councils.proposal_promote")
+    assert event.changes["case_note"] is True
+
+
+def test_promotion_of_a_case_the_promoter_does_not_handle_leaves_only_the_audit(
+    village: Village, desk: Any
+) -> None:
+    from wenmin.cases.models import CaseEvent
+    from wenmin.core.models import AuditEvent
+
+    case = _suggestion(village, desk)  # received, not yet dispatched: nobody may note it
+    services.proposal_promote_from_case(case=case, actor=village.secretary)
+    assert not CaseEvent.objects.filter(case=case, action="note").exists()
+    event = AuditEvent.objects.get(action="councils.proposal_promote")
+    assert event.changes == {"case": case.number, "case_note": False}
