@@ -123,7 +123,7 @@ def test_an_adjourned_meeting_leaves_the_proposal_at_its_stage() -> None:
     )
     assert state == State.RAISED
     assert expected_stage(DEFAULT_RULES, []) == Stage.BRANCH_PROPOSAL  # held again
-    passed = [Stage.BRANCH_PROPOSAL]
+    passed: list[str] = [Stage.BRANCH_PROPOSAL]
     state = after_adjournment(
         rules=DEFAULT_RULES,
         state=State.IN_PROCEDURE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -149,7 +150,7 @@ def test_an_adjourned_meeting_keeps_the_proposal_at_its_stage_and_is_held_again(
     assert proposal.state == State.IN_NOTICE
 
 
-def _without_votes(values: dict[str, object]) -> dict[str, object]:
+def _without_votes(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if not k.startswith("votes_") and k != "abstentions"}
 
 
