@@ -1,6 +1,6 @@
 """A council decision on a 375-pixel phone: a villager raises a proposal and supports it, the
-branch secretary records the four meetings of 四议两公开 and publishes the decision, and the
-public page shows the notice period with its end date and the objection form."""
+branch secretary records the four meetings of 四议两公开 (one adjourned for want of its quorum
+(流会) and held again) and publishes the decision, and the public page shows the notice period with its end date and the objection form."""
 
 from __future__ import annotations
 
@@ -32,6 +32,23 @@ def _log_in(page: Any, base: str, username: str, then: str) -> None:
     login.locator("input[name=password]").fill(PASSWORD)
     login.locator("button[type=submit]").click()
     page.wait_for_url(base + then)
+
+
+def _fill_meeting(
+    page: Any, stage: str, *, present: str, votes_for: str, votes_against: str
+) -> None:
+    from playwright.sync_api import expect
+
+    meeting = page.locator("#meeting-form")
+    expect(meeting.locator("select[name=stage]")).to_have_value(stage)
+    meeting.locator("input[name=held_on]").fill("2026-03-02")
+    meeting.locator("input[name=place]").fill("村委会会议室")
+    meeting.locator("input[name=expected]").fill("9")
+    meeting.locator("input[name=present]").fill(present)
+    meeting.locator("input[name=votes_for]").fill(votes_for)
+    meeting.locator("input[name=votes_against]").fill(votes_against)
+    meeting.locator("input[name=abstentions]").fill("0")
+    meeting.locator("textarea[name=minutes]").fill(f"{stage}：讨论，表决。")
 
 
 def test_a_council_decision_from_proposal_to_public_notice_on_a_phone(
@@ -70,18 +87,23 @@ def test_a_council_decision_from_proposal_to_public_notice_on_a_phone(
     manage = reverse("councils:proposal_manage", args=[proposal.pk])
     _log_in(page, base, county.branch_secretary.username, manage)
     for number, stage in enumerate(MEETING_STAGES):
-        meeting = page.locator("#meeting-form")
-        expect(meeting.locator("select[name=stage]")).to_have_value(stage)
-        meeting.locator("input[name=held_on]").fill("2026-03-02")
-        meeting.locator("input[name=place]").fill("村委会会议室")
-        meeting.locator("input[name=expected]").fill("9")
-        meeting.locator("input[name=present]").fill("7")
-        meeting.locator("input[name=votes_for]").fill("6")
-        meeting.locator("input[name=votes_against]").fill("1")
-        meeting.locator("input[name=abstentions]").fill("0")
-        meeting.locator("textarea[name=minutes]").fill(f"第{number + 1}次会议，同意。")
+        if number == 1:
+            # Only 4 of 9 came: the vote is refused, the keeper records it as adjourned (流会)
+            # and the same meeting is held again.
+            _fill_meeting(page, stage, present="4", votes_for="4", votes_against="0")
+            page.locator("#meeting-form button[type=submit]:not([formaction])").click()
+            expect(page.locator(".notice.error")).to_contain_text(
+                "实到 4 人，未超过应到 9 人的一半"
+            )
+            _fits(page)
+            page.locator("#meeting-adjourn").click()
+            expect(page.locator("ul.messages li.warning")).to_contain_text("流会")
+            expect(page.locator(".meeting .outcome.adjourned")).to_have_text("流会（未达法定人数）")
+            proposal.refresh_from_db()
+            assert proposal.state == State.IN_PROCEDURE
+        _fill_meeting(page, stage, present="7", votes_for="6", votes_against="1")
         _fits(page)
-        meeting.locator("button[type=submit]").click()
+        page.locator("#meeting-form button[type=submit]:not([formaction])").click()
         expect(page.locator("ul.messages li.success")).to_have_count(1)
         expect(page.locator(".meeting .outcome.ok")).to_have_count(number + 1)
     page.locator("#publish-decision").click()
@@ -99,5 +121,6 @@ def test_a_council_decision_from_proposal_to_public_notice_on_a_phone(
     expect(notice.locator("textarea[name=text]")).to_have_count(1)
     expect(page.locator("ol.stages li.done")).to_have_count(4)
     expect(page.locator("ol.stages li.current")).to_have_text("决议公开")
-    expect(page.locator(".meeting")).to_have_count(4)
+    expect(page.locator(".meeting")).to_have_count(5)
+    expect(page.locator(".meeting .outcome.adjourned")).to_have_count(1)
     _fits(page)

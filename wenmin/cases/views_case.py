@@ -25,6 +25,7 @@ from wenmin.cases import services
 from wenmin.cases.dispatch import dispatch_proposal
 from wenmin.cases.labels import EVENT_LABELS, actor_display
 from wenmin.cases.models import Case, CaseEvent
+from wenmin.cases.page_actions import case_page_actions_for
 from wenmin.cases.purposes import purposes_labels
 from wenmin.cases.queues import attachment_get_for
 from wenmin.cases.selectors import (
@@ -297,6 +298,7 @@ def case_page_context(
         if "dispatch" in names
         else None,
         "templates": {str(t.pk): t.text for t in templates},
+        "page_actions": case_page_actions_for(user, case),
     }
 
 

@@ -17,9 +17,12 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Idea solicitation (问计)")
 
     def ready(self) -> None:
+        from wenmin.cases import page_actions
         from wenmin.core import audit_labels, nav, periodic
-        from wenmin.councils.selectors import can_view_councils
+        from wenmin.councils import case_links
+        from wenmin.councils.selectors import can_view_councils, supports_count_for
         from wenmin.councils.services import notices_end_due
+        from wenmin.residents import mine
 
         def everyone(user: Any) -> bool:
             return True
@@ -35,6 +38,7 @@ class CouncilsConfig(AppConfig):
             "member_end",
             "proposal_manage",
             "meeting_record",
+            "meeting_adjourn",
             "decision_publish",
             "send_to_projects",
             "result_publish",
@@ -50,8 +54,16 @@ class CouncilsConfig(AppConfig):
             "comment_post",
             "objection_file",
             "photo",
+            "my_supports",
         ):
             nav.page_register(f"councils:{name}", everyone)
+        page_actions.case_page_action_register(
+            "councils:promote", _("Make it a village proposal"), case_links.promote_url
+        )
+        page_actions.case_page_action_register(
+            "councils:proposal", _("The village proposal made from it"), case_links.proposal_url
+        )
+        mine.section_register("councils:my_supports", _("My supports"), 30, supports_count_for)
         # Decisions whose notice period is over stop taking objections (the pages also read
         # the end date, so a late worker never keeps a notice open).
         periodic.periodic_register("councils.notices_end", notices_end_due, lease_seconds=600)
@@ -68,6 +80,7 @@ class CouncilsConfig(AppConfig):
                 "councils.comment_post": _("Comment written"),
                 "councils.comment_moderate": _("Comment moderated"),
                 "councils.meeting_record": _("Procedure meeting recorded"),
+                "councils.meeting_adjourn": _("Procedure meeting adjourned (流会)"),
                 "councils.publish_decision": _("Decision made public"),
                 "councils.objection_file": _("Objection filed"),
                 "councils.objection_handle": _("Objection answered"),

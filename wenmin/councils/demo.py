@@ -1,6 +1,7 @@
 """The demo county's year of 问计: a council in every village, its members from the village's
-people, and proposals at every stage of 四议两公开 (some decided and in notice, some failing
-their quorum or vote, some with results made public), with supports and comments.
+people, and proposals at every stage of 四议两公开 (some decided and in notice, some voted down,
+some waiting at a stage whose meeting was adjourned for want of its quorum (流会), some re-held
+after an adjournment and passed, some with results made public), with supports and comments.
 
 Deterministic for a seed; bulk writes only (a few seconds for a county's 150 villages).
 """
@@ -58,14 +59,17 @@ COMMENTS = (
     "同意，建议用本村劳力，节省开支。",
 )
 PLACES = ("村委会会议室", "村党群服务中心", "村部二楼会议室", "村文化礼堂")
-# How many proposals of a village end in each state (before the random draw of a few more).
-STATES_PLAN = (
-    State.RESULT_PUBLISHED,
-    State.SENT_TO_PROJECTS,
-    State.IN_NOTICE,
-    State.FAILED,
-    State.IN_PROCEDURE,
-    State.RAISED,
+# The proposals of every village (before the random draw of a few more): the state each ends in,
+# and its twist: "adjourned" waits at a stage after one or two adjourned meetings (流会), "reheld"
+# passed a stage on its second try.
+STATES_PLAN: tuple[tuple[str, str], ...] = (
+    (State.RESULT_PUBLISHED, "reheld"),
+    (State.SENT_TO_PROJECTS, ""),
+    (State.IN_NOTICE, ""),
+    (State.FAILED, ""),
+    (State.IN_PROCEDURE, ""),
+    (State.IN_PROCEDURE, "adjourned"),
+    (State.RAISED, ""),
 )
 EXTRA_STATES = (
     State.DECIDED,
@@ -109,10 +113,8 @@ def _attendance(rng: random.Random, outcome: str) -> tuple[int, int, int, int, i
     """(expected, present, for, against, abstain, quorum, passed) for 'pass', 'no_quorum' or
     'no_majority'."""
     expected = rng.randint(7, 45)
-    if outcome == "no_quorum":
-        present = rng.randint(1, expected // 2)
-        votes_for = rng.randint(0, present)
-        return expected, present, votes_for, present - votes_for, 0, False, False
+    if outcome == "no_quorum":  # adjourned (流会): nothing put to the vote
+        return expected, rng.randint(1, expected // 2), 0, 0, 0, False, False
     present = rng.randint(expected // 2 + 1, expected)
     if outcome == "no_majority":
         votes_for = rng.randint(0, present // 2)
@@ -159,7 +161,7 @@ def demo_load(*, seed: int, now: dt.datetime) -> list[str]:
                 for v in villages
             ]
         )
-        proposals: list[tuple[Proposal, str, list[tuple[int, int | None]]]] = []
+        proposals: list[tuple[Proposal, str, str, list[tuple[int, int | None]]]] = []
         for village, council in zip(villages, councils, strict=True):
             residents = people.get(village.pk, [])
             chosen = rng.sample(residents, min(len(residents), rng.randint(*MEMBERS)))
@@ -178,8 +180,12 @@ def demo_load(*, seed: int, now: dt.datetime) -> list[str]:
                 )
             if chosen:
                 council.chair_id = chosen[0][0]
-            states: list[str] = [*STATES_PLAN, *rng.sample(EXTRA_STATES, rng.randint(0, 3))]
-            for state in states:
+            extra = rng.sample(EXTRA_STATES, rng.randint(0, 3))
+            plan = [
+                *STATES_PLAN,
+                *((state, "reheld" if rng.random() < 0.2 else "") for state in extra),
+            ]
+            for state, twist in plan:
                 title, text = rng.choice(PROJECTS)
                 group = rng.choice(groups[village.pk]) if groups[village.pk] else None
                 name = group.name if group else village.name
@@ -200,13 +206,13 @@ def demo_load(*, seed: int, now: dt.datetime) -> list[str]:
                 )
                 if proposal.latitude is None:
                     proposal.longitude = None
-                proposals.append((proposal, state, residents))
+                proposals.append((proposal, state, twist, residents))
         VillagersCouncil.objects.bulk_update(councils, ["chair"])
         CouncilMember.objects.bulk_create(rows.members)
-        for proposal, state, _residents in proposals:
-            _timeline(rng, calendar, now, proposal, state, rows)
-        Proposal.objects.bulk_create([p for p, _s, _r in proposals])
-        for proposal, state, residents in proposals:
+        for proposal, state, twist, _residents in proposals:
+            _timeline(rng, calendar, now, proposal, state, twist, rows)
+        Proposal.objects.bulk_create([p for p, _s, _t, _r in proposals])
+        for proposal, state, _twist, residents in proposals:
             _voices(rng, now, proposal, state, residents, rows)
         StageMeeting.objects.bulk_create(rows.meetings)
         Support.objects.bulk_create(rows.supports, ignore_conflicts=True)
@@ -232,6 +238,7 @@ def _timeline(
     now: dt.datetime,
     proposal: Proposal,
     state: str,
+    twist: str,
     rows: Rows,
 ) -> None:
     """The proposal's meetings and dates for the state it has reached (meetings are attached to
@@ -239,14 +246,22 @@ def _timeline(
     stages = DEFAULT_RULES.stages
     if state in (State.RAISED, State.WITHDRAWN):
         return
-    if state == State.IN_PROCEDURE:
+    if twist == "adjourned":
+        waiting = rng.randint(0, len(stages) - 1)
+        held = [(s, "pass") for s in stages[:waiting]]
+        held += [(stages[waiting], "no_quorum")] * rng.randint(1, 2)
+        state = State.IN_PROCEDURE if waiting else State.RAISED
+        proposal.state = state
+    elif state == State.IN_PROCEDURE:
         held = [(s, "pass") for s in stages[: rng.randint(1, len(stages) - 1)]]
     elif state == State.FAILED:
         failing = rng.randint(0, len(stages) - 1)
-        outcome = rng.choice(("no_quorum", "no_majority"))
-        held = [(s, "pass") for s in stages[:failing]] + [(stages[failing], outcome)]
+        held = [(s, "pass") for s in stages[:failing]] + [(stages[failing], "no_majority")]
     else:
         held = [(s, "pass") for s in stages]
+    if twist == "reheld" and held:
+        again = rng.randrange(len(held))
+        held.insert(again, (held[again][0], "no_quorum"))
     day = proposal.raised_at + dt.timedelta(days=rng.randint(3, 10))
     if state == State.IN_NOTICE:
         # Meetings finished in the last fortnight; the notice opened one to three days ago.
@@ -272,7 +287,7 @@ def _timeline(
             )
         )
         day += dt.timedelta(days=rng.randint(2, 3 if state == State.IN_NOTICE else 12))
-    if state in (State.IN_PROCEDURE, State.FAILED):
+    if state in (State.RAISED, State.IN_PROCEDURE, State.FAILED):
         return
     proposal.decided_at = min(day, now)
     if state == State.DECIDED:

@@ -112,6 +112,17 @@ class MeetingForm(forms.Form):
         self.fields["stage"].choices = [(s, Stage(s).label) for s in stages]  # type: ignore[attr-defined]
 
 
+class AdjournForm(MeetingForm):
+    """The same form, sent with "record as adjourned" (流会): there was no vote to record."""
+
+    VOTES = ("votes_for", "votes_against", "abstentions")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.VOTES:
+            self.fields[name].required = False
+
+
 class ModerateForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("publish", _("Publish")), ("hide", _("Hide"))]

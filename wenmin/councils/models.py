@@ -299,7 +299,8 @@ class Comment(models.Model):
 
 
 class StageMeeting(models.Model):
-    """One meeting of the procedure: attendance (应到/实到), minutes and votes."""
+    """One meeting of the procedure: attendance (应到/实到), minutes and votes. A meeting without
+    its quorum is adjourned (流会): it decided nothing, and the same stage is held again."""
 
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="meetings"
@@ -330,11 +331,21 @@ class StageMeeting(models.Model):
         verbose_name_plural = _("stage meetings")
         ordering = ("held_on", "id")
         constraints = [
-            models.UniqueConstraint(fields=("proposal", "stage"), name="councils_one_meeting")
+            # A stage may be adjourned any number of times, but decides once.
+            models.UniqueConstraint(
+                fields=("proposal", "stage"),
+                condition=models.Q(quorum=True),
+                name="councils_one_quorate_meeting",
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.proposal_id} · {self.get_stage_display()}"
+
+    @property
+    def adjourned(self) -> bool:
+        """流会: the meeting missed its quorum and decided nothing."""
+        return not self.quorum
 
 
 class ObjectionState(models.TextChoices):

@@ -4,7 +4,10 @@ By default 四议两公开: the branch committee proposes (党支部提议) → 
 (两委商议) → the party members' meeting reviews (党员大会审议) → the villagers' representatives
 decide (村民代表会议决议) → the decision is made public (决议公开) for a notice period (公示) → the
 result is made public (实施结果公开). Each of the four meetings needs a quorum and a majority of
-those present; a meeting that fails either ends the proposal, and nothing failed can be published.
+those present. A meeting without its quorum cannot decide anything: it is recorded only as
+adjourned (流会), the proposal stays at that stage and the same meeting is held again another day.
+A quorate meeting whose vote misses the majority ends the proposal (not adopted), and nothing
+failed or adjourned can be published.
 
 A county may configure which meetings it holds (in this order), the quorum and majority fractions
 and the notice period: the service reads its ProcedureConfig and hands it here as `Rules`.
@@ -43,7 +46,7 @@ MEETING_STAGES: tuple[str, ...] = (
 class State(models.TextChoices):
     RAISED = "raised", _("Raised, gathering support")
     IN_PROCEDURE = "in_procedure", _("Being decided in meetings")
-    FAILED = "failed", _("Not adopted (a meeting failed its quorum or vote)")
+    FAILED = "failed", _("Not adopted (a meeting voted it down)")
     DECIDED = "decided", _("Decided, awaiting publication")
     IN_NOTICE = "in_notice", _("Decision public, notice period running")
     NOTICE_ENDED = "notice_ended", _("Notice period ended")
@@ -74,6 +77,7 @@ COMMENT_STATES = frozenset(State.values) - {State.WITHDRAWN}
 class Action(models.TextChoices):
     MEETING_PASSED = "meeting_passed", _("Record a meeting that passed")
     MEETING_FAILED = "meeting_failed", _("Record a meeting that failed")
+    MEETING_ADJOURNED = "meeting_adjourned", _("Record an adjourned meeting (流会)")
     PUBLISH_DECISION = "publish_decision", _("Publish the decision")
     OBJECTION_FILE = "objection_file", _("File an objection")
     OBJECTION_DISMISS = "objection_dismiss", _("Dismiss an objection")
@@ -103,6 +107,8 @@ TRANSITIONS: dict[str, Transition] = {
         # The target of a passed meeting is IN_PROCEDURE, or DECIDED after the last one.
         _t(Action.MEETING_PASSED, _OPEN_MEETING, None),
         _t(Action.MEETING_FAILED, _OPEN_MEETING, State.FAILED),
+        # No quorum, no decision: the proposal waits at its stage for the meeting to be held again.
+        _t(Action.MEETING_ADJOURNED, _OPEN_MEETING, None),
         _t(Action.PUBLISH_DECISION, {State.DECIDED}, State.IN_NOTICE),
         _t(Action.OBJECTION_FILE, {State.IN_NOTICE}, None),
         _t(Action.OBJECTION_DISMISS, _NOTICE, None),
@@ -193,6 +199,17 @@ def after_meeting(
     if not adopted:
         return State.FAILED
     return State.DECIDED if len(passed) + 1 == len(rules.stages) else State.IN_PROCEDURE
+
+
+def after_adjournment(
+    *, rules: Rules, state: str, passed: tuple[str, ...] | list[str], stage: str
+) -> str:
+    """The state after an adjourned meeting (流会) of `stage`: unchanged, the stage is still due;
+    StageOutOfOrder or TransitionNotAllowed."""
+    next_state(state, Action.MEETING_ADJOURNED)
+    if stage != expected_stage(rules, passed):
+        raise StageOutOfOrder(stage)
+    return state
 
 
 @dataclass(frozen=True)

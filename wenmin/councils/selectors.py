@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,11 +22,13 @@ from wenmin.councils.models import (
     Proposal,
     ProposalPhoto,
     StageMeeting,
+    Support,
     VillagersCouncil,
 )
 from wenmin.councils.procedure import DECIDED_STATES, DEFAULT_RULES, Rules, State
 from wenmin.organisation.models import Region, RegionLevel
 from wenmin.organisation.selectors import regions_visible_to
+from wenmin.residents.selectors import verified_person
 
 # Who keeps a village's councils: its branch secretary, its township's staff, the administrator.
 MANAGING_ROLES = frozenset({Role.ADMINISTRATOR, Role.TOWNSHIP_STAFF, Role.BRANCH_SECRETARY})
@@ -162,6 +164,19 @@ def proposals_supported_by(person_id: int) -> QuerySet[Proposal]:
     )
 
 
+def supports_count_for(user: Any) -> int:
+    """How many proposals the signed-in resident supports (0 until their phone is verified)."""
+    person = verified_person(user=user)
+    if person is None:
+        return 0
+    return Support.objects.filter(person=person).exclude(proposal__state=State.WITHDRAWN).count()
+
+
+def proposal_id_from_case(case_id: int) -> int | None:
+    """The id of the proposal a suggestion case was made, or None."""
+    return Proposal.objects.filter(source_case_id=case_id).values_list("pk", flat=True).first()
+
+
 def proposal_get_public(proposal_id: Any) -> Proposal:
     try:
         return proposals_public().get(pk=_pk(proposal_id))
@@ -254,6 +269,14 @@ def villages_with_proposals() -> QuerySet[Region]:
     )
 
 
+def proposals_waiting_after_adjournment() -> QuerySet[Proposal]:
+    """Proposals whose last meeting was adjourned for want of its quorum (流会)."""
+    last = StageMeeting.objects.filter(proposal=OuterRef("pk")).order_by("-held_on", "-id")
+    return Proposal.objects.annotate(last_quorum=Subquery(last.values("quorum")[:1])).filter(
+        last_quorum=False
+    )
+
+
 def stats() -> dict[str, Any]:
     """Figures for `wenmin stats --json`."""
     by_state = dict(
@@ -266,7 +289,9 @@ def stats() -> dict[str, Any]:
             "proposals": sum(by_state.values()),
             "by_state": {state: by_state.get(state, 0) for state in State.values},
             "decisions": sum(by_state.get(state, 0) for state in DECIDED_STATES),
-            "failed_quorum": StageMeeting.objects.filter(quorum=False).count(),
+            # Proposals waiting at a stage whose last meeting was adjourned (流会).
+            "failed_quorum": proposals_waiting_after_adjournment().count(),
+            "adjourned_meetings": StageMeeting.objects.filter(quorum=False).count(),
             "supports": Proposal.objects.aggregate(n=Count("supports"))["n"],
         }
     }

@@ -73,6 +73,18 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "councils/proposal_list.html", context)
 
 
+@require_GET
+def my_supports(request: HttpRequest) -> HttpResponse:
+    """The proposals the signed-in, verified resident supports, with their states."""
+    person = verified_person(user=request.user)
+    if person is None:
+        return redirect(verify_url(reverse("councils:my_supports")))
+    page = Paginator(selectors.proposals_supported_by(person.pk), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "councils/my_supports.html", {"page": page, "query": ""})
+
+
 @dataclass(frozen=True)
 class StageMark:
     label: Any  # a lazy translation
@@ -128,7 +140,10 @@ def detail_context(
         "proposal": proposal,
         "photos": list(proposal.photos.all()),
         "meetings": meetings,
-        "marks": stage_marks(proposal, rules.stages, {m.stage: m.passed for m in meetings}),
+        # An adjourned meeting (流会) decided nothing: its stage is still the current one.
+        "marks": stage_marks(
+            proposal, rules.stages, {m.stage: m.passed for m in meetings if m.quorum}
+        ),
         "comments": list(selectors.comments_published(proposal)),
         "verified": person is not None,
         "supported": person is not None

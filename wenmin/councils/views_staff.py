@@ -22,6 +22,7 @@ from wenmin.core.formfields import search_text
 from wenmin.core.models import User
 from wenmin.councils import selectors, services
 from wenmin.councils.forms import (
+    AdjournForm,
     CouncilForm,
     MeetingForm,
     MemberEndForm,
@@ -274,20 +275,39 @@ def _meeting_outcome(meeting: StageMeeting) -> tuple[int, str]:
     """A failed meeting is recorded, and the keeper is told plainly what that means."""
     if meeting.passed:
         return messages.SUCCESS, _("Meeting recorded: adopted.")
-    if not meeting.quorum:
-        reason = _("no quorum (%(present)s of %(expected)s present)") % {
-            "present": meeting.present,
-            "expected": meeting.expected,
-        }
-    else:
-        reason = _("no majority (%(for)s of %(present)s present in favour)") % {
-            "for": meeting.votes_for,
-            "present": meeting.present,
-        }
+    reason = _("no majority (%(for)s of %(present)s present in favour)") % {
+        "for": meeting.votes_for,
+        "present": meeting.present,
+    }
     return messages.ERROR, _(
         "Meeting recorded: not adopted, %(reason)s. The proposal ends here; its decision "
         "cannot be published."
     ) % {"reason": reason}
+
+
+@staff_page
+@require_POST
+def meeting_adjourn(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """The meeting form's second button: no quorum, recorded as adjourned (流会)."""
+    return _act(
+        request,
+        proposal_id,
+        name="meeting_form",
+        form_class=AdjournForm,
+        run=lambda user, proposal, data: services.stage_meeting_adjourn(
+            proposal=proposal,
+            actor=user,
+            **{k: v for k, v in data.items() if k not in AdjournForm.VOTES},
+        ),
+        done=_adjourned,
+    )
+
+
+def _adjourned(meeting: StageMeeting) -> tuple[int, str]:
+    return messages.WARNING, _(
+        "Recorded as adjourned (流会): %(present)s of %(expected)s members present, no quorum. "
+        "The proposal stays at this stage; hold the meeting again."
+    ) % {"present": meeting.present, "expected": meeting.expected}
 
 
 @staff_page

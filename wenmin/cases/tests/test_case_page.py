@@ -324,3 +324,19 @@ def test_the_coordinating_leader_is_chosen_by_name_and_post(client, desk):
     pick = reverse("organisation:pick", args=["leader"])
     options = client.get(pick, {"field": "coordinator", "coordinator": "许"}).content.decode()
     assert f'<option value="{deputy.pk}">许荣永（县委常委 · 中共枫岭县委员会）</option>' in options
+
+
+def test_other_apps_add_links_to_the_case_page_where_they_apply(client, desk, monkeypatch):
+    from wenmin.cases import page_actions
+
+    monkeypatch.setattr(page_actions, "CASE_PAGE_ACTIONS", {})
+    page_actions.case_page_action_register(
+        "test:help_only",
+        "打开外部议题",
+        lambda user, case: f"/elsewhere/{case.number}/" if case.kind == "help" else None,
+    )
+    help_case = _intake(desk)
+    page = _page(client, desk.dispatcher, help_case).content.decode()
+    assert f'<a href="/elsewhere/{help_case.number}/">打开外部议题</a>' in page
+    complaint = _intake(desk, kind="complaint")
+    assert "打开外部议题" not in _page(client, desk.dispatcher, complaint).content.decode()

@@ -16,8 +16,8 @@ from wenmin.councils.services.decisions import (
     objection_handle,
     proposal_send_to_projects,
     result_publish,
-    stage_meeting_record,
 )
+from wenmin.councils.services.meetings import stage_meeting_adjourn, stage_meeting_record
 from wenmin.councils.services.proposals import (
     comment_moderate,
     comment_post,
@@ -45,5 +45,6 @@ __all__ = [
     "proposal_support",
     "proposal_withdraw",
     "result_publish",
+    "stage_meeting_adjourn",
     "stage_meeting_record",
 ]

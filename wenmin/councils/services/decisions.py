@@ -1,17 +1,15 @@
-"""The procedure's meetings, the public notice (公示), objections, and what follows a decision."""
+"""After the meetings: the decision made public (公示), objections, and what follows a decision."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import Any, NoReturn
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenmin.cases.services.policy import calendar_current
-from wenmin.core import validators
 from wenmin.core.audit import audit_record
 from wenmin.core.models import User
 from wenmin.councils.models import (
@@ -19,26 +17,16 @@ from wenmin.councils.models import (
     ObjectionState,
     ProjectRefType,
     Proposal,
-    StageMeeting,
 )
 from wenmin.councils.procedure import (
     Action,
-    Attendance,
-    Stage,
-    StageOutOfOrder,
     State,
     TransitionNotAllowed,
-    after_meeting,
-    attendance_problems,
-    expected_stage,
-    has_majority,
-    has_quorum,
     may_send_to_projects,
     next_state,
 )
 from wenmin.councils.selectors import notice_running, objection_counts, rules_for
 from wenmin.councils.services.common import (
-    PLACE_MAX,
     TEXT_MAX,
     refuse,
     require_manager,
@@ -46,138 +34,16 @@ from wenmin.councils.services.common import (
 )
 from wenmin.residents.selectors import verified_person
 
-COUNT_MAX = 100_000
 OBJECTION_MAX = 2000
 
 
-def _not_now(proposal: Proposal, field: str = "proposal") -> None:
+def not_now(proposal: Proposal, field: str = "proposal") -> NoReturn:
+    """Refuse an action the proposal's state does not allow."""
     refuse(
         field,
         _("This proposal is now “%(state)s”; that is not possible.")
         % {"state": State(proposal.state).label},
     )
-
-
-def _counts_problems(a: Attendance) -> dict[str, list[str]]:
-    words = {
-        "negative": _("Enter a number of zero or more."),
-        "zero": _("At least one member must be expected at a meeting."),
-        "more_than_expected": _("More members present (%(present)s) than expected (%(expected)s)."),
-        "more_votes_than_present": _(
-            "%(votes)s votes recorded, but only %(present)s members present."
-        ),
-    }
-    params = {
-        "present": a.present,
-        "expected": a.expected,
-        "votes": a.votes_for + a.votes_against + a.abstentions,
-    }
-    return {field: [words[code] % params] for field, code in attendance_problems(a).items()}
-
-
-def _count(value: Any, field: str) -> int:
-    try:
-        return validators.check_int(value, minimum=-COUNT_MAX, maximum=COUNT_MAX)
-    except Exception:  # noqa: BLE001  (any junk is "not a number")
-        refuse(field, _("Enter a whole number."))
-
-
-def stage_meeting_record(
-    *,
-    proposal: Proposal,
-    actor: User | None,
-    stage: str,
-    held_on: dt.date,
-    place: str,
-    expected: int,
-    present: int,
-    minutes: str,
-    votes_for: int,
-    votes_against: int,
-    abstentions: int,
-) -> StageMeeting:
-    """Record the next meeting of the procedure; one that misses its quorum or majority is
-    recorded as failed and ends the proposal (a failed decision is never published)."""
-    require_manager(actor, proposal.region)
-    counts = Attendance(
-        expected=_count(expected, "expected"),
-        present=_count(present, "present"),
-        votes_for=_count(votes_for, "votes_for"),
-        votes_against=_count(votes_against, "votes_against"),
-        abstentions=_count(abstentions, "abstentions"),
-    )
-    problems = _counts_problems(counts)
-    if problems:
-        raise ValidationError(problems)
-    place = text(place, field="place", max_length=PLACE_MAX, required=True)
-    minutes = text(minutes, field="minutes", max_length=TEXT_MAX, required=True, multiline=True)
-    try:
-        validators.check_date(held_on)
-    except Exception:  # noqa: BLE001
-        refuse("held_on", _("Enter a valid date."))
-    if held_on > timezone.localdate():
-        refuse("held_on", _("A meeting is recorded once it has been held."))
-    rules = rules_for(proposal.region)
-    with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        held = list(locked.meetings.order_by("held_on", "id"))
-        passed = [m.stage for m in held if m.passed]
-        if held and held_on < held[-1].held_on:
-            refuse("held_on", _("This meeting cannot be earlier than the one before it."))
-        quorum = has_quorum(counts, rules)
-        adopted = quorum and has_majority(counts, rules)
-        before = locked.state
-        try:
-            after = after_meeting(
-                rules=rules, state=before, passed=passed, stage=stage, adopted=adopted
-            )
-        except TransitionNotAllowed:
-            _not_now(locked, "stage")
-        except StageOutOfOrder:
-            due = expected_stage(rules, passed)
-            refuse(
-                "stage",
-                _("The next meeting of this procedure is “%(stage)s”.")
-                % {"stage": Stage(due).label if due else "—"},
-            )
-        meeting = StageMeeting.objects.create(
-            proposal=locked,
-            stage=stage,
-            held_on=held_on,
-            place=place,
-            expected=counts.expected,
-            present=counts.present,
-            minutes=minutes,
-            votes_for=counts.votes_for,
-            votes_against=counts.votes_against,
-            abstentions=counts.abstentions,
-            quorum=quorum,
-            passed=adopted,
-            recorded_by=actor,
-        )
-        locked.state = after
-        fields = ["state"]
-        if after == State.DECIDED:
-            locked.decided_at = timezone.now()
-            fields.append("decided_at")
-        locked.save(update_fields=fields)
-        audit_record(
-            actor=actor,
-            action="councils.meeting_record",
-            target=locked,
-            changes={
-                "stage": stage,
-                "expected": counts.expected,
-                "present": counts.present,
-                "for": counts.votes_for,
-                "against": counts.votes_against,
-                "abstain": counts.abstentions,
-                "quorum": quorum,
-                "passed": adopted,
-                "state": [before, after],
-            },
-        )
-    return meeting
 
 
 def _transition(
@@ -190,7 +56,7 @@ def _transition(
         try:
             locked.state = next_state(before, action)
         except TransitionNotAllowed:
-            _not_now(locked)
+            not_now(locked)
         for name, value in set_fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=["state", *set_fields])
@@ -248,7 +114,7 @@ def objection_handle(*, objection: Objection, actor: User, uphold: bool, note: s
         try:
             locked_proposal.state = next_state(before, action)
         except TransitionNotAllowed:
-            _not_now(locked_proposal, "handled_note")
+            not_now(locked_proposal, "handled_note")
         locked_proposal.save(update_fields=["state"])
         locked.state = ObjectionState.UPHELD if uphold else ObjectionState.DISMISSED
         locked.handled_note = note
@@ -295,7 +161,7 @@ def proposal_send_to_projects(*, proposal: Proposal, actor: User | None) -> Prop
             refuse("proposal", _("The notice period has not ended yet."))
         if pending:
             refuse("proposal", _("Answer every objection first."))
-        _not_now(proposal)
+        not_now(proposal)
     return _transition(
         proposal=proposal,
         actor=actor,

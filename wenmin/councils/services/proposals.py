@@ -9,13 +9,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenmin.cases.deadlines import Kind
 from wenmin.cases.models import Case
-from wenmin.cases.selectors import case_get_for
+from wenmin.cases.selectors import case_action_refusal, case_get_for
+from wenmin.cases.services import case_note
 from wenmin.cases.services.attachments import attachments_check
+from wenmin.cases.workflow import Action as CaseAction
 from wenmin.core import validators
 from wenmin.core.audit import audit_record
 from wenmin.core.models import User
@@ -192,13 +195,28 @@ def proposal_promote_from_case(*, case: Case, actor: User) -> Proposal:
             )
         except IntegrityError:  # promoted at the same moment by somebody else
             refuse("case", _("This case is already a proposal."))
+        noted = _case_note_promoted(case=case, actor=actor, proposal=proposal)
         audit_record(
             actor=actor,
             action="councils.proposal_promote",
             target=proposal,
-            changes={"case": case.number},
+            changes={"case": case.number, "case_note": noted},
         )
     return proposal
+
+
+def _case_note_promoted(*, case: Case, actor: User, proposal: Proposal) -> bool:
+    """The case's timeline says where the suggestion went, through the cases' own progress note,
+    when the promoter may note this case now (its lead unit or a supervisor, while it is being
+    handled); otherwise only the councils' audit event keeps the trace."""
+    if case_action_refusal(actor, case, CaseAction.NOTE) is not None:
+        return False
+    note = _("Made a village proposal: “%(title)s” (%(url)s).") % {
+        "title": proposal.title,
+        "url": reverse("councils:proposal_manage", args=[proposal.pk]),
+    }
+    case_note(case=case, actor=actor, note=note)
+    return True
 
 
 def proposal_support(*, proposal: Proposal, actor: User | None) -> Support:

@@ -270,15 +270,43 @@ def test_the_keepers_proposal_list_costs_the_same_for_many(
         )
 
 
-def test_a_failed_meeting_is_recorded_and_the_keeper_told_why(village: Village) -> None:
+def test_a_meeting_without_quorum_is_refused_then_recorded_as_adjourned(village: Village) -> None:
     staff = _client(village.secretary)
     url = reverse("councils:meeting_record", args=[village.proposal.pk])
-    counts = meeting(Stage.BRANCH_PROPOSAL, expected=9, present=3, votes_for=3, votes_against=0)
+    counts = meeting(Stage.BRANCH_PROPOSAL, expected=30, present=12, votes_for=12, votes_against=0)
+    response = staff.post(url, counts)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "实到 12 人，未超过应到 30 人的一半" in page and "记为流会" in page
+    assert not StageMeeting.objects.exists()
+    adjourn = reverse("councils:meeting_adjourn", args=[village.proposal.pk])
+    assert f'formaction="{adjourn}"' in page
+    no_votes = {k: v for k, v in counts.items() if k not in ("votes_for", "votes_against")}
+    response = staff.post(adjourn, {**no_votes, "abstentions": ""}, follow=True)
+    village.proposal.refresh_from_db()
+    assert village.proposal.state == State.RAISED
+    assert StageMeeting.objects.get().adjourned
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) == 1 and "12" in shown[0] and "30" in shown[0]
+    assert response.context["may_meet"] and response.context["next_stage"] == Stage.BRANCH_PROPOSAL
+    public = _client().get(reverse("councils:proposal_detail", args=[village.proposal.pk]))
+    assert "流会（未达法定人数）" in public.content.decode()
+    quorate = meeting(Stage.BRANCH_PROPOSAL, expected=9, present=7)
+    assert staff.post(adjourn, quorate).status_code == 400
+    assert StageMeeting.objects.count() == 1
+
+
+def test_a_vote_without_majority_ends_the_proposal_and_the_keeper_is_told_why(
+    village: Village,
+) -> None:
+    staff = _client(village.secretary)
+    url = reverse("councils:meeting_record", args=[village.proposal.pk])
+    counts = meeting(Stage.BRANCH_PROPOSAL, expected=9, present=7, votes_for=3, votes_against=4)
     response = staff.post(url, counts, follow=True)
     village.proposal.refresh_from_db()
     assert village.proposal.state == State.FAILED
     shown = [str(m) for m in response.context["messages"]]
-    assert len(shown) == 1 and "3" in shown[0] and "9" in shown[0]
+    assert len(shown) == 1 and "3" in shown[0] and "7" in shown[0]
     assert not response.context["may_publish"] and not response.context["may_meet"]
 
 
@@ -410,3 +438,121 @@ def test_the_public_page_costs_the_same_with_more_comments_and_meetings(village:
     decide_rest = (Stage.COMMITTEES_DISCUSSION, Stage.MEMBERS_REVIEW)
     decide(village.proposal, village.secretary, decide_rest)
     assert queries() == few
+
+
+def test_my_supports_lists_what_the_verified_resident_supports(
+    village: Village, django_assert_max_num_queries: Any
+) -> None:
+    mine_url = reverse("councils:my_supports")
+    assert mine_url == "/councils/mine/"
+    other = services.proposal_raise(
+        actor=village.secretary,
+        region=village.county.village_a,
+        title="安装路灯",
+        description="亮化",
+    )
+    unsupported = services.proposal_raise(
+        actor=village.secretary,
+        region=village.county.village_a,
+        title="修建广场",
+        description="场地",
+    )
+    services.proposal_support(proposal=village.proposal, actor=village.resident)
+    services.proposal_support(proposal=other, actor=village.resident)
+    services.proposal_support(proposal=other, actor=phone_verified(village.county.volunteer))
+    services.proposal_support(proposal=unsupported, actor=village.county.volunteer)
+    decide(village.proposal, village.secretary)
+    client = _client(village.resident)
+    with django_assert_max_num_queries(8):
+        response = client.get(mine_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "安装路灯" in page and "修建村口便民桥" in page and "修建广场" not in page
+    assert str(State.DECIDED.label) in page and str(State.RAISED.label) in page
+    for proposal in (village.proposal, other):
+        assert reverse("councils:proposal_detail", args=[proposal.pk]) in page
+    me = client.get(reverse("residents:me")).content.decode()
+    assert f'data-section="councils:my_supports"><a href="{mine_url}">' in me
+    assert 'data-section="councils:my_supports"' in me and "我的支持" in me
+    counts = {
+        row.url_name: row.count for row in client.get(reverse("residents:me")).context["sections"]
+    }
+    assert counts["councils:my_supports"] == 2
+
+
+def test_my_supports_of_an_unverified_account_asks_for_the_phone(village: Village) -> None:
+    for client in (_client(village.county.volunteer), _client()):
+        response = client.get(reverse("councils:my_supports"))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("residents:verify") + "?next=%2Fcouncils%2Fmine%2F"
+
+
+def test_my_supports_says_what_to_do_when_empty(village: Village) -> None:
+    response = _client(village.resident).get(reverse("councils:my_supports"))
+    assert response.status_code == 200
+    assert reverse("councils:proposal_list") in response.content.decode()
+    assert not response.context["page"].object_list
+
+
+def _suggestion(village: Village, desk: Any) -> Any:
+    from wenmin.cases.services import case_intake
+
+    return case_intake(
+        channel="phone",
+        kind="suggestion",
+        title="建议开办老年食堂",
+        content="留守老人吃饭难，建议利用闲置村部用房开办老年食堂。",
+        requester_phone="18600003333",
+        region=village.county.village_a,
+        category=desk.water,
+    )
+
+
+def test_the_case_page_links_to_promotion_and_then_to_the_proposal(
+    village: Village, desk: Any
+) -> None:
+    case = _suggestion(village, desk)
+    case_page = reverse("cases:case_detail", args=[case.pk])
+    promote = reverse("councils:promote") + f"?number={case.number}"
+    keeper = _client(village.county.township_clerk)
+    page = keeper.get(case_page).content.decode()
+    assert f'href="{promote}">转为村级议题<' in page
+    assert "转为村级议题" not in _client(desk.dispatcher).get(case_page).content.decode()
+    assert keeper.post(reverse("councils:promote"), {"case": case.pk}).status_code == 302
+    proposal = Proposal.objects.get(source_case=case)
+    page = keeper.get(case_page).content.decode()
+    assert "转为村级议题" not in page
+    manage = reverse("councils:proposal_manage", args=[proposal.pk])
+    assert f'href="{manage}">查看由本件转来的村级议题<' in page
+
+
+def test_promotion_notes_the_case_when_the_promoter_handles_it(village: Village, desk: Any) -> None:
+    from wenmin.cases import services as cases
+    from wenmin.cases.models import CaseEvent
+    from wenmin.core.models import AuditEvent
+
+    clerk = village.county.township_clerk
+    case = _suggestion(village, desk)
+    cases.case_dispatch(case=case, actor=desk.dispatcher, unit=village.county.government_a)
+    case = cases.case_sign_for(case=case, actor=clerk)
+    notes = CaseEvent.objects.filter(case=case, action="note")
+    assert not notes.exists()
+    proposal = services.proposal_promote_from_case(case=case, actor=clerk)
+    note = notes.get()
+    assert proposal.title in note.note
+    assert reverse("councils:proposal_manage", args=[proposal.pk]) in note.note
+    event = AuditEvent.objects.get(action="councils.proposal_promote")
+    assert event.changes["case_note"] is True
+
+
+def test_promotion_of_a_case_the_promoter_does_not_handle_leaves_only_the_audit(
+    village: Village, desk: Any
+) -> None:
+    from wenmin.cases.models import CaseEvent
+    from wenmin.core.models import AuditEvent
+
+    case = _suggestion(village, desk)  # received, not yet dispatched: nobody may note it
+    services.proposal_promote_from_case(case=case, actor=village.secretary)
+    assert not CaseEvent.objects.filter(case=case, action="note").exists()
+    event = AuditEvent.objects.get(action="councils.proposal_promote")
+    assert event.changes == {"case": case.number, "case_note": False}

@@ -21,6 +21,7 @@ from wenmin.councils.procedure import (
     State,
     TransitionNotAllowed,
     adopted,
+    after_adjournment,
     after_meeting,
     allowed_actions,
     attendance_problems,
@@ -116,8 +117,37 @@ def test_sending_to_projects_needs_every_objection_answered() -> None:
     )
 
 
+def test_an_adjourned_meeting_leaves_the_proposal_at_its_stage() -> None:
+    state = after_adjournment(
+        rules=DEFAULT_RULES, state=State.RAISED, passed=[], stage=Stage.BRANCH_PROPOSAL
+    )
+    assert state == State.RAISED
+    assert expected_stage(DEFAULT_RULES, []) == Stage.BRANCH_PROPOSAL  # held again
+    passed: list[str] = [Stage.BRANCH_PROPOSAL]
+    state = after_adjournment(
+        rules=DEFAULT_RULES,
+        state=State.IN_PROCEDURE,
+        passed=passed,
+        stage=Stage.COMMITTEES_DISCUSSION,
+    )
+    assert state == State.IN_PROCEDURE
+    with pytest.raises(StageOutOfOrder):
+        after_adjournment(
+            rules=DEFAULT_RULES, state=state, passed=passed, stage=Stage.MEMBERS_REVIEW
+        )
+    for closed in (State.FAILED, State.DECIDED, State.IN_NOTICE, State.WITHDRAWN):
+        with pytest.raises(TransitionNotAllowed):
+            after_adjournment(
+                rules=DEFAULT_RULES, state=closed, passed=[], stage=Stage.BRANCH_PROPOSAL
+            )
+
+
 ACTIONS = st.one_of(
-    st.tuples(st.just("meeting"), st.sampled_from(MEETING_STAGES), st.booleans()),
+    st.tuples(
+        st.just("meeting"),
+        st.sampled_from(MEETING_STAGES),
+        st.sampled_from(["adopted", "voted_down", "adjourned"]),
+    ),
     st.tuples(st.sampled_from([a for a in Action.values if not a.startswith("meeting")])),
 )
 RULES = st.sampled_from(
@@ -130,7 +160,7 @@ RULES = st.sampled_from(
 
 
 @settings(max_examples=400, deadline=None)
-@given(rules=RULES, actions=st.lists(ACTIONS, max_size=14))
+@given(rules=RULES, actions=st.lists(ACTIONS, max_size=16))
 def test_no_sequence_of_actions_reaches_an_impossible_state(
     rules: Rules, actions: list[tuple[object, ...]]
 ) -> None:
@@ -141,14 +171,22 @@ def test_no_sequence_of_actions_reaches_an_impossible_state(
         before = state
         try:
             if step[0] == "meeting":
-                stage, ok = str(step[1]), bool(step[2])
-                state = after_meeting(
-                    rules=rules, state=state, passed=passed, stage=stage, adopted=ok
-                )
-                if ok:
-                    passed.append(stage)
+                stage, outcome = str(step[1]), str(step[2])
+                if outcome == "adjourned":
+                    state = after_adjournment(rules=rules, state=state, passed=passed, stage=stage)
+                    # 流会 decides nothing: same state, same stage due, nothing to publish.
+                    assert state == before and state in (State.RAISED, State.IN_PROCEDURE)
+                    assert expected_stage(rules, passed) == stage
+                    assert Action.PUBLISH_DECISION not in allowed_actions(state)
                 else:
-                    failed_once = True
+                    ok = outcome == "adopted"
+                    state = after_meeting(
+                        rules=rules, state=state, passed=passed, stage=stage, adopted=ok
+                    )
+                    if ok:
+                        passed.append(stage)
+                    else:
+                        failed_once = True
             else:
                 state = next_state(state, str(step[0]))
         except (TransitionNotAllowed, StageOutOfOrder):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -94,29 +95,100 @@ def test_a_meeting_in_the_future_is_refused(village: Village) -> None:
     _refused(village, "held_on", held_on=timezone.localdate() + dt.timedelta(days=3))
 
 
-def test_a_meeting_without_quorum_fails_the_proposal_and_nothing_can_be_published(
-    village: Village,
-) -> None:
-    record = services.stage_meeting_record(
-        proposal=village.proposal,
-        actor=village.secretary,
-        **meeting(Stage.BRANCH_PROPOSAL, expected=9, present=4, votes_for=4, votes_against=0),
-    )
-    assert not record.quorum and not record.passed
-    village.proposal.refresh_from_db()
-    assert village.proposal.state == State.FAILED
+def test_a_meeting_without_quorum_is_refused_and_nothing_saved(village: Village) -> None:
+    decide(village.proposal, village.secretary, MEETING_STAGES[:1])
+    meetings, audited = StageMeeting.objects.count(), AuditEvent.objects.count()
     with pytest.raises(ValidationError) as error:
-        services.decision_publish(proposal=village.proposal, actor=village.secretary)
-    assert "proposal" in error.value.message_dict
-    with pytest.raises(ValidationError):
         services.stage_meeting_record(
             proposal=village.proposal,
             actor=village.secretary,
-            **meeting(Stage.COMMITTEES_DISCUSSION),
+            **meeting(
+                Stage.COMMITTEES_DISCUSSION, expected=30, present=12, votes_for=12, votes_against=0
+            ),
         )
+    message = error.value.message_dict["present"][0]
+    assert "12" in message and "30" in message and "流会" in message
+    assert (StageMeeting.objects.count(), AuditEvent.objects.count()) == (meetings, audited)
     village.proposal.refresh_from_db()
-    assert village.proposal.published_at is None and village.proposal.state == State.FAILED
-    assert StageMeeting.objects.count() == 1
+    assert village.proposal.state == State.IN_PROCEDURE
+
+
+def test_exactly_half_present_is_no_quorum(village: Village) -> None:
+    _refused(village, "present", expected=10, present=5, votes_for=5, votes_against=0)
+
+
+def test_an_adjourned_meeting_keeps_the_proposal_at_its_stage_and_is_held_again(
+    village: Village,
+) -> None:
+    proposal, secretary = village.proposal, village.secretary
+    decide(proposal, secretary, MEETING_STAGES[:2])
+    for _try in range(2):
+        adjourned = services.stage_meeting_adjourn(
+            proposal=proposal,
+            actor=secretary,
+            **_without_votes(meeting(Stage.MEMBERS_REVIEW, expected=30, present=12)),
+        )
+        assert adjourned.adjourned and not adjourned.passed
+        assert (adjourned.votes_for, adjourned.votes_against, adjourned.abstentions) == (0, 0, 0)
+        proposal.refresh_from_db()
+        assert proposal.state == State.IN_PROCEDURE
+        with pytest.raises(ValidationError):  # nothing decided, nothing to publish
+            services.decision_publish(proposal=proposal, actor=secretary)
+    assert AuditEvent.objects.filter(action="councils.meeting_adjourn").count() == 2
+    with pytest.raises(ValidationError) as error:  # the adjourned stage is still the one due
+        services.stage_meeting_record(
+            proposal=proposal, actor=secretary, **meeting(Stage.REPRESENTATIVES_RESOLUTION)
+        )
+    assert "stage" in error.value.message_dict
+    decide(proposal, secretary, MEETING_STAGES[2:])
+    assert proposal.state == State.DECIDED
+    stages = list(proposal.meetings.values_list("stage", "quorum", "passed"))
+    assert stages.count((Stage.MEMBERS_REVIEW, False, False)) == 2
+    assert stages.count((Stage.MEMBERS_REVIEW, True, True)) == 1
+    services.decision_publish(proposal=proposal, actor=secretary)
+    proposal.refresh_from_db()
+    assert proposal.state == State.IN_NOTICE
+
+
+def _without_votes(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if not k.startswith("votes_") and k != "abstentions"}
+
+
+def test_a_meeting_that_had_its_quorum_cannot_be_recorded_as_adjourned(village: Village) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.stage_meeting_adjourn(
+            proposal=village.proposal,
+            actor=village.secretary,
+            **_without_votes(meeting(Stage.BRANCH_PROPOSAL, expected=9, present=5)),
+        )
+    assert "present" in error.value.message_dict
+    assert not StageMeeting.objects.exists()
+    village.proposal.refresh_from_db()
+    assert village.proposal.state == State.RAISED
+
+
+def test_an_adjournment_follows_the_stage_order_and_the_state(village: Village) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.stage_meeting_adjourn(
+            proposal=village.proposal,
+            actor=village.secretary,
+            **_without_votes(meeting(Stage.MEMBERS_REVIEW, present=2)),
+        )
+    assert "stage" in error.value.message_dict
+    proposal = decide(village.proposal, village.secretary)
+    with pytest.raises(ValidationError):
+        services.stage_meeting_adjourn(
+            proposal=proposal,
+            actor=village.secretary,
+            **_without_votes(meeting(Stage.REPRESENTATIVES_RESOLUTION, present=2)),
+        )
+    assert not StageMeeting.objects.filter(quorum=False).exists()
+    with pytest.raises(PermissionDenied):
+        services.stage_meeting_adjourn(
+            proposal=proposal,
+            actor=village.county.other_township_clerk,
+            **_without_votes(meeting(Stage.BRANCH_PROPOSAL, present=2)),
+        )
 
 
 def test_a_meeting_without_majority_fails_the_proposal(village: Village) -> None:
@@ -142,14 +214,25 @@ def test_a_county_procedure_with_two_meetings(village: Village) -> None:
         majority=(1, 2),
         notice_working_days=7,
     )
+    with pytest.raises(ValidationError) as error:  # 6/9 is not more than 2/3
+        services.stage_meeting_record(
+            proposal=village.proposal,
+            actor=village.secretary,
+            **meeting(Stage.BRANCH_PROPOSAL, expected=9, present=6, votes_for=5),
+        )
+    assert "2/3" in error.value.message_dict["present"][0]
+    record = services.stage_meeting_adjourn(
+        proposal=village.proposal,
+        actor=village.secretary,
+        **_without_votes(meeting(Stage.BRANCH_PROPOSAL, expected=9, present=6)),
+    )
+    assert record.adjourned
     record = services.stage_meeting_record(
         proposal=village.proposal,
         actor=village.secretary,
-        **meeting(
-            Stage.BRANCH_PROPOSAL, expected=9, present=6, votes_for=5
-        ),  # 6/9 is not more than 2/3
+        **meeting(Stage.BRANCH_PROPOSAL, expected=9, present=7, votes_for=5),
     )
-    assert not record.quorum
+    assert record.quorum and record.passed
 
 
 def test_a_bad_procedure_is_refused(village: Village) -> None:
