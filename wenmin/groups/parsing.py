@@ -102,9 +102,8 @@ def _stamp(match: re.Match[str], *, today: dt.date, zone: dt.tzinfo, line: int) 
         year, month, date_day = day.year, day.month, day.day
     hour, minute = int(parts["hour"]), int(parts["minute"])
     second = int(parts["second"] or 0)
-    if parts.get("ampm") in ("下午", "晚上") and hour < 12:
-        hour += 12
-    elif parts.get("ampm") == "中午" and hour < 11:
+    ampm = parts.get("ampm") or ""
+    if (ampm in ("下午", "晚上") and hour < 12) or (ampm == "中午" and hour < 11):
         hour += 12
     try:
         return dt.datetime(year, month, date_day, hour, minute, second, tzinfo=zone)
