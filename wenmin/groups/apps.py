@@ -8,6 +8,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class GroupsConfig(AppConfig):
@@ -15,16 +16,18 @@ class GroupsConfig(AppConfig):
 
     name = "wenmin.groups"
     label = "groups"
-    verbose_name = _("WeChat groups")
+    verbose_name = pgettext_lazy("groups", "WeChat groups")
 
     def ready(self) -> None:
         from wenmin.core import audit_labels, nav
         from wenmin.groups.selectors import can_open_groups
 
-        nav.menu_register("groups:list", _("WeChat groups"), 35, can_open_groups)
+        nav.menu_register(
+            "groups:list", pgettext_lazy("groups", "WeChat groups"), 35, can_open_groups
+        )
         nav.page_register("groups:group", can_open_groups)
         audit_labels.register(
-            nouns={"group": _("WeChat group")},
+            nouns={"group": pgettext_lazy("groups", "WeChat group")},
             phrases={
                 "group.import": _("Group conversation brought in"),
                 "group.case_open": _("Case opened from a group message"),

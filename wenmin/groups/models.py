@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SourceKind(models.TextChoices):
@@ -28,13 +29,13 @@ class GroupProfile(models.Model):
 
     unit = models.OneToOneField(
         "organisation.Unit",
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("groups", "group"),
         on_delete=models.CASCADE,
         related_name="group_profile",
     )
     cadre = models.ForeignKey(
         "organisation.Person",
-        verbose_name=_("cadre who runs it"),
+        verbose_name=pgettext_lazy("groups", "cadre who runs it"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -42,14 +43,14 @@ class GroupProfile(models.Model):
     )
     region = models.ForeignKey(
         "organisation.Region",
-        verbose_name=_("village or place served"),
+        verbose_name=pgettext_lazy("groups", "village or place served"),
         on_delete=models.PROTECT,
         related_name="+",
     )
 
     class Meta:
-        verbose_name = _("WeChat group")
-        verbose_name_plural = _("WeChat groups")
+        verbose_name = pgettext_lazy("groups", "WeChat group")
+        verbose_name_plural = pgettext_lazy("groups", "WeChat groups")
 
     def __str__(self) -> str:
         return str(self.unit)
@@ -60,30 +61,38 @@ class GroupImport(models.Model):
 
     group = models.ForeignKey(
         "organisation.Unit",
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("groups", "group"),
         on_delete=models.CASCADE,
         related_name="group_imports",
     )
     uploaded_by = models.ForeignKey(
         "core.User",
-        verbose_name=_("brought in by"),
+        verbose_name=pgettext_lazy("groups", "brought in by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField(_("brought in at"), auto_now_add=True)
-    source = models.CharField(_("source"), max_length=8, choices=SourceKind.choices)
-    file_name = models.CharField(_("file name"), max_length=255, blank=True)
-    read_count = models.PositiveIntegerField(_("messages read"), default=0)
-    new_count = models.PositiveIntegerField(_("new messages"), default=0)
-    skipped_count = models.PositiveIntegerField(_("already brought in"), default=0)
-    notice_count = models.PositiveIntegerField(_("notices skipped"), default=0)
-    marked_count = models.PositiveIntegerField(_("marked as requests"), default=0)
+    uploaded_at = models.DateTimeField(pgettext_lazy("groups", "brought in at"), auto_now_add=True)
+    source = models.CharField(
+        pgettext_lazy("groups", "source"), max_length=8, choices=SourceKind.choices
+    )
+    file_name = models.CharField(pgettext_lazy("groups", "file name"), max_length=255, blank=True)
+    read_count = models.PositiveIntegerField(pgettext_lazy("groups", "messages read"), default=0)
+    new_count = models.PositiveIntegerField(pgettext_lazy("groups", "new messages"), default=0)
+    skipped_count = models.PositiveIntegerField(
+        pgettext_lazy("groups", "already brought in"), default=0
+    )
+    notice_count = models.PositiveIntegerField(
+        pgettext_lazy("groups", "notices skipped"), default=0
+    )
+    marked_count = models.PositiveIntegerField(
+        pgettext_lazy("groups", "marked as requests"), default=0
+    )
 
     class Meta:
-        verbose_name = _("group chat import")
-        verbose_name_plural = _("group chat imports")
+        verbose_name = pgettext_lazy("groups", "group chat import")
+        verbose_name_plural = pgettext_lazy("groups", "group chat imports")
         ordering = ["-uploaded_at", "-id"]
 
     def __str__(self) -> str:
@@ -96,19 +105,23 @@ class GroupMessage(models.Model):
 
     group = models.ForeignKey(
         "organisation.Unit",
-        verbose_name=_("group"),
+        verbose_name=pgettext_lazy("groups", "group"),
         on_delete=models.CASCADE,
         related_name="group_messages",
     )
-    sender = models.CharField(_("sender's nickname"), max_length=64)
-    sent_at = models.DateTimeField(_("sent at"))
+    sender = models.CharField(pgettext_lazy("groups", "sender's nickname"), max_length=64)
+    sent_at = models.DateTimeField(pgettext_lazy("groups", "sent at"))
     text = models.TextField(_("text"))
     fingerprint = models.CharField(max_length=64, editable=False)
-    looks_like_request = models.BooleanField(_("looks like a request"), default=False)
+    looks_like_request = models.BooleanField(
+        pgettext_lazy("groups", "looks like a request"), default=False
+    )
     request_rule = models.CharField(
         _("why"), max_length=16, choices=RequestRule.choices, default=RequestRule.NONE
     )
-    request_words = models.CharField(_("words found"), max_length=200, blank=True)
+    request_words = models.CharField(
+        pgettext_lazy("groups", "words found"), max_length=200, blank=True
+    )
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("case"),
@@ -119,14 +132,14 @@ class GroupMessage(models.Model):
     )
     imported = models.ForeignKey(
         GroupImport,
-        verbose_name=_("import"),
+        verbose_name=pgettext_lazy("groups", "import"),
         on_delete=models.CASCADE,
         related_name="messages",
     )
 
     class Meta:
-        verbose_name = _("group message")
-        verbose_name_plural = _("group messages")
+        verbose_name = pgettext_lazy("groups", "group message")
+        verbose_name_plural = pgettext_lazy("groups", "group messages")
         ordering = ["sent_at", "id"]
         constraints = [
             models.UniqueConstraint(

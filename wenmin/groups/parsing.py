@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 MAX_MESSAGES = 5000
 MAX_TEXT = 4000
@@ -309,7 +310,7 @@ def table_parse(data: bytes, *, columns: Columns, now: dt.datetime, zone: dt.tzi
         raise ChatFormatError(_("The file has no rows under its header."))
     header = rows[0]
     at = {
-        "sender": _column(header, columns.sender, SENDER_HEADERS, _("sender")),
+        "sender": _column(header, columns.sender, SENDER_HEADERS, pgettext("groups", "sender")),
         "time": _column(header, columns.time, TIME_HEADERS, _("time")),
         "text": _column(header, columns.text, TEXT_HEADERS, _("text")),
     }

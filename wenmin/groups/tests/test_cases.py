@@ -30,7 +30,9 @@ def test_each_selected_message_opens_its_own_case(
 ) -> None:
     lamp, pipe = chat["村口路灯坏了"], chat["三组水管漏水，没人管"]
     cases = group_messages_open_cases(
-        group=groups.village_group, message_ids=[pipe.pk, lamp.pk], actor=desk.county.branch_secretary
+        group=groups.village_group,
+        message_ids=[pipe.pk, lamp.pk],
+        actor=desk.county.branch_secretary,
     )
     assert [case.content for case in cases] == ["村口路灯坏了", "三组水管漏水，没人管"]
     for case in cases:
@@ -91,7 +93,9 @@ def test_a_message_already_a_case_is_refused_with_its_number(
     groups: Groups, chat: dict[str, GroupMessage]
 ) -> None:
     lamp, pipe = chat["村口路灯坏了"], chat["三组水管漏水，没人管"]
-    [first] = group_messages_open_cases(group=groups.village_group, message_ids=[lamp.pk], actor=None)
+    [first] = group_messages_open_cases(
+        group=groups.village_group, message_ids=[lamp.pk], actor=None
+    )
     with pytest.raises(ValidationError) as refused:
         group_messages_open_cases(
             group=groups.village_group, message_ids=[lamp.pk, pipe.pk], actor=None

@@ -31,7 +31,12 @@ def test_a_paste_brings_in_its_messages_marked(groups: Groups, desk: CaseDesk) -
     lamp = GroupMessage.objects.get(sender="张阿姨")
     assert lamp.looks_like_request and lamp.request_rule == "keywords"
     assert lamp.request_words == "坏了、路灯"
-    assert AuditEvent.objects.filter(action="group.import", target_id=str(groups.village_group.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="group.import", target_id=str(groups.village_group.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_the_same_export_twice_adds_nothing(groups: Groups, desk: CaseDesk) -> None:
