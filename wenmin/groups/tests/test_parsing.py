@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from wenmin.groups.parsing import ChatFormatError, Columns, chat_parse, decoded, table_parse
+from wenmin.groups.parsing import Chat, ChatFormatError, Columns, chat_parse, decoded, table_parse
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2024, 5, 6, 10, 0, tzinfo=ZONE)
@@ -21,11 +21,11 @@ def _english() -> Iterator[None]:
         yield
 
 
-def at(*parts: int) -> dt.datetime:
-    return dt.datetime(*parts, tzinfo=ZONE)  # type: ignore[misc]
+def at(year: int, month: int, day: int, hour: int, minute: int, second: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=ZONE)
 
 
-def parse(text: str):  # type: ignore[no-untyped-def]
+def parse(text: str) -> Chat:
     return chat_parse(text, now=NOW, zone=ZONE)
 
 
