@@ -8,8 +8,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
-from wenmin.groups.parsing import Chat, ChatFormatError, Columns, chat_parse, decoded, table_parse
+from wenmin.groups.parsing import (
+    HEADER,
+    NOTICE,
+    TIME_LINE,
+    Chat,
+    ChatFormatError,
+    Columns,
+    chat_parse,
+    decoded,
+    table_parse,
+)
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2024, 5, 6, 10, 0, tzinfo=ZONE)
@@ -171,3 +183,47 @@ def test_a_bad_row_is_refused_with_its_row_number() -> None:
 def test_a_file_that_is_not_text_is_refused() -> None:
     with pytest.raises(ChatFormatError):
         decoded(b"\xff\xfe\x00\xd8\x00\x00\x81\x30")
+
+
+# What WeChat copies, read back -----------------------------------------------------------------
+
+EARLIEST = dt.datetime(2020, 1, 1)  # noqa: DTZ001
+LATEST = dt.datetime(2024, 5, 5)  # noqa: DTZ001
+_NICK = st.text(
+    alphabet=st.sampled_from("张王李赵刘陈小老阿姨师傅ABCxyz_·"), min_size=1, max_size=12
+)
+_LINE = st.text(
+    alphabet=st.sampled_from("路灯坏了水管漏没人管好的收到请问？?！，。 1234abc:：[]图片"),
+    min_size=1,
+    max_size=40,
+).map(str.strip)
+
+
+def _plain(line: str) -> bool:
+    """A text line the copy format cannot mistake for a header, a time line or a notice."""
+    return bool(line) and not (HEADER.match(line) or TIME_LINE.match(line) or NOTICE.search(line))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            _NICK,
+            # Naive: hypothesis bounds its datetimes so; the copy shows the local wall time.
+            st.datetimes(min_value=EARLIEST, max_value=LATEST),
+            st.lists(_LINE.filter(_plain), min_size=1, max_size=4),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_what_wechat_copies_reads_back_as_the_same_messages(
+    sent: list[tuple[str, dt.datetime, list[str]]],
+) -> None:
+    copied = "".join(
+        f"{nick} {when:%Y/%m/%d %H:%M}\n" + "\n".join(lines) + "\n" for nick, when, lines in sent
+    )
+    chat = chat_parse(copied, now=NOW, zone=ZONE)
+    assert [(m.sender, m.sent_at, m.text) for m in chat.messages] == [
+        (nick, when.replace(second=0, microsecond=0, tzinfo=ZONE), "\n".join(lines))
+        for nick, when, lines in sent
+    ]
