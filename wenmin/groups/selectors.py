@@ -55,11 +55,15 @@ def can_open_groups(user: Any) -> bool:
     return user.role in GROUP_ROLES
 
 
-def groups_listed(user: User) -> QuerySet[Unit]:
-    """The viewer's groups with their figures, in one query."""
+def groups_listed(user: User, *, search: str = "", kind: str = "") -> QuerySet[Unit]:
+    """The viewer's groups with their figures, in one query; by name and kind when asked."""
+    groups = groups_visible_to(user)
+    if search:
+        groups = groups.filter(name__icontains=search)
+    if kind in GROUP_KINDS:
+        groups = groups.filter(kind=kind)
     return (
-        groups_visible_to(user)
-        .select_related("region", "group_profile__cadre")
+        groups.select_related("region", "group_profile__cadre")
         .annotate(
             messages=Count("group_messages"),
             marked=Count("group_messages", filter=Q(group_messages__looks_like_request=True)),

@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wenmin.cases.workflow import State
-from wenmin.core import validators
+from wenmin.core import formfields, validators
 from wenmin.core.models import User
 from wenmin.groups import selectors, services
 from wenmin.groups.forms import MessageFilterForm, OpenCasesForm, PasteForm, UploadForm
 from wenmin.groups.models import SourceKind
 from wenmin.groups.parsing import Columns
 from wenmin.groups.selectors import Show
-from wenmin.organisation.models import Unit
+from wenmin.organisation.models import Unit, UnitKind
 from wenmin.organisation.views import staff_page
 
 PAGE_SIZE = 50
@@ -51,8 +51,21 @@ def _errors_to_form(form: Form, error: ValidationError) -> None:
 def group_list(request: HttpRequest) -> HttpResponse:
     """The groups the viewer runs or oversees, with what each brought in."""
     user = _viewer(request)
-    page = Paginator(selectors.groups_listed(user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "groups/list.html", {"page": page})
+    search, status = formfields.search_text(request, "q", max_length=64)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in selectors.GROUP_KINDS else ""
+    groups = selectors.groups_listed(user, search=search, kind=kind)
+    page = Paginator(groups, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search": search,
+        "kind": kind,
+        "kinds": [
+            (value, label) for value, label in UnitKind.choices if value in selectors.GROUP_KINDS
+        ],
+        "query": urlencode({k: v for k, v in (("q", search), ("kind", kind)) if v}),
+    }
+    return render(request, "groups/list.html", context, status=status)
 
 
 def _filters(request: HttpRequest) -> dict[str, Any]:

@@ -208,3 +208,26 @@ def test_the_list_takes_the_same_queries_however_many_groups(
     client.get(LIST)
     with django_assert_max_num_queries(12):
         assert client.get(LIST).status_code == 200
+
+
+def test_the_list_finds_groups_by_name_and_kind(
+    client: Client, desk: CaseDesk, groups: Groups
+) -> None:
+    _as(client, desk.county.administrator)
+    found = _text(client.get(LIST, {"q": "青石"}))
+    assert "青石村民情微群" in found and "白沙乡环境整治工作群" not in found
+    found = _text(client.get(LIST, {"kind": "work_group"}))
+    assert "青石村民情微群" not in found and "白沙乡环境整治工作群" in found
+    assert "没有匹配的群" in _text(client.get(LIST, {"q": "无此群"}))
+
+
+def test_the_group_page_takes_the_same_queries_however_many_cases(
+    client: Client, desk: CaseDesk, groups: Groups, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    group_chat_import(group=groups.village_group, actor=None, source=SourceKind.PASTE, text=CHAT)
+    ids = list(GroupMessage.objects.values_list("id", flat=True))
+    group_messages_open_cases(group=groups.village_group, message_ids=ids, actor=None)
+    _as(client, desk.county.township_clerk)
+    client.get(page_of(groups), {"show": "all"})
+    with django_assert_max_num_queries(16):
+        assert client.get(page_of(groups), {"show": "all"}).status_code == 200
