@@ -2,8 +2,8 @@
 
 A message is marked when it holds one of REQUEST_WORDS, or when it asks a question and is long
 enough to be about something. Attachments and WeChat's placeholders never are, nor short replies
-without such a word ("收到", "好的", "在吗？"). Each marked message keeps the rule and the words that marked it, so the cadre
-sees why. Edit the word lists here; nothing else needs to change.
+without such a word ("收到", "好的", "在吗？"). Each marked message keeps the rule and the words
+that marked it, so the cadre sees why. Edit the word lists here; nothing else needs to change.
 """
 
 from __future__ import annotations

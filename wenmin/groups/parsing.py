@@ -27,7 +27,10 @@ MAX_TEXT = 4000
 MAX_SENDER = 64
 MAX_BYTES = 5 * 1024 * 1024
 
-_TIME = r"(?P<ampm>上午|下午|中午|晚上|凌晨|早上)?\s*(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?"
+_TIME = (
+    r"(?P<ampm>上午|下午|中午|晚上|凌晨|早上)?\s*"
+    r"(?P<hour>\d{1,2})[:：](?P<minute>\d{2})(?:[:：](?P<second>\d{2}))?"
+)
 _DATE = (
     r"(?:(?P<year>\d{4})\s*[/\-.年]\s*(?P<month>\d{1,2})\s*[/\-.月]\s*(?P<day>\d{1,2})\s*日?"
     r"|(?P<md_month>\d{1,2})月(?P<md_day>\d{1,2})日"
@@ -106,6 +109,8 @@ def _stamp(match: re.Match[str], *, today: dt.date, zone: dt.tzinfo, line: int) 
     ampm = parts.get("ampm") or ""
     if (ampm in ("下午", "晚上") and hour < 12) or (ampm == "中午" and hour < 11):
         hour += 12
+    elif ampm in ("凌晨", "上午") and hour == 12:
+        hour = 0
     try:
         return dt.datetime(year, month, date_day, hour, minute, second, tzinfo=zone)
     except ValueError:

@@ -65,6 +65,15 @@ def test_a_time_without_date_is_today_and_yesterday_is_yesterday() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("stamp", "hour"),
+    [("上午9:05", 9), ("中午12:30", 12), ("中午1:00", 13), ("下午12:10", 12), ("凌晨12:30", 0)],
+)
+def test_wechats_twelve_hour_times(stamp: str, hour: int) -> None:
+    [message] = parse(f"张阿姨 2024/5/3 {stamp}\n好\n").messages
+    assert message.sent_at.hour == hour
+
+
 def test_chinese_dates_and_nicknames_with_spaces() -> None:
     chat = parse("Tom Li 2024年5月3日 下午2:22\nhello 路灯\n小 陈 5月4日 晚上8:00\n好的\n")
     assert [(m.sender, m.sent_at) for m in chat.messages] == [
