@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from wenmin.core.validators import text_problem
+
 MAX_MESSAGES = 5000
 MAX_TEXT = 4000
 MAX_SENDER = 64
@@ -122,6 +124,11 @@ def _stamp(match: re.Match[str], *, today: dt.date, zone: dt.tzinfo, line: int) 
 
 def _checked(message: ChatMessage, *, now: dt.datetime) -> ChatMessage:
     text = message.text.strip("\n")
+    if text_problem(text, multiline=True) or text_problem(message.sender):
+        raise ChatFormatError(
+            _("this message holds a control character, which cannot be stored."),
+            line=message.line,
+        )
     if len(text) > MAX_TEXT:
         raise ChatFormatError(
             _("a message is longer than %(max)s characters.") % {"max": MAX_TEXT},

@@ -80,6 +80,41 @@ def _chat(
         raise ValidationError({field: [str(error)]}) from None
 
 
+def _known(group: Unit, keys: list[str]) -> set[str]:
+    """Which of these fingerprints the group already has."""
+    known: set[str] = set()
+    for start in range(0, len(keys), _CHUNK):
+        known |= set(
+            GroupMessage.objects.filter(
+                group=group, fingerprint__in=keys[start : start + _CHUNK]
+            ).values_list("fingerprint", flat=True)
+        )
+    return known
+
+
+def _rows(
+    group: Unit, imported: GroupImport, fresh: dict[str, parsing.ChatMessage]
+) -> list[GroupMessage]:
+    """The new messages, each marked (or not) as a request, with why."""
+    rows = []
+    for key, message in fresh.items():
+        marked = marking(message.text)
+        rows.append(
+            GroupMessage(
+                group=group,
+                sender=message.sender,
+                sent_at=message.sent_at,
+                text=message.text,
+                fingerprint=key,
+                looks_like_request=marked.looks_like_request,
+                request_rule=marked.rule,
+                request_words="、".join(marked.words)[:200],
+                imported=imported,
+            )
+        )
+    return rows
+
+
 def group_chat_import(
     *,
     group: Unit,
@@ -112,15 +147,8 @@ def group_chat_import(
     with transaction.atomic():
         # One import of a group at a time: two cadres' overlapping pastes count right.
         Unit.objects.select_for_update().filter(pk=group.pk).first()
-        keys = list(found)
-        known: set[str] = set()
-        for start in range(0, len(keys), _CHUNK):
-            known |= set(
-                GroupMessage.objects.filter(
-                    group=group, fingerprint__in=keys[start : start + _CHUNK]
-                ).values_list("fingerprint", flat=True)
-            )
-        fresh = [(key, message) for key, message in found.items() if key not in known]
+        known = _known(group, list(found))
+        fresh = {key: message for key, message in found.items() if key not in known}
         imported = GroupImport.objects.create(
             group=group,
             uploaded_by=actor if actor is not None and actor.pk else None,
@@ -131,22 +159,7 @@ def group_chat_import(
             skipped_count=len(chat.messages) - len(fresh),
             notice_count=chat.notices,
         )
-        rows = []
-        for key, message in fresh:
-            marked = marking(message.text)
-            rows.append(
-                GroupMessage(
-                    group=group,
-                    sender=message.sender,
-                    sent_at=message.sent_at,
-                    text=message.text,
-                    fingerprint=key,
-                    looks_like_request=marked.looks_like_request,
-                    request_rule=marked.rule,
-                    request_words="、".join(marked.words)[:200],
-                    imported=imported,
-                )
-            )
+        rows = _rows(group, imported, fresh)
         GroupMessage.objects.bulk_create(rows, batch_size=_CHUNK)
         imported.marked_count = sum(row.looks_like_request for row in rows)
         imported.save(update_fields=["marked_count"])

@@ -128,8 +128,9 @@ def test_a_header_without_text_is_no_message() -> None:
         ("张阿姨 2030/5/3 14:22\n好\n", 1, "future"),
         ("张阿姨：路灯坏了\n", 1, "no time before"),
         ("张阿姨 2024/5/3 14:22\n" + "长" * 4001 + "\n", 1, "longer than"),
+        ("张阿姨 2024/5/3 14:22\n好\x1b[2J\n", 1, "control character"),
     ],
-    ids=["text first", "no such day", "no such hour", "future", "colon without time", "long"],
+    ids=["text first", "no such day", "no such hour", "future", "no time", "long", "control"],
 )
 def test_a_malformed_paste_is_refused_with_its_line(paste: str, line: int, words: str) -> None:
     with pytest.raises(ChatFormatError) as refused:
