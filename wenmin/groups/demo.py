@@ -8,6 +8,8 @@ import random
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wenmin.core.models import User
+from wenmin.core.roles import Role
 from wenmin.groups import services
 from wenmin.groups.models import GroupMessage, GroupProfile, SourceKind
 from wenmin.groups.selectors import GROUP_KINDS
@@ -54,6 +56,19 @@ def _paste(rng: random.Random, day: dt.date) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _chosen(rng: random.Random, profiles: list[GroupProfile]) -> list[Unit]:
+    """The villages whose chat comes in: first those a demo login runs (so the demo shows one),
+    then a few at random."""
+    logins = set(
+        User.objects.filter(role=Role.BRANCH_SECRETARY, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    first = [p.unit for p in profiles if p.cadre_id in logins][:2]
+    rest = [p.unit for p in profiles if p.unit not in first]
+    return first + rng.sample(rest, min(DEMO_CHATS - len(first), len(rest)))
+
+
 def demo_groups(*, seed: int, now: dt.datetime) -> list[str]:
     """A profile for every group with its cadre; a few villages' chats with cases opened."""
     if GroupProfile.objects.exists():
@@ -68,8 +83,7 @@ def demo_groups(*, seed: int, now: dt.datetime) -> list[str]:
         profiles.append(GroupProfile(unit=group, cadre_id=cadre, region_id=group.region_id))
     with transaction.atomic():
         GroupProfile.objects.bulk_create(profiles, batch_size=500)
-    villages = [g for g in groups if g.kind == UnitKind.SENTIMENT_GROUP]
-    chosen = rng.sample(villages, min(DEMO_CHATS, len(villages)))
+    chosen = _chosen(rng, [p for p in profiles if p.unit.kind == UnitKind.SENTIMENT_GROUP])
     day = (now - dt.timedelta(days=2)).date()
     for group in chosen:
         services.group_chat_import(
