@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from wenmin.cases.models import Case
 from wenmin.groups.models import GroupMessage
-from wenmin.groups.tests.conftest import build_groups
+from wenmin.groups.testing import build_groups
 from wenmin.testing import PASSWORD, CaseDesk
 
 CHAT = (

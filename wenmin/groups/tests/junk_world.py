@@ -6,7 +6,7 @@ from typing import Any
 
 from wenmin.groups.models import GroupMessage, SourceKind
 from wenmin.groups.services import group_chat_import
-from wenmin.groups.tests.conftest import build_groups
+from wenmin.groups.testing import build_groups
 from wenmin.testing import CaseDesk
 
 CHAT = "张阿姨 2024/5/3 14:22\n村口路灯坏了\n老王 2024/5/3 14:25\n三组水管漏水，没人管\n"

@@ -9,7 +9,7 @@ from wenmin.cases.models import Case, CaseEvent
 from wenmin.core.models import AuditEvent
 from wenmin.groups.models import GroupMessage, SourceKind
 from wenmin.groups.services import group_chat_import, group_messages_open_cases
-from wenmin.groups.tests.conftest import Groups
+from wenmin.groups.testing import Groups
 from wenmin.testing import CaseDesk
 
 CHAT = (

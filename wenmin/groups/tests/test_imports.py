@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from wenmin.core.models import AuditEvent
 from wenmin.groups.models import GroupImport, GroupMessage, SourceKind
 from wenmin.groups.services import group_chat_import
-from wenmin.groups.tests.conftest import Groups
+from wenmin.groups.testing import Groups
 from wenmin.testing import CaseDesk
 
 FIRST = "张阿姨 2024/5/3 14:22\n村口路灯坏了\n老王 2024/5/3 14:25\n收到\n"

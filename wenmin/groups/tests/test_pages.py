@@ -16,7 +16,7 @@ from wenmin.cases.models import Case
 from wenmin.core.models import User
 from wenmin.groups.models import GroupImport, GroupMessage, SourceKind
 from wenmin.groups.services import group_chat_import, group_messages_open_cases
-from wenmin.groups.tests.conftest import Groups
+from wenmin.groups.testing import Groups
 from wenmin.testing import CaseDesk
 
 LIST = reverse("groups:list")
