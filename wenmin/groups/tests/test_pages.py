@@ -231,3 +231,23 @@ def test_the_group_page_takes_the_same_queries_however_many_cases(
     client.get(page_of(groups), {"show": "all"})
     with django_assert_max_num_queries(16):
         assert client.get(page_of(groups), {"show": "all"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hans", ("导入群聊记录", "为选中的消息立案", "含求助用语")),
+        (
+            "en",
+            ("Bring the conversation in", "Open cases for the selected messages", "Words people"),
+        ),
+    ],
+)
+def test_the_group_page_speaks_chinese_and_english(
+    client: Client, desk: CaseDesk, groups: Groups, settings, language: str, words: tuple[str, ...]
+) -> None:  # type: ignore[no-untyped-def]
+    settings.LANGUAGE_CODE = language
+    group_chat_import(group=groups.village_group, actor=None, source=SourceKind.PASTE, text=CHAT)
+    shown = _text(_as(client, desk.county.branch_secretary).get(page_of(groups)))
+    for word in words:
+        assert word in shown
