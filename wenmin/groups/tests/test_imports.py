@@ -111,3 +111,20 @@ def test_a_unit_that_is_no_group_takes_no_conversation(desk: CaseDesk) -> None:
             group=desk.county.government_a, actor=None, source=SourceKind.PASTE, text=FIRST
         )
     assert "group" in refused.value.message_dict
+
+
+def test_exports_in_overlapping_windows_add_up_to_the_conversation(
+    groups: Groups, desk: CaseDesk
+) -> None:
+    blocks = [f"居民{n % 3} 2024/5/3 10:{n:02d}\n第{n}条消息\n" for n in range(10)]
+    counts = [
+        (imported.new_count, imported.skipped_count)
+        for imported in (
+            bring_in(groups, desk, "".join(blocks[start:end]))
+            for start, end in ((0, 4), (2, 7), (5, 10), (0, 10))
+        )
+    ]
+    assert counts == [(4, 0), (3, 2), (3, 2), (0, 10)]
+    assert sorted(GroupMessage.objects.values_list("text", flat=True)) == sorted(
+        f"第{n}条消息" for n in range(10)
+    )
