@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "wenmin.councils",
     "wenmin.surveys",
     "wenmin.wechat",
+    "wenmin.groups",
 ]
 
 MIDDLEWARE = [
