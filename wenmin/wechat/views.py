@@ -18,7 +18,9 @@ logger = logging.getLogger("wenmin.wechat")
 def _refused(status: int, reason: str, callback_key: str) -> HttpResponse:
     # One line, no traceback, no secret: the key's first characters name the account.
     logger.warning("wechat callback refused (%s): %s [%s…]", status, reason, callback_key[:4])
-    return HttpResponse(status=status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(status=status, content_type="text/plain; charset=utf-8")
+    response._has_been_logged = True  # type: ignore[attr-defined]  (django.request: not again)
+    return response
 
 
 @csrf_exempt  # WeChat signs its requests; it has no cookie and no CSRF token
