@@ -242,3 +242,50 @@ def follower_phone_link_finish(*, follower: Follower, code: str) -> tuple[bool, 
 def county_language() -> Any:
     """Replies go out in the county's language, whatever the request's."""
     return translation.override(settings.LANGUAGE_CODE)
+
+
+ACCOUNT_FIELDS = ("name", "mode", "unit", "region", "welcome", "is_active")
+SECRET_FIELDS = ("token", "aes_key", "app_secret")
+
+
+def account_update(
+    *, actor: User | None, account: OfficialAccount, changes: dict[str, Any]
+) -> OfficialAccount:
+    """Change an account's settings; a secret given empty keeps the one stored."""
+    require_administrator(actor)
+    unknown = set(changes) - set(ACCOUNT_FIELDS) - set(SECRET_FIELDS)
+    if unknown:
+        raise ValueError(f"not changeable here: {', '.join(sorted(unknown))}")
+    changes = {
+        name: (value.strip() if isinstance(value, str) and name != "welcome" else value)
+        for name, value in changes.items()
+        if not (name in SECRET_FIELDS and not value)
+    }
+    with transaction.atomic():
+        locked = OfficialAccount.objects.select_for_update().get(pk=account.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        errors = account_problems(
+            name=locked.name,
+            app_id=locked.app_id,
+            token=locked.token,
+            aes_key=locked.aes_key,
+            app_secret=locked.app_secret,
+            mode=locked.mode,
+        )
+        if len(locked.welcome or "") > 600:
+            errors["welcome"] = [_("At most %(n)s characters.") % {"n": 600}]
+        if errors:
+            raise ValidationError(errors)
+        locked.save(update_fields=list(changes) or None)
+        audit_record(
+            actor=actor,
+            actor_label="" if actor is not None else "command",
+            action="wechat.account_update",
+            target=locked,
+            changes={
+                name: ("(changed)" if name in SECRET_FIELDS else str(getattr(value, "pk", value)))
+                for name, value in changes.items()
+            },
+        )
+    return locked
