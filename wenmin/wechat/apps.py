@@ -19,8 +19,16 @@ class WechatConfig(AppConfig):
 
     def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
         """This app's demo data on top of the demo county's cases (core.composition)."""
-        return []
+        from wenmin.wechat.demo import wechat_seed
+
+        accounts, messages = wechat_seed(seed=seed, now=now)
+        return [
+            _("WeChat: %(accounts)s official accounts in safe mode, %(messages)s messages.")
+            % {"accounts": accounts, "messages": messages}
+        ]
 
     def stats(self) -> dict[str, Any]:
         """This app's figures for `wenmin stats --json` (core.composition)."""
-        return {}
+        from wenmin.wechat.selectors import wechat_stats
+
+        return {"wechat": wechat_stats()}
