@@ -19,7 +19,8 @@ def _refused(status: int, reason: str, callback_key: str) -> HttpResponse:
     # One line, no traceback, no secret: the key's first characters name the account.
     logger.warning("wechat callback refused (%s): %s [%s…]", status, reason, callback_key[:4])
     response = HttpResponse(status=status, content_type="text/plain; charset=utf-8")
-    response._has_been_logged = True  # type: ignore[attr-defined]  (django.request: not again)
+    # django.request would log the 4xx again: one refusal, one line.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

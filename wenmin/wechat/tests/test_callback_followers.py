@@ -21,7 +21,12 @@ from wenmin.wechat.tests.test_callback_messages import OPENID, say
 @pytest.fixture
 def texts(monkeypatch):
     sent: list = []
-    monkeypatch.setattr(services, "notify", lambda notification: sent.append(notification) or [])
+
+    def record(notification: object) -> list[str]:
+        sent.append(notification)
+        return []
+
+    monkeypatch.setattr(services, "notify", record)
     return sent
 
 

@@ -78,6 +78,7 @@ def test_a_location_sets_the_place_of_the_next_case_in_wgs84_with_its_label(wech
     )
     say(wechat, "这里路灯不亮", 21)
     case = Case.objects.get()
+    assert case.latitude is not None and case.longitude is not None
     assert abs(case.latitude - Decimal(str(lat))) < Decimal("0.00001")
     assert abs(case.longitude - Decimal(str(lng))) < Decimal("0.00001")
     assert case.address == "青石镇政府门口"
@@ -118,6 +119,7 @@ def test_buchong_adds_to_the_latest_open_case_instead_of_opening_one(wechat):
     say(wechat, "路灯坏了", 50)
     say(wechat, "水管漏了", 51)
     latest = Case.objects.order_by("-received_at", "-id").first()
+    assert latest is not None
     reply = say(wechat, "补充：在三号楼后面", 52)
     assert latest.tracking_code in reply
     assert Case.objects.count() == 2
@@ -171,7 +173,7 @@ def test_subscribing_gets_the_welcome_and_unsubscribing_is_noted(wechat, account
     reply = send(wechat, wire.event_message(OPENID, "subscribe"))
     assert "查询" in reply
     send(wechat, wire.event_message(OPENID, "unsubscribe", create_time=int(time.time()) + 1))
-    follower = InboundMessage.objects.first().follower
+    follower = InboundMessage.objects.get(event="unsubscribe").follower
     follower.refresh_from_db()
     assert follower.subscribed is False
     account.welcome = "欢迎关注青石发布"
