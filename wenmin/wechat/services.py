@@ -18,6 +18,7 @@ from wenmin.core.audit import audit_record
 from wenmin.core.crypto import digest, mask_phone
 from wenmin.core.models import User
 from wenmin.core.notify import Notification, notify
+from wenmin.core.ratelimit import rate_count
 from wenmin.organisation.models import Region, Unit
 from wenmin.organisation.services import require_administrator, resident_find_or_create
 from wenmin.organisation.validation import normalise_phone
@@ -29,6 +30,8 @@ _APP_ID = re.compile(r"^[A-Za-z0-9_-]{4,32}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")  # WeChat: 3–32 letters or digits
 LINK_CODE_MINUTES = 10
 LINK_ATTEMPTS = 5
+LINK_CODES_PER_HOUR = 3  # per follower
+LINK_CODES_PER_DAY = 5  # per phone number
 
 
 def account_create(
@@ -157,6 +160,15 @@ def follower_phone_link_start(*, follower: Follower, phone: str) -> str:
         phone = ""
     if not phone:
         return _("Send “绑定” and your 11-digit mobile number, e.g. 绑定 13800138000.")
+    # Each code is a text message to a number the sender merely names: limit both ends.
+    by_follower = rate_count(
+        scope="wechat-link", key=str(follower.pk), limit=LINK_CODES_PER_HOUR, window=3600
+    )
+    by_phone = rate_count(
+        scope="wechat-link-phone", key=digest(phone), limit=LINK_CODES_PER_DAY, window=86400
+    )
+    if not (by_follower.allowed and by_phone.allowed):
+        return _("Too many codes were asked for; try again later.")
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         locked = Follower.objects.select_for_update().get(pk=follower.pk)

@@ -182,3 +182,21 @@ def test_the_admin_registers_an_account_and_a_blank_secret_keeps_the_stored_one(
     ).content.decode()
     assert f"/wechat/callback/{added.callback_key}/" in page
     assert "t0ken" not in page
+
+
+def test_codes_are_limited_per_follower_so_nobody_is_flooded_with_texts(
+    wechat, texts, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for msg_id in range(5070, 5075):
+            say(wechat, "绑定 13800138000", msg_id)
+    assert len(texts) == 3
+
+
+def test_codes_are_limited_per_phone_across_followers(
+    wechat, texts, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(7):
+            say(wechat, "绑定 13800138000", 5080 + n, openid=f"oFOLLOWER{n:08d}")
+    assert len(texts) == 5
