@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from wenmin.cases.models import Case
 from wenmin.wechat.models import Follower, InboundMessage, OfficialAccount
@@ -136,3 +140,39 @@ def test_other_methods_are_not_allowed(wechat, caplog):
     assert response.status_code == 405
     assert response["Allow"] == "GET, POST"
     _nothing_stored_and_logged_once(caplog)
+
+
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.binary(max_size=2000) | st.text(max_size=500).map(lambda t: f"<xml>{t}</xml>"),
+    query=st.dictionaries(
+        st.sampled_from(
+            ["signature", "timestamp", "nonce", "encrypt_type", "msg_signature", "echostr"]
+        ),
+        st.text(max_size=60),
+    ),
+)
+def test_junk_is_always_refused_with_a_4xx_and_stores_nothing(wechat, body, query):
+    response = wechat.client.post(
+        wechat.path + "?" + urlencode(query), data=body, content_type="text/xml"
+    )
+    assert 400 <= response.status_code < 500
+    assert InboundMessage.objects.count() == 0
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(inner=st.binary(max_size=600))
+def test_junk_sealed_and_signed_correctly_is_still_refused_with_a_4xx(wechat, inner):
+    sealed = wire.seal(inner.decode("utf-8", "replace"))
+    q = wechat.query()
+    q.update(
+        encrypt_type="aes",
+        msg_signature=wire.sha1_sorted(wire.TOKEN, q["timestamp"], q["nonce"], sealed),
+    )
+    response = wechat.post_raw(wire.xml_of({"ToUserName": "gh", "Encrypt": sealed}), q)
+    assert 400 <= response.status_code < 500
+    assert Case.objects.count() == 0
