@@ -15,7 +15,17 @@ class WechatConfig(AppConfig):
     verbose_name = _("WeChat")
 
     def ready(self) -> None:
-        pass
+        from wenmin.core import audit_labels
+
+        audit_labels.register(
+            nouns={"wechat": _("WeChat official account")},
+            phrases={
+                "wechat.account_create": _("WeChat official account registered"),
+                "wechat.account_update": _("WeChat official account changed"),
+                "wechat.link_start": _("WeChat follower asked for a phone code"),
+                "wechat.link_finish": _("WeChat follower verified their phone"),
+            },
+        )
 
     def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
         """This app's demo data on top of the demo county's cases (core.composition)."""

@@ -94,16 +94,20 @@ def test_six_digits_without_a_code_pending_open_a_case(wechat):
     assert Case.objects.count() == 1
 
 
-def test_staff_never_see_the_openid(wechat, desk, account):
+def test_staff_see_the_addition_but_never_the_openid(wechat, desk, account):
     say(wechat, "路灯坏了", 5050)
+    say(wechat, "补充 在村委会门口", 5051)
     case = Case.objects.get()
     staff = Client()
     staff.force_login(desk.dispatcher)
     page = staff.get(reverse("cases:case_detail", kwargs={"case_id": case.pk}))
     assert page.status_code == 200
-    assert OPENID not in page.content.decode()
+    html = page.content.decode()
+    assert OPENID not in html
+    assert "在村委会门口" in html and "诉求人补充" in html
     public = Client().get(reverse("portal:track", kwargs={"code": case.tracking_code}))
     assert OPENID not in public.content.decode()
+    assert "在村委会门口" not in public.content.decode()  # the public timeline shows no content
 
 
 def test_the_admin_shows_the_openid_masked_and_secrets_never(wechat, desk, account):
