@@ -24,6 +24,8 @@ from wenmin.cases.services import case_intake
 from wenmin.cases.services.external import case_requester_addition
 from wenmin.core import validators
 from wenmin.core.ratelimit import rate_count
+from wenmin.organisation.geo import region_at
+from wenmin.organisation.models import Region
 from wenmin.wechat.geo import gcj02_to_wgs84
 from wenmin.wechat.models import Follower, InboundMessage, OfficialAccount, Outcome
 from wenmin.wechat.selectors import follower_cases, follower_open_case, follower_pending
@@ -157,7 +159,7 @@ def _open(*, account: OfficialAccount, follower: Follower, text: str) -> Handled
             content=text,
             title=text.splitlines()[0][:120] if text else "",
             requester=follower.person,
-            region=account.region,
+            region=_region(account, place),
             latitude=place["lat"] if place else None,
             longitude=place["lng"] if place else None,
             address=place.get("label", "")[:255] if place else "",
@@ -173,6 +175,15 @@ def _open(*, account: OfficialAccount, follower: Follower, text: str) -> Handled
         "To add to it, send “补充” and more text; send “查询” to see your cases."
     ) % {"code": case.tracking_code, "link": track_link(case)}
     return Handled(Outcome.OPENED, reply, case=case, content=text)
+
+
+def _region(account: OfficialAccount, place: dict[str, Any] | None) -> Region | None:
+    """Where the resident says they are, else the region the account serves."""
+    if place is not None:
+        found = region_at(latitude=Decimal(place["lat"]), longitude=Decimal(place["lng"]))
+        if found is not None:
+            return found
+    return account.region
 
 
 def _add(*, follower: Follower, text: str) -> Handled:

@@ -185,3 +185,16 @@ def test_an_unknown_message_type_is_answered_and_recorded(wechat):
     send(wechat, media("miniprogrampage", 70, Title="x"))
     assert InboundMessage.objects.get().outcome == Outcome.OTHER
     assert Case.objects.count() == 0
+
+
+def test_a_location_near_a_village_puts_the_case_in_that_village(wechat, desk):
+    village = desk.county.village_a
+    village.latitude, village.longitude = Decimal("28.407120"), Decimal("117.603250")
+    village.save(update_fields=["latitude", "longitude"])
+    g_lat, g_lng = wgs84_to_gcj02(28.4072, 117.6033)
+    send(
+        wechat,
+        media("location", 24, Location_X=f"{g_lat:.6f}", Location_Y=f"{g_lng:.6f}", Label="村口"),
+    )
+    say(wechat, "村口的桥塌了", 25)
+    assert Case.objects.get().region == village
