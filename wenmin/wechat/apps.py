@@ -24,6 +24,7 @@ class WechatConfig(AppConfig):
                 "wechat.account_update": _("WeChat official account changed"),
                 "wechat.link_start": _("WeChat follower asked for a phone code"),
                 "wechat.link_finish": _("WeChat follower verified their phone"),
+                "seed.wechat": _("Demo WeChat accounts and messages loaded"),
             },
         )
 
