@@ -1,7 +1,7 @@
 """A callback request, from WeChat's envelope to the reply: check it, open it, receive the message
 once, and seal the reply the way the request came (plaintext or safe mode).
 
-Every refusal is an Refused with the HTTP status and a short reason for the one log line; nothing
+Every refusal is a Refused with the HTTP status and a short reason for the one log line; nothing
 is written before the request has passed every check.
 """
 
