@@ -204,3 +204,19 @@ def test_codes_are_limited_per_phone_across_followers(
         for n in range(7):
             say(wechat, "绑定 13800138000", 5080 + n, openid=f"oFOLLOWER{n:08d}")
     assert len(texts) == 5
+
+
+def test_the_case_export_holds_no_openid(wechat, desk):
+    import io
+    import zipfile
+
+    say(wechat, "路灯坏了", 5090)
+    say(wechat, "补充 在桥头", 5091)
+    staff = Client()
+    staff.force_login(desk.county.administrator)
+    response = staff.get(reverse("cases:export"))
+    assert response.status_code == 200
+    workbook = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    sheets = "".join(workbook.read(name).decode() for name in workbook.namelist())
+    assert "路灯坏了" in sheets  # the case is in the export…
+    assert OPENID not in sheets  # …its sender's openid is not

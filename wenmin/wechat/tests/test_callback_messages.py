@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
+import pytest
 from django.utils import translation
 
 from wenmin.cases import services as cases
@@ -198,3 +199,24 @@ def test_a_location_near_a_village_puts_the_case_in_that_village(wechat, desk):
     )
     say(wechat, "村口的桥塌了", 25)
     assert Case.objects.get().region == village
+
+
+@pytest.mark.parametrize("msg_type", ["video", "shortvideo"])
+def test_a_video_waits_like_a_picture(wechat, msg_type):
+    send(wechat, media(msg_type, 80, MediaId="VID1", ThumbMediaId="THUMB1"))
+    say(wechat, "视频里的河道有垃圾", 81)
+    intake = CaseEvent.objects.get(action="intake")
+    assert intake.data["wechat_media"][0] == {
+        "type": msg_type,
+        "mediaid": "VID1",
+        "thumbmediaid": "THUMB1",
+        "msgid": "80",
+    }
+
+
+@pytest.mark.parametrize("event", ["VIEW", "LOCATION", "SCAN"])
+def test_other_events_are_recorded_and_answered_with_success(wechat, event):
+    response = wechat.post_safe(wire.event_message(OPENID, event, EventKey="https://x.cn"))
+    assert response.status_code == 200
+    assert response.content == b"success"
+    assert InboundMessage.objects.get().outcome == Outcome.OTHER
