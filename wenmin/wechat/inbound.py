@@ -24,6 +24,7 @@ from wenmin.wechat.selectors import message_by_key
 from wenmin.wechat.services import county_language, follower_touch
 
 MAX_BODY = 64 * 1024  # WeChat's messages are a few kilobytes
+_ENVELOPE = frozenset({"ToUserName", "FromUserName", "CreateTime", "MsgType", "MsgId", "Event"})
 DEFAULT_MAX_AGE = 300  # seconds a timestamp may differ from our clock (WENMIN_WECHAT_MAX_AGE)
 
 
@@ -123,7 +124,7 @@ def open_message(
 def _message_fields(fields: dict[str, str]) -> dict[str, str]:
     """The fields every message has, checked: a sender, a time, a type; no control characters."""
     for name, value in fields.items():
-        if validators.text_problem(value, multiline=name == "Content") is not None:
+        if validators.text_problem(value, multiline=name not in _ENVELOPE) is not None:
             raise Refused(400, f"control character in {name[:40]}")
     openid, created = fields.get("FromUserName", ""), fields.get("CreateTime", "")
     if not openid or len(openid) > 64 or not openid.isascii():

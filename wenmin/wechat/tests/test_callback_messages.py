@@ -220,3 +220,14 @@ def test_other_events_are_recorded_and_answered_with_success(wechat, event):
     assert response.status_code == 200
     assert response.content == b"success"
     assert InboundMessage.objects.get().outcome == Outcome.OTHER
+
+
+def test_a_link_whose_description_spans_lines_is_accepted(wechat):
+    send(wechat, media("link", 90, Title="标题", Description="第一行\n第二行", Url="https://x.cn/"))
+    assert InboundMessage.objects.get().outcome == Outcome.PENDING
+
+
+def test_a_multi_line_text_opens_a_case_titled_by_its_first_line(wechat):
+    say(wechat, "桥栏杆断了\n在村东头", 91)
+    case = Case.objects.get()
+    assert (case.title, case.content) == ("桥栏杆断了", "桥栏杆断了\n在村东头")

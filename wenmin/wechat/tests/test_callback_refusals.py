@@ -176,3 +176,11 @@ def test_junk_sealed_and_signed_correctly_is_still_refused_with_a_4xx(wechat, in
     response = wechat.post_raw(wire.xml_of({"ToUserName": "gh", "Encrypt": sealed}), q)
     assert 400 <= response.status_code < 500
     assert Case.objects.count() == 0
+
+
+def test_a_control_character_in_a_message_is_refused(wechat, caplog):
+    # XML 1.0 cannot carry most control characters; a character reference can (&#1; is refused
+    # by the parser) and a TAB or a newline in the sender cannot be an openid.
+    response = wechat.post_safe(wire.text_message("oRESIDENT\t0001", "路灯", 3100))
+    assert response.status_code == 400
+    _nothing_stored_and_logged_once(caplog)
