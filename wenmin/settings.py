@@ -462,3 +462,7 @@ except ValueError as _error:
 WENMIN_METRICS_TOKEN = env_str("WENMIN_METRICS_TOKEN")
 if WENMIN_METRICS_TOKEN and len(WENMIN_METRICS_TOKEN) < 24:
     raise ImproperlyConfigured("WENMIN_METRICS_TOKEN must be at least 24 random characters")
+
+# WeChat official accounts: how far (seconds) a callback's timestamp may be from our clock before
+# the request is refused as stale or replayed.
+WENMIN_WECHAT_MAX_AGE = env_int("WENMIN_WECHAT_MAX_AGE", 300, minimum=10)

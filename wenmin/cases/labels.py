@@ -15,6 +15,7 @@ EVENT_LABELS: dict[str, Any] = {
     "escalate": gettext_lazy("Escalated for supervision"),
     "remind": gettext_lazy("Reminder sent"),
     "external_update": gettext_lazy("Update from an external system"),
+    "requester_addition": gettext_lazy("Added by the requester"),
 }
 
 # What each step on a case is called on the public timeline; actions not listed (reminders,

@@ -15,12 +15,31 @@ class WechatConfig(AppConfig):
     verbose_name = _("WeChat")
 
     def ready(self) -> None:
-        pass
+        from wenmin.core import audit_labels
+
+        audit_labels.register(
+            nouns={"wechat": _("WeChat official account")},
+            phrases={
+                "wechat.account_create": _("WeChat official account registered"),
+                "wechat.account_update": _("WeChat official account changed"),
+                "wechat.link_start": _("WeChat follower asked for a phone code"),
+                "wechat.link_finish": _("WeChat follower verified their phone"),
+                "seed.wechat": _("Demo WeChat accounts and messages loaded"),
+            },
+        )
 
     def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
         """This app's demo data on top of the demo county's cases (core.composition)."""
-        return []
+        from wenmin.wechat.demo import wechat_seed
+
+        accounts, messages = wechat_seed(seed=seed, now=now)
+        return [
+            _("WeChat: %(accounts)s official accounts in safe mode, %(messages)s messages.")
+            % {"accounts": accounts, "messages": messages}
+        ]
 
     def stats(self) -> dict[str, Any]:
         """This app's figures for `wenmin stats --json` (core.composition)."""
-        return {}
+        from wenmin.wechat.selectors import wechat_stats
+
+        return {"wechat": wechat_stats()}
