@@ -31,6 +31,7 @@ urlpatterns = [
     path("councils/", include("wenmin.councils.urls")),
     path("surveys/", include("wenmin.surveys.urls")),
     path("wechat/", include("wenmin.wechat.urls")),
+    path("messaging/", include("wenmin.messaging.urls")),
     path("open311/v2/", include("wenmin.channels.open311.urls")),
     path("api/v1/", api.urls),
 ]

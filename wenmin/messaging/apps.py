@@ -1,0 +1,41 @@
+"""Message channels around the cases: following a case on WeChat, SMS or e-mail, inbound SMS
+gateways, and the staff's in-app notifications page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MessagingConfig(AppConfig):
+    name = "wenmin.messaging"
+    label = "messaging"
+    verbose_name = _("Messages")
+
+    def ready(self) -> None:
+        from django.core import checks as django_checks
+
+        from wenmin.cases import notifications
+        from wenmin.core import nav, roles
+        from wenmin.core.notify import backend_register
+        from wenmin.messaging import checks
+        from wenmin.messaging.routes import wechat_route
+        from wenmin.wechat.notify_backend import WechatBackend
+
+        backend_register(WechatBackend)
+        if wechat_route not in notifications.REQUESTER_ROUTES:
+            notifications.REQUESTER_ROUTES.append(wechat_route)
+        django_checks.register(checks.wechat_record_check)
+        # Reached from the count in every staff page's header, not from the menu.
+        nav.page_register("messaging:notifications", roles.staff_user)
+
+    def stats(self) -> dict[str, Any]:
+        """This app's figures for `wenmin stats --json` (core.composition)."""
+        from wenmin.messaging.models import SmsInbound, WechatOutbound
+
+        return {
+            "sms_texts_received": SmsInbound.objects.count(),
+            "wechat_messages_out": WechatOutbound.objects.count(),
+        }
