@@ -45,7 +45,7 @@ class SmsGatewayAdmin(ServiceAdmin[SmsGateway]):
 
 class AccountOutboundForm(ServiceForm):
     menu = forms.CharField(
-        label=_("menu"),
+        label=_("account menu"),
         widget=forms.Textarea(attrs={"rows": 12}),
         required=False,
         help_text=_("WeChat's menu JSON (the list of buttons). Empty: Wenmin's default menu."),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 class MessagingConfig(AppConfig):
     name = "wenmin.messaging"
     label = "messaging"
-    verbose_name = _("Messages")
+    verbose_name = _("Messages and notifications")
 
     def ready(self) -> None:
         from django.core import checks as django_checks

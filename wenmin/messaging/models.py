@@ -26,7 +26,7 @@ class CaseFollower(models.Model):
         on_delete=models.CASCADE,
         related_name="case_followers",
     )
-    openid = EncryptedTextField(_("openid"), blank=True)
+    openid = EncryptedTextField(_("WeChat openid"), blank=True)
     openid_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -90,7 +90,7 @@ class SmsInbound(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    sent_at = models.DateTimeField(_("sent"))
+    sent_at = models.DateTimeField(_("sent by the resident"))
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:
@@ -107,14 +107,14 @@ class SmsInbound(models.Model):
 
 
 class OutboundKind(models.TextChoices):
-    TEMPLATE = "template", _("Template message")
-    MENU = "menu", _("Menu")
+    TEMPLATE = "template", _("Template message to a follower")
+    MENU = "menu", _("Menu push")
 
 
 class OutboundStatus(models.TextChoices):
     RECORDED = "recorded", _("Recorded, not sent (development)")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    SENT = "sent", _("Sent to WeChat")
+    FAILED = "failed", _("Refused by WeChat or not reached")
 
 
 class WechatOutbound(models.Model):
@@ -138,7 +138,7 @@ class WechatOutbound(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    payload = models.JSONField(_("what was sent"), default=dict, blank=True)
     errcode = models.IntegerField(_("WeChat error code"), null=True, blank=True)
     msgid = models.BigIntegerField(_("WeChat message id"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
@@ -171,7 +171,7 @@ class AccountOutbound(models.Model):
             "first, keyword1 (case number), keyword2 (state), keyword3 (time) and remark."
         ),
     )
-    menu = models.JSONField(_("menu"), default=list, blank=True)
+    menu = models.JSONField(_("account menu"), default=list, blank=True)
     menu_pushed_at = models.DateTimeField(_("menu pushed"), null=True, blank=True)
 
     class Meta:
