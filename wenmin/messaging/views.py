@@ -60,7 +60,9 @@ def sms_inbound(request: HttpRequest, gateway: str) -> HttpResponse:
         outcome = sms_inbound_receive(gateway=found, post=_post(_fields(request)))
     except SmsRefused as refusal:
         logger.warning("SMS post refused (gateway %s): %s", gateway[:40], refusal.reason)
-        return JsonResponse({"ok": False, "error": refusal.reason}, status=refusal.status)
+        answer = JsonResponse({"ok": False, "error": refusal.reason}, status=refusal.status)
+        answer._has_been_logged = True  # type: ignore[attr-defined]  # once: not by django.request too
+        return answer
     return JsonResponse({"ok": True, "action": outcome.action})
 
 
