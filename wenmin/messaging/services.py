@@ -19,11 +19,11 @@ from wenmin.core.audit import audit_record
 from wenmin.core.crypto import digest
 from wenmin.core.models import User
 from wenmin.messaging.models import (
-    SmsGateway,
     AccountOutbound,
     CaseFollower,
     OutboundKind,
     OutboundStatus,
+    SmsGateway,
     WechatOutbound,
 )
 from wenmin.wechat.menus import menu_check, menu_default

@@ -93,8 +93,8 @@ def _route(state: FakeState, path: str, query: dict[str, str], body: Any) -> dic
         with state.lock:
             state.tokens[token] = appid
         return {"access_token": token, "expires_in": state.expires_in}
-    appid = state.tokens.get(query.get("access_token", ""))
-    if appid is None:
+    token_appid = state.tokens.get(query.get("access_token", ""))
+    if token_appid is None:
         return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
     if not isinstance(body, dict):
         return {"errcode": 44002, "errmsg": "empty post data"}
@@ -115,7 +115,7 @@ def _route(state: FakeState, path: str, query: dict[str, str], body: Any) -> dic
         buttons = body.get("button")
         if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
             return {"errcode": 40016, "errmsg": "invalid button size"}
-        state.menus[appid] = buttons
+        state.menus[token_appid] = buttons
         return {"errcode": 0, "errmsg": "ok"}
     return {"errcode": 40066, "errmsg": "invalid url"}
 

@@ -22,7 +22,11 @@ def _note(user, subject: str, case_id=None, read: bool = False) -> InAppNotifica
     from django.utils import timezone
 
     return InAppNotification.objects.create(
-        user=user, subject=subject, text="请及时签收。", case_id=case_id, read_at=timezone.now() if read else None
+        user=user,
+        subject=subject,
+        text="请及时签收。",
+        case_id=case_id,
+        read_at=timezone.now() if read else None,
     )
 
 
@@ -45,7 +49,7 @@ def test_the_page_lists_unread_first_marked_with_links_to_cases(clerk):
     assert "新诉求 A 待签收" in page and "提醒 B" in page
     assert reverse("cases:case_detail", args=[4242]) in page
     assert f'data-notification="{unread.pk}"' in page
-    assert page.count("\"link\">标为已读</button>") == 1  # only the unread one offers it
+    assert page.count('"link">标为已读</button>') == 1  # only the unread one offers it
 
 
 def test_the_unread_filter_shows_only_unread(clerk):
@@ -91,7 +95,10 @@ def test_marking_all_read(clerk, county):
 
 def test_marking_read_needs_a_post(clerk):
     note = _note(clerk, "A")
-    assert _client(clerk).get(reverse("messaging:notification_read", args=[note.pk])).status_code == 405
+    assert (
+        _client(clerk).get(reverse("messaging:notification_read", args=[note.pk])).status_code
+        == 405
+    )
 
 
 def test_residents_and_visitors_have_no_notifications_page(county):
@@ -99,7 +106,9 @@ def test_residents_and_visitors_have_no_notifications_page(county):
     assert _client(county.resident).get(PAGE).status_code == 403
 
 
-def test_the_list_costs_the_same_queries_for_many_notifications(clerk, django_assert_max_num_queries):
+def test_the_list_costs_the_same_queries_for_many_notifications(
+    clerk, django_assert_max_num_queries
+):
     client = _client(clerk)
     for i in range(3):
         _note(clerk, f"N{i}", case_id=i + 1)

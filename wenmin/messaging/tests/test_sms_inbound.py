@@ -71,11 +71,19 @@ def _nothing_stored() -> bool:
 def test_a_text_opens_a_case_and_the_tracking_code_is_texted_back(
     gateway, caplog, django_capture_on_commit_callbacks
 ):
-    with caplog.at_level(logging.INFO, logger="wenmin.notify"), django_capture_on_commit_callbacks(execute=True):
+    with (
+        caplog.at_level(logging.INFO, logger="wenmin.notify"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         answer = _post("村口路灯坏了一个月了")
     assert answer.status_code == 200 and answer.json() == {"ok": True, "action": "opened"}
-    case = Case.objects.get()
-    assert (case.channel, case.content, case.requester.phone) == (Channel.SMS, "村口路灯坏了一个月了", SENDER)
+    case = Case.objects.select_related("requester").get()
+    assert case.requester is not None
+    assert (case.channel, case.content, case.requester.phone) == (
+        Channel.SMS,
+        "村口路灯坏了一个月了",
+        SENDER,
+    )
     assert CaseFollower.objects.filter(case=case, channel=Channel.SMS).exists()
     inbound = SmsInbound.objects.get()
     assert (inbound.case, inbound.action, inbound.sender_digest) == (case, "opened", digest(SENDER))
@@ -89,10 +97,15 @@ def test_a_json_post_is_taken_the_same_way(gateway):
     assert Case.objects.count() == 1
 
 
-def test_a_supplement_adds_to_the_senders_open_case(gateway, caplog, django_capture_on_commit_callbacks):
+def test_a_supplement_adds_to_the_senders_open_case(
+    gateway, caplog, django_capture_on_commit_callbacks
+):
     _post("村口路灯坏了一个月了")
     case = Case.objects.get()
-    with caplog.at_level(logging.INFO, logger="wenmin.notify"), django_capture_on_commit_callbacks(execute=True):
+    with (
+        caplog.at_level(logging.INFO, logger="wenmin.notify"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         answer = _post("补充：晚上八点以后完全不亮")
     assert answer.json()["action"] == "added"
     assert Case.objects.count() == 1
@@ -113,18 +126,28 @@ def test_a_supplement_never_reaches_another_senders_case(gateway):
     assert Case.objects.count() == 2
 
 
-def test_a_query_texts_back_the_state_of_the_senders_cases(gateway, caplog, django_capture_on_commit_callbacks):
+def test_a_query_texts_back_the_state_of_the_senders_cases(
+    gateway, caplog, django_capture_on_commit_callbacks
+):
     _post("村口路灯坏了")
     case = Case.objects.get()
-    with caplog.at_level(logging.INFO, logger="wenmin.notify"), django_capture_on_commit_callbacks(execute=True):
+    with (
+        caplog.at_level(logging.INFO, logger="wenmin.notify"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         answer = _post("查询")
     assert answer.json()["action"] == "query"
     assert case.number in caplog.text and "已受理" in caplog.text
     assert Case.objects.count() == 1
 
 
-def test_a_query_from_a_number_without_cases_says_how_to_report(gateway, caplog, django_capture_on_commit_callbacks):
-    with caplog.at_level(logging.INFO, logger="wenmin.notify"), django_capture_on_commit_callbacks(execute=True):
+def test_a_query_from_a_number_without_cases_says_how_to_report(
+    gateway, caplog, django_capture_on_commit_callbacks
+):
+    with (
+        caplog.at_level(logging.INFO, logger="wenmin.notify"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         _post("查询")
     assert "没有查到" in caplog.text
 
@@ -166,7 +189,10 @@ def test_a_replayed_message_is_refused_and_opens_nothing_more(gateway):
 def test_the_same_message_id_from_another_gateway_is_its_own(gateway):
     SmsGateway.objects.create(name="云短信", slug="cloud", secret="other-secret")  # noqa: S106
     assert _post("路灯坏了", message_id="gw-77").status_code == 200
-    assert _post("路灯坏了", message_id="gw-77", slug="cloud", secret="other-secret").status_code == 200
+    assert (
+        _post("路灯坏了", message_id="gw-77", slug="cloud", secret="other-secret").status_code
+        == 200
+    )
 
 
 def test_a_switched_off_gateway_is_refused(gateway):

@@ -128,9 +128,11 @@ def test_server_errors_past_the_retries_fail_without_secrets_in_the_log(
     fake_wechat, account, caplog
 ):
     fake_wechat.fail_next(500, 500, 500)
-    with caplog.at_level(logging.WARNING, logger="wenmin.wechat.outbound"):
-        with pytest.raises(WechatApiError):
-            WechatApi(account).access_token()
+    with (
+        caplog.at_level(logging.WARNING, logger="wenmin.wechat.outbound"),
+        pytest.raises(WechatApiError),
+    ):
+        WechatApi(account).access_token()
     assert len(fake_wechat.calls_to(TOKEN)) == 3  # one try and two retries
     assert "HTTP 500" in caplog.text
     assert APP_SECRET not in caplog.text

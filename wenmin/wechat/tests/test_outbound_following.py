@@ -138,7 +138,9 @@ def test_a_rejected_case_tells_the_requester_why(desk):
 # Recorded in development, sent when set to send -----------------------------------------------
 
 
-def test_in_development_the_reply_is_recorded_not_sent(desk, account, immediate, settings, django_capture_on_commit_callbacks):
+def test_in_development_the_reply_is_recorded_not_sent(
+    desk, account, immediate, settings, django_capture_on_commit_callbacks
+):
     settings.WENMIN_WECHAT_OUTBOUND = "record"
     with django_capture_on_commit_callbacks(execute=True):
         case = _replied(desk, _wechat_case(desk, account))
@@ -156,9 +158,7 @@ def test_the_reply_and_the_closure_reach_the_fake_wechat_server(
     with django_capture_on_commit_callbacks(execute=True):
         case = _replied(desk, _wechat_case(desk, account))
     with django_capture_on_commit_callbacks(execute=True):
-        cases.case_callback(
-            case=case, actor=desk.dispatcher, resolved=True, satisfaction=5
-        )
+        cases.case_callback(case=case, actor=desk.dispatcher, resolved=True, satisfaction=5)
     sent = fake_wechat.calls_to("/cgi-bin/message/template/send")
     assert [call.body["touser"] for call in sent] == [OPENID, OPENID]
     assert [call.body["template_id"] for call in sent] == ["TPL-CASE", "TPL-CASE"]
@@ -178,7 +178,9 @@ def test_an_account_without_a_template_sends_nothing_and_says_why(
     assert "no template of case updates" in caplog.text
 
 
-def test_a_refused_message_is_logged_as_failed(desk, account, immediate, fake_wechat, django_capture_on_commit_callbacks):
+def test_a_refused_message_is_logged_as_failed(
+    desk, account, immediate, fake_wechat, django_capture_on_commit_callbacks
+):
     AccountOutbound.objects.create(account=account, template_id="")  # WeChat answers 40037
     account.outbound.template_id = ""
     with django_capture_on_commit_callbacks(execute=True):

@@ -42,14 +42,21 @@ def test_a_menu_wechat_would_refuse_is_refused_with_a_reason(buttons, says):
 
 
 def test_a_menu_with_sub_buttons_is_accepted():
-    buttons = [{"name": "办事", "sub_button": [QUERY, {"type": "view", "name": "问需", "url": "https://x/s/"}]}]
+    buttons = [
+        {
+            "name": "办事",
+            "sub_button": [QUERY, {"type": "view", "name": "问需", "url": "https://x/s/"}],
+        }
+    ]
     assert menu_check(buttons) == buttons
 
 
 def test_saving_a_refused_menu_keeps_nothing(account, county):
     with pytest.raises(ValidationError):
         account_menu_save(account=account, buttons=[QUERY] * 4, actor=county.administrator)
-    assert AccountOutbound.objects.filter(account=account).values_list("menu", flat=True).first() in (None, [])
+    assert AccountOutbound.objects.filter(account=account).values_list(
+        "menu", flat=True
+    ).first() in (None, [])
     assert not AuditEvent.objects.filter(action="wechat.menu_save").exists()
 
 
