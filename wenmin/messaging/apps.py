@@ -20,11 +20,14 @@ class MessagingConfig(AppConfig):
         from wenmin.cases import notifications
         from wenmin.core import nav, roles
         from wenmin.core.notify import backend_register
-        from wenmin.messaging import checks
+        from wenmin.messaging import checks, services
+        from wenmin.privacy.services.anonymise import ANONYMISE_HOOKS
         from wenmin.messaging.routes import wechat_route
         from wenmin.wechat.notify_backend import WechatBackend
 
         backend_register(WechatBackend)
+        if services.case_followers_forget not in ANONYMISE_HOOKS:
+            ANONYMISE_HOOKS.append(services.case_followers_forget)
         if wechat_route not in notifications.REQUESTER_ROUTES:
             notifications.REQUESTER_ROUTES.append(wechat_route)
         django_checks.register(checks.wechat_record_check)

@@ -50,6 +50,11 @@ def case_follower_add(
     return follower
 
 
+def case_followers_forget(case: Case) -> None:
+    """The requester's openid goes with the rest of a case's personal data (privacy)."""
+    CaseFollower.objects.filter(case=case).update(openid="", openid_digest="")
+
+
 def account_outbound(account: OfficialAccount) -> AccountOutbound:
     """The account's outbound settings, created empty on first use."""
     outbound, _created = AccountOutbound.objects.get_or_create(account=account)

@@ -200,3 +200,13 @@ def test_recording_instead_of_sending_is_announced_at_every_start(settings):
     assert "wenmin.messaging.W001" in [m.id for m in checks.run_checks()]
     settings.WENMIN_WECHAT_OUTBOUND = "send"
     assert "wenmin.messaging.W001" not in [m.id for m in checks.run_checks()]
+
+
+def test_anonymising_the_case_forgets_the_openid(desk, account):
+    from wenmin.privacy.services.anonymise import case_anonymise
+
+    case = _wechat_case(desk, account)
+    case_anonymise(case_id=case.pk, reason="retention", actor=desk.county.administrator)
+    follower = CaseFollower.objects.get(case=case)
+    assert (follower.openid, follower.openid_digest) == ("", "")
+    assert wechat_recipient_for_case(case) is None
