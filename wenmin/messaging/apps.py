@@ -3,8 +3,6 @@ gateways, and the staff's in-app notifications page."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -33,12 +31,3 @@ class MessagingConfig(AppConfig):
         django_checks.register(checks.wechat_record_check)
         # Reached from the count in every staff page's header, not from the menu.
         nav.page_register("messaging:notifications", roles.staff_user)
-
-    def stats(self) -> dict[str, Any]:
-        """This app's figures for `wenmin stats --json` (core.composition)."""
-        from wenmin.messaging.models import SmsInbound, WechatOutbound
-
-        return {
-            "sms_texts_received": SmsInbound.objects.count(),
-            "wechat_messages_out": WechatOutbound.objects.count(),
-        }
