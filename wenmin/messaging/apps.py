@@ -19,8 +19,8 @@ class MessagingConfig(AppConfig):
         from wenmin.core import nav, roles
         from wenmin.core.notify import backend_register
         from wenmin.messaging import checks, services
-        from wenmin.privacy.services.anonymise import ANONYMISE_HOOKS
         from wenmin.messaging.routes import wechat_route
+        from wenmin.privacy.services.anonymise import ANONYMISE_HOOKS
         from wenmin.wechat.notify_backend import WechatBackend
 
         backend_register(WechatBackend)
