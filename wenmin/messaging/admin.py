@@ -67,15 +67,21 @@ class AccountOutboundForm(ServiceForm):
         except ValidationError as error:
             raise ValidationError(error.message_dict.get("menu", error.messages)) from None
 
+    def clean_template_fields(self) -> dict[str, str]:
+        try:
+            return services.template_fields_check(self.cleaned_data.get("template_fields"))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["template_fields"]) from None
+
     class Meta:
         model = AccountOutbound
-        fields = ("account", "template_id", "menu")
+        fields = ("account", "template_id", "template_fields", "menu")
 
 
 @admin.register(AccountOutbound)
 class AccountOutboundAdmin(ServiceAdmin[AccountOutbound]):
     form = AccountOutboundForm
-    fields = ("account", "template_id", "menu", "menu_pushed_at")
+    fields = ("account", "template_id", "template_fields", "menu", "menu_pushed_at")
     readonly_fields = ("menu_pushed_at",)
     list_display = ("account", "template_id", "menu_pushed_at")
     list_select_related = ("account",)

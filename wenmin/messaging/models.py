@@ -166,9 +166,16 @@ class AccountOutbound(models.Model):
         _("template of case updates"),
         max_length=64,
         blank=True,
+        help_text=_("The template (模板消息) the account chose in WeChat's console."),
+    )
+    template_fields = models.JSONField(
+        _("fields of the template"),
+        default=dict,
+        blank=True,
         help_text=_(
-            "The template (模板消息) the account applied for in WeChat's console, with the fields "
-            "first, keyword1 (case number), keyword2 (state), keyword3 (time) and remark."
+            'Which field of the template gets what, e.g. {"number": "character_string1", '
+            '"state": "phrase2", "time": "time3", "text": "thing4"}; among subject, '
+            "number, state, time and text. Empty: first, keyword1, keyword2, keyword3, remark."
         ),
     )
     menu = models.JSONField(_("account menu"), default=list, blank=True)

@@ -11,8 +11,10 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenmin.cases.models import Case
 from wenmin.core.audit import audit_record
@@ -32,6 +34,17 @@ from wenmin.wechat.outbound import WechatApi, WechatApiError
 
 logger = logging.getLogger("wenmin.messaging")
 MAX_TEMPLATE_VALUE = 200  # characters of one field of a template message
+# What Wenmin tells about a case, and the fields of a classic template that show it.
+TEMPLATE_VALUES = ("subject", "number", "state", "time", "text")
+CLASSIC_FIELDS = {
+    "subject": "first",
+    "number": "keyword1",
+    "state": "keyword2",
+    "time": "keyword3",
+    "text": "remark",
+}
+# WeChat's typed template fields take at most this many characters (longer: errcode 47003).
+FIELD_LIMITS = {"thing": 20, "phrase": 5, "character_string": 32, "car_number": 8, "name": 10}
 
 
 def outbound_sends() -> bool:
@@ -61,6 +74,41 @@ def account_outbound(account: OfficialAccount) -> AccountOutbound:
     return outbound
 
 
+def _limit(field: str, value: str) -> str:
+    kind = field.rstrip("0123456789")
+    limit = FIELD_LIMITS.get(kind, MAX_TEMPLATE_VALUE)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def template_data(outbound: AccountOutbound, values: dict[str, str]) -> dict[str, str]:
+    """The template's fields filled from what Wenmin tells (subject, number, state, time, text),
+    as the administrator mapped them, each cut to what WeChat takes in that kind of field."""
+    mapping = outbound.template_fields or CLASSIC_FIELDS
+    return {
+        field: _limit(field, str(values.get(name, "")))
+        for name, field in mapping.items()
+        if name in TEMPLATE_VALUES and isinstance(field, str) and field
+    }
+
+
+def template_fields_check(value: Any) -> dict[str, str]:
+    """A mapping of Wenmin's values to the template's fields, or a ValidationError."""
+    if value in (None, "", {}):
+        return {}
+    if not isinstance(value, dict) or not all(
+        name in TEMPLATE_VALUES and isinstance(field, str) and field.isidentifier()
+        for name, field in value.items()
+    ):
+        raise ValidationError(
+            {
+                "template_fields": [
+                    _("Map subject, number, state, time or text to a field name of the template.")
+                ]
+            }
+        )
+    return value
+
+
 def wechat_template_send(
     *,
     account: OfficialAccount,
@@ -69,10 +117,12 @@ def wechat_template_send(
     url: str = "",
     case_id: int | None = None,
 ) -> WechatOutbound:
-    """Send (or record) the account's case-update template message to one follower; the log row
-    says what happened. Raises WechatApiError when WeChat refused it (the row says failed)."""
+    """Send (or record) the account's case-update template message to one follower; `data`
+    holds Wenmin's values (subject, number, state, time, text), put in the template's fields as
+    mapped. The log row says what happened. Raises WechatApiError when WeChat refused it (the
+    row says failed)."""
     outbound = account_outbound(account)
-    values = {key: str(value)[:MAX_TEMPLATE_VALUE] for key, value in data.items()}
+    values = template_data(outbound, data)
     row = WechatOutbound(
         account=account,
         kind=OutboundKind.TEMPLATE,

@@ -7,6 +7,7 @@ import logging
 
 from django.utils import timezone
 
+from wenmin.cases.labels import RESIDENT_STATES
 from wenmin.core.notify.base import Backend, Notification
 from wenmin.wechat.recipients import wechat_follower_for_case
 
@@ -40,11 +41,11 @@ class WechatBackend(Backend):
             case_id=case.pk,
             url=notification.link,
             data={
-                "first": notification.subject,
-                "keyword1": case.number,
-                "keyword2": str(case.get_state_display()),
-                "keyword3": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
-                "remark": notification.text,
+                "subject": notification.subject,
+                "number": case.number,
+                "state": str(RESIDENT_STATES.get(case.state, case.get_state_display())),
+                "time": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+                "text": notification.text,
             },
         )
         return row.status == OutboundStatus.SENT

@@ -189,7 +189,7 @@ def test_a_refused_message_is_logged_as_failed(
     from wenmin.wechat.outbound import WechatApiError
 
     with pytest.raises(WechatApiError):
-        wechat_template_send(account=account, openid=OPENID, data={"first": "x"}, case_id=case.pk)
+        wechat_template_send(account=account, openid=OPENID, data={"subject": "x"}, case_id=case.pk)
     row = WechatOutbound.objects.get()
     assert (row.status, row.errcode) == (OutboundStatus.FAILED, 40037)
 
@@ -210,3 +210,32 @@ def test_anonymising_the_case_forgets_the_openid(desk, account):
     follower = CaseFollower.objects.get(case=case)
     assert (follower.openid, follower.openid_digest) == ("", "")
     assert wechat_recipient_for_case(case) is None
+
+
+def test_a_template_with_typed_fields_gets_each_value_where_mapped_and_cut_to_fit(
+    desk, account, immediate, fake_wechat, django_capture_on_commit_callbacks
+):
+    AccountOutbound.objects.create(
+        account=account,
+        template_id="TPL-NEW",
+        template_fields={"number": "character_string1", "state": "phrase2", "text": "thing3"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _replied(desk, _wechat_case(desk, account))
+    (call,) = fake_wechat.calls_to("/cgi-bin/message/template/send")
+    data = {key: value["value"] for key, value in call.body["data"].items()}
+    assert set(data) == {"character_string1", "phrase2", "thing3"}
+    assert data["character_string1"] == case.number
+    assert len(data["phrase2"]) <= 5 and len(data["thing3"]) <= 20
+    assert data["thing3"].endswith("…")
+
+
+def test_a_mapping_to_unknown_values_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from wenmin.messaging.services import template_fields_check
+
+    assert template_fields_check({"number": "character_string1"}) == {"number": "character_string1"}
+    for wrong in ({"phone": "thing1"}, {"number": "thing 1"}, ["number"]):
+        with pytest.raises(ValidationError):
+            template_fields_check(wrong)
