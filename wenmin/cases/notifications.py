@@ -56,7 +56,7 @@ def _requester_email(case: Case) -> str:
     )
 
 
-def _requester_sms(
+def _requester(
     case: Case,
     event: CaseEvent,
     subject: str,
@@ -102,7 +102,7 @@ def _unit_accounts(
 
 
 def _intake(case: Case, event: CaseEvent) -> list[Notification]:
-    return _requester_sms(
+    return _requester(
         case,
         event,
         _("Case received"),
@@ -130,7 +130,7 @@ def _reply(case: Case, event: CaseEvent) -> list[Notification]:
     reply = case.reply if len(case.reply) <= REPLY_EXCERPT else case.reply[:REPLY_EXCERPT] + "…"
     token = rating_link_token(case_id=case.pk, reply_event_id=event.pk)
     link = settings.WENMIN_SITE_URL + reverse("portal:rate_link", args=[token])
-    return _requester_sms(
+    return _requester(
         case,
         event,
         _("Your case has been answered"),
@@ -152,7 +152,7 @@ def _close(case: Case, event: CaseEvent) -> list[Notification]:
         }
     else:
         text = _("Wenmin: your case %(number)s is closed. Thank you.") % {"number": case.number}
-    return _requester_sms(case, event, _("Your case is closed"), text)
+    return _requester(case, event, _("Your case is closed"), text)
 
 
 def _remind(case: Case, event: CaseEvent) -> list[Notification]:
