@@ -11,7 +11,12 @@ from django.core.cache import cache
 
 from wenmin.wechat.models import OfficialAccount
 from wenmin.wechat.outbound import WechatApi, WechatApiError, token_cache_key
-from wenmin.wechat.tests.conftest import APP_ID, APP_SECRET
+from wenmin.wechat.tests.outbound_fixtures import (
+    APP_ID,
+    APP_SECRET,
+    _account_fixture,  # noqa: F401
+    _fake_wechat_fixture,  # noqa: F401
+)
 
 OPENID = "oABCD1234567890openidxyz"
 TOKEN = "/cgi-bin/token"

@@ -17,6 +17,10 @@ from wenmin.core.models import User
 from wenmin.messaging.models import AccountOutbound, CaseFollower, OutboundStatus, WechatOutbound
 from wenmin.messaging.services import case_follower_add
 from wenmin.wechat.recipients import wechat_recipient_for_case
+from wenmin.wechat.tests.outbound_fixtures import (
+    _account_fixture,  # noqa: F401
+    _fake_wechat_fixture,  # noqa: F401
+)
 
 OPENID = "oWx_resident_openid_000001"
 PHONE = "18600003333"

@@ -10,7 +10,11 @@ from wenmin.core.models import AuditEvent
 from wenmin.messaging.models import AccountOutbound, OutboundStatus, WechatOutbound
 from wenmin.messaging.services import account_menu_push, account_menu_save
 from wenmin.wechat.menus import MENU_KEY_QUERY, menu_check, menu_default
-from wenmin.wechat.tests.conftest import APP_ID
+from wenmin.wechat.tests.outbound_fixtures import (
+    APP_ID,
+    _account_fixture,  # noqa: F401
+    _fake_wechat_fixture,  # noqa: F401
+)
 
 QUERY = {"type": "click", "name": "查询进度", "key": MENU_KEY_QUERY}
 

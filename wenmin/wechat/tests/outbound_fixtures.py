@@ -1,3 +1,6 @@
+"""Fixtures of the outbound tests (imported by them; not a conftest, which the inbound tests own):
+the fake WeChat server and one official account."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +15,8 @@ APP_ID = "wx00000000000abc01"
 APP_SECRET = "fake-app-secret-0001"  # noqa: S105  (the fake server's test account)
 
 
-@pytest.fixture
-def fake_wechat(settings) -> Iterator[FakeWechatServer]:  # type: ignore[no-untyped-def]
+@pytest.fixture(name="fake_wechat")
+def _fake_wechat_fixture(settings) -> Iterator[FakeWechatServer]:  # type: ignore[no-untyped-def]
     """WeChat's API on 127.0.0.1 (WENMIN_FAKE_WECHAT_PORT, else a free port), with one account;
     the adapter pointed at it and set to send, retrying without pausing."""
     port = int(os.environ.get("WENMIN_FAKE_WECHAT_PORT", "0"))
@@ -24,8 +27,8 @@ def fake_wechat(settings) -> Iterator[FakeWechatServer]:  # type: ignore[no-unty
         yield fake
 
 
-@pytest.fixture
-def account(county) -> OfficialAccount:  # type: ignore[no-untyped-def]
+@pytest.fixture(name="account")
+def _account_fixture(county) -> OfficialAccount:  # type: ignore[no-untyped-def]
     return OfficialAccount.objects.create(
         name="青石镇发布",
         app_id=APP_ID,
