@@ -35,6 +35,7 @@ DEFAULT_BASE_URL = "https://api.weixin.qq.com"
 TOKEN_MARGIN = 300
 # Errors that say the token we used is no longer the account's token.
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
+TOKEN_WAIT = 3.0  # seconds a server waits for the token another server is fetching
 MAX_RESPONSE = 1_000_000  # bytes: WeChat's answers are small; a larger one is refused
 
 
@@ -125,6 +126,19 @@ class WechatApi:
             cached = cache.get(key)
             if isinstance(cached, str) and cached:
                 return cached
+        # One server fetches at a time: each new token WeChat issues starts the old one's end,
+        # so servers fetching together would keep invalidating each other's.
+        lock = f"{key}:fetching"
+        if not cache.add(lock, "1", timeout=int(self.api.timeout) * 2 + 1):
+            waited = _token_awaited(key)
+            if waited:
+                return waited
+        try:
+            return self._token_fetch(key)
+        finally:
+            cache.delete(lock)
+
+    def _token_fetch(self, key: str) -> str:
         answer = self._request(
             "/cgi-bin/token",
             {
@@ -204,6 +218,17 @@ class WechatApi:
     def menu_create(self, *, buttons: list[dict[str, Any]]) -> None:
         """Replace the account's custom menu (自定义菜单)."""
         self.call("/cgi-bin/menu/create", {"button": buttons})
+
+
+def _token_awaited(key: str) -> str:
+    """The token another server is fetching, once it is in the cache ('' after TOKEN_WAIT)."""
+    deadline = time.monotonic() + TOKEN_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        cached = cache.get(key)
+        if isinstance(cached, str) and cached:
+            return cached
+    return ""
 
 
 def _error_of(answer: Any) -> tuple[int, str]:

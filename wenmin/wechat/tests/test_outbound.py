@@ -156,3 +156,22 @@ def test_an_unreachable_server_fails_after_the_retries(settings, account):
     with pytest.raises(WechatApiError) as failed:
         WechatApi(account).access_token()
     assert failed.value.errcode == -1
+
+
+def test_a_server_waits_for_the_token_another_server_is_fetching(fake_wechat, account):
+    import threading
+
+    key = token_cache_key(APP_ID)
+    cache.add(f"{key}:fetching", "1", timeout=30)  # "server one" is fetching
+    threading.Timer(0.3, lambda: cache.set(key, "token-of-server-one", 60)).start()
+    assert WechatApi(account).access_token() == "token-of-server-one"
+    assert fake_wechat.calls_to(TOKEN) == []
+
+
+def test_a_server_fetches_itself_when_the_other_never_delivers(fake_wechat, account, monkeypatch):
+    from wenmin.wechat import outbound
+
+    monkeypatch.setattr(outbound, "TOKEN_WAIT", 0.2)
+    cache.add(f"{token_cache_key(APP_ID)}:fetching", "1", timeout=30)  # a server that died
+    assert WechatApi(account).access_token()
+    assert len(fake_wechat.calls_to(TOKEN)) == 1
