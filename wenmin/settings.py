@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "wenmin.surveys",
     "wenmin.wechat",
     "wenmin.groups",
+    "wenmin.messaging",
 ]
 
 MIDDLEWARE = [
@@ -391,12 +392,12 @@ WENMIN_SUPERVISING_UNIT = env_str("WENMIN_SUPERVISING_UNIT", "")
 
 # Background work and notifications (cases): which backends deliver, how often deadlines are swept.
 WENMIN_NOTIFY_BACKENDS = env_list(
-    "WENMIN_NOTIFY_BACKENDS", ["inapp"] if PRODUCTION else ["inapp", "sms"]
+    "WENMIN_NOTIFY_BACKENDS", ["inapp"] if PRODUCTION else ["inapp", "sms", "wechat"]
 )
-if _unknown_backends := set(WENMIN_NOTIFY_BACKENDS) - {"email", "sms", "inapp"}:
+if _unknown_backends := set(WENMIN_NOTIFY_BACKENDS) - {"email", "sms", "inapp", "wechat"}:
     raise ImproperlyConfigured(
         f"WENMIN_NOTIFY_BACKENDS: unknown {', '.join(sorted(_unknown_backends))} "
-        "(use email, sms, inapp)"
+        "(use email, sms, inapp, wechat)"
     )
 # The SMS gateway. Only a stub exists (it logs and sends nothing); production must say so.
 WENMIN_SMS_GATEWAY = env_choice("WENMIN_SMS_GATEWAY", "" if PRODUCTION else "stub", ("", "stub"))
@@ -406,6 +407,21 @@ if PRODUCTION and "sms" in WENMIN_NOTIFY_BACKENDS and WENMIN_SMS_GATEWAY != "stu
         "a stub that sends nothing. Remove sms from WENMIN_NOTIFY_BACKENDS, or set "
         "WENMIN_SMS_GATEWAY=stub to accept that residents receive no text messages."
     )
+# WeChat going out (wenmin.wechat.outbound, wenmin.messaging): "send" calls WeChat's API,
+# "record" keeps what would have been sent in the log of WeChat messages and sends nothing (the
+# development default). Production says which.
+WENMIN_WECHAT_OUTBOUND = env_choice(
+    "WENMIN_WECHAT_OUTBOUND", "" if PRODUCTION else "record", ("", "record", "send")
+)
+if PRODUCTION and "wechat" in WENMIN_NOTIFY_BACKENDS and not WENMIN_WECHAT_OUTBOUND:
+    raise ImproperlyConfigured(
+        "WENMIN_NOTIFY_BACKENDS includes wechat: set WENMIN_WECHAT_OUTBOUND=send to send "
+        "residents WeChat messages, or =record to accept that they are only recorded."
+    )
+WENMIN_WECHAT_API_BASE = env_str("WENMIN_WECHAT_API_BASE", "https://api.weixin.qq.com")
+WENMIN_WECHAT_API_TIMEOUT = env_int("WENMIN_WECHAT_API_TIMEOUT", 5, minimum=1, maximum=30)
+# An SMS gateway's post older (or further in the future) than this many seconds is refused.
+WENMIN_SMS_INBOUND_MAX_AGE = env_int("WENMIN_SMS_INBOUND_MAX_AGE", 300, minimum=30)
 DEFAULT_FROM_EMAIL = env_str("WENMIN_FROM_EMAIL", "wenmin@localhost")
 WENMIN_SWEEP_SECONDS = env_int("WENMIN_SWEEP_SECONDS", 300, minimum=10)
 WENMIN_PORTAL_SUBMISSIONS_PER_HOUR = env_int("WENMIN_PORTAL_SUBMISSIONS_PER_HOUR", 10, minimum=1)

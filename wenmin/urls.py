@@ -32,6 +32,7 @@ urlpatterns = [
     path("surveys/", include("wenmin.surveys.urls")),
     path("wechat/", include("wenmin.wechat.urls")),
     path("groups/", include("wenmin.groups.urls")),
+    path("messaging/", include("wenmin.messaging.urls")),
     path("open311/v2/", include("wenmin.channels.open311.urls")),
     path("api/v1/", api.urls),
 ]

@@ -38,22 +38,49 @@ def _when(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
-def _requester_sms(
-    case: Case, subject: str, text: str, secrets: tuple[str, ...] = ()
+# Other apps reach a requester where they follow the case (a WeChat account): each route gets
+# the requester's notification and gives it back, readdressed when it takes it over.
+REQUESTER_ROUTES: list[Callable[[Case, CaseEvent, Notification], Notification]] = []
+
+
+def _requester_email(case: Case) -> str:
+    """The e-mail address of the requester's own account, if they have one."""
+    if case.requester_id is None:
+        return ""
+    return (
+        User.objects.filter(person_id=case.requester_id, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .first()
+        or ""
+    )
+
+
+def _requester(
+    case: Case,
+    event: CaseEvent,
+    subject: str,
+    text: str,
+    secrets: tuple[str, ...] = (),
+    link: str = "",
 ) -> list[Notification]:
-    """A text to the requester; the tracking code and any other secret are masked in logs."""
+    """To the requester: a text to their phone, an e-mail to their account's address, or where
+    a route says they follow the case; the tracking code and any other secret masked in logs."""
     phone = case.requester.phone if case.requester is not None else ""
-    if not phone:
+    notification = Notification(
+        subject=subject,
+        text=text,
+        phone=phone,
+        email=_requester_email(case),
+        case_id=case.pk,
+        secrets=(case.tracking_code, *secrets),
+        link=link,
+    )
+    for route in REQUESTER_ROUTES:
+        notification = route(case, event, notification)
+    if not (notification.phone or notification.email or notification.follower):
         return []
-    return [
-        Notification(
-            subject=subject,
-            text=text,
-            phone=phone,
-            case_id=case.pk,
-            secrets=(case.tracking_code, *secrets),
-        )
-    ]
+    return [notification]
 
 
 def _accounts(
@@ -75,8 +102,9 @@ def _unit_accounts(
 
 
 def _intake(case: Case, event: CaseEvent) -> list[Notification]:
-    return _requester_sms(
+    return _requester(
         case,
+        event,
         _("Case received"),
         _(
             "Wenmin: your case %(number)s has been received. Follow it with the tracking code "
@@ -102,8 +130,9 @@ def _reply(case: Case, event: CaseEvent) -> list[Notification]:
     reply = case.reply if len(case.reply) <= REPLY_EXCERPT else case.reply[:REPLY_EXCERPT] + "…"
     token = rating_link_token(case_id=case.pk, reply_event_id=event.pk)
     link = settings.WENMIN_SITE_URL + reverse("portal:rate_link", args=[token])
-    return _requester_sms(
+    return _requester(
         case,
+        event,
         _("Your case has been answered"),
         _(
             "Wenmin: your case %(number)s has been answered: %(reply)s Tell us whether it is "
@@ -111,7 +140,19 @@ def _reply(case: Case, event: CaseEvent) -> list[Notification]:
         )
         % {"number": case.number, "reply": reply, "link": link},
         secrets=(token,),
+        link=link,
     )
+
+
+def _close(case: Case, event: CaseEvent) -> list[Notification]:
+    if event.action == Action.REJECT:
+        text = _("Wenmin: your case %(number)s was not taken up: %(reason)s") % {
+            "number": case.number,
+            "reason": event.public_note or event.note or "—",
+        }
+    else:
+        text = _("Wenmin: your case %(number)s is closed. Thank you.") % {"number": case.number}
+    return _requester(case, event, _("Your case is closed"), text)
 
 
 def _remind(case: Case, event: CaseEvent) -> list[Notification]:
@@ -163,6 +204,8 @@ RULES: dict[str, Callable[[Case, CaseEvent], list[Notification]]] = {
     "remind": _remind,
     "escalate": _escalate,
     Action.CALLBACK_REWORK: _rework,
+    Action.CALLBACK_RESOLVED: _close,
+    Action.REJECT: _close,
 }
 
 

@@ -16,13 +16,26 @@ from wenmin.core.notify.email import EmailBackend
 from wenmin.core.notify.inapp import InAppBackend
 from wenmin.core.notify.sms import SmsBackend
 
-__all__ = ["BACKENDS", "Backend", "Notification", "backends_configured", "notify"]
+__all__ = [
+    "BACKENDS",
+    "Backend",
+    "Notification",
+    "backend_register",
+    "backends_configured",
+    "notify",
+]
 
 logger = logging.getLogger("wenmin.notify")
 
 BACKENDS: dict[str, type[Backend]] = {
     backend.name: backend for backend in (EmailBackend, SmsBackend, InAppBackend)
 }
+
+
+def backend_register(backend: type[Backend]) -> None:
+    """Make a backend of another app known by its name (from that app's ready(): core never
+    imports it)."""
+    BACKENDS[backend.name] = backend
 
 
 def backends_configured() -> list[Backend]:

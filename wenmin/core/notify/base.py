@@ -29,6 +29,11 @@ class Notification:
     # Values in the text that open a case to whoever reads them (a tracking code, a one-time
     # link): sent to the recipient, masked in every log.
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    # To the requester of `case_id` where they follow it (a WeChat account): the backend of
+    # that channel finds the address from the case.
+    follower: bool = False
+    # The page the message points to (a one-time rating link), for channels that show a button.
+    link: str = field(default="", repr=False)
 
     @property
     def phone_masked(self) -> str:

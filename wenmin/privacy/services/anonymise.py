@@ -18,6 +18,7 @@ name and phone in the case's texts go. A resident is anonymised once no case lin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -50,6 +51,11 @@ def require_administrator(actor: User | None) -> None:
         raise PermissionDenied
 
 
+# Other apps forget what they keep of a case's requester (a WeChat openid), in the same
+# transaction (messaging registers here; privacy imports none of them).
+ANONYMISE_HOOKS: list[Callable[[Case], None]] = []
+
+
 def case_anonymise(*, case_id: int, reason: str, actor: User | None) -> AnonymisedCase | None:
     """Replace one case's personal data (see the module); None when it was done already."""
     require_administrator(actor)
@@ -77,6 +83,8 @@ def case_anonymise(*, case_id: int, reason: str, actor: User | None) -> Anonymis
         )
         _events_scrub(case, requester, names, phones)
         _notifications_scrub(case, names, phones)
+        for hook in ANONYMISE_HOOKS:
+            hook(case)
         deleted = _attachments_delete(case)
         record = AnonymisedCase.objects.create(
             case=case, person=requester, reason=reason, attachments_deleted=deleted
