@@ -21,9 +21,12 @@ class MessagingConfig(AppConfig):
         from wenmin.messaging import checks, services
         from wenmin.messaging.routes import wechat_route
         from wenmin.privacy.services.anonymise import ANONYMISE_HOOKS
+        from wenmin.wechat.handling import CASE_OPENED
         from wenmin.wechat.notify_backend import WechatBackend
 
         backend_register(WechatBackend)
+        if services.wechat_case_opened not in CASE_OPENED:
+            CASE_OPENED.append(services.wechat_case_opened)
         if services.case_followers_forget not in ANONYMISE_HOOKS:
             ANONYMISE_HOOKS.append(services.case_followers_forget)
         if wechat_route not in notifications.REQUESTER_ROUTES:

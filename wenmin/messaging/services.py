@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wenmin.cases.models import Case
+from wenmin.cases.models import Case, Channel
 from wenmin.core.audit import audit_record
 from wenmin.core.crypto import digest
 from wenmin.core.models import User
@@ -61,6 +61,11 @@ def case_follower_add(
         case=case, channel=channel, defaults={"account": account, "openid": openid}
     )
     return follower
+
+
+def wechat_case_opened(*, case: Case, account: OfficialAccount, openid: str) -> None:
+    """A WeChat message opened the case: its answers go back to that follower on that account."""
+    case_follower_add(case=case, channel=Channel.WECHAT, account=account, openid=openid)
 
 
 def case_followers_forget(case: Case) -> None:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenmin.cases.models import Case, Channel
-from wenmin.cases.services.external import case_external_update
+from wenmin.cases.services.external import case_requester_addition
 from wenmin.cases.services.intake import case_intake
 from wenmin.core import validators
 from wenmin.core.crypto import digest
@@ -147,8 +147,8 @@ def _act(*, sender: str, text: str, sent_at: dt.datetime) -> SmsOutcome:
         addition = text[len(SUPPLEMENT) :].lstrip(" :：,，")
         case = open_case_of_phone(phone=sender)
         if case is not None and addition:
-            case_external_update(
-                case=case, source=SOURCE, text=addition, data={"channel": Channel.SMS}
+            case_requester_addition(
+                case=case, channel=Channel.SMS, text=addition, source=_("Requester (SMS)")
             )
             _reply(
                 sender,

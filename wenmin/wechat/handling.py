@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -45,6 +46,9 @@ _LINK = re.compile(r"^绑定[\s:：,，、]*(.*)$", re.S)
 _CODE = re.compile(r"^\d{6}$")
 _QUERIES = frozenset({"查询", "查询进度", "进度"})
 MEDIA_TYPES = frozenset({"image", "voice", "video", "shortvideo", "link", "location"})
+# Called with (case=, account=, openid=) when a WeChat message opens a case, in the intake's
+# request: the messaging app records there whom to tell about the case (wechat never imports it).
+CASE_OPENED: list[Callable[..., None]] = []
 
 
 @dataclass
@@ -170,6 +174,8 @@ def _open(*, account: OfficialAccount, follower: Follower, text: str) -> Handled
     InboundMessage.objects.filter(pk__in=[m.pk for m in waiting]).update(
         outcome=Outcome.ATTACHED, case=case
     )
+    for hook in CASE_OPENED:
+        hook(case=case, account=account, openid=follower.openid)
     reply = _(
         "Received. Your tracking code is %(code)s; follow your case at %(link)s . "
         "To add to it, send “补充” and more text; send “查询” to see your cases."

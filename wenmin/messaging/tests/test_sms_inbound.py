@@ -109,8 +109,9 @@ def test_a_supplement_adds_to_the_senders_open_case(
         answer = _post("补充：晚上八点以后完全不亮")
     assert answer.json()["action"] == "added"
     assert Case.objects.count() == 1
-    event = CaseEvent.objects.get(case=case, action="external_update")
-    assert event.note == "晚上八点以后完全不亮" and event.data["source"] == "sms"
+    # the requester's addition, as from WeChat: a note for the staff, not the public timeline
+    event = CaseEvent.objects.get(case=case, action="requester_addition")
+    assert event.note == "晚上八点以后完全不亮" and event.data["channel"] == "sms"
     assert "补充内容已收到" in caplog.text
 
 
