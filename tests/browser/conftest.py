@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from wenmin.core.composition import reference_data_again
 from wenmin.organisation.models import Region
 from wenmin.testing import CaseDesk, SmallCounty, build_case_desk, build_small_county
 
@@ -29,7 +30,9 @@ VILLAGE_A_AT = (Decimal("28.301000"), Decimal("117.702000"))
 
 @pytest.fixture
 def live_county(transactional_db: None) -> SmallCounty:
-    """The small county, committed so the live server's thread sees it."""
+    """The small county, committed so the live server's thread sees it; with the starting lists
+    the data migrations wrote (an earlier transactional test emptied every table)."""
+    reference_data_again()
     return build_small_county()
 
 

@@ -9,6 +9,9 @@ An app's AppConfig may define any of:
   scoreboard counts what the others bulk-inserted).
 - ``stats() -> dict[str, Any]``: the app's figures for ``wenmin stats --json``, merged into the
   top level of its output.
+- ``reference_data``: the data migrations that write the county's starting lists (care
+  categories, need types), as "module:function" names; `reference_data_again()` runs them once
+  more, for tests after a transactional test emptied every table.
 
 The hooks run in the order of INSTALLED_APPS, which already puts an app after the ones it builds on.
 """
@@ -47,3 +50,13 @@ def stats_compose() -> dict[str, Any]:
     for hook in app_hooks("stats"):
         figures.update(hook())
     return figures
+
+
+def reference_data_again() -> None:
+    """Write every app's starting lists again (each data migration is idempotent)."""
+    import importlib
+
+    for config in apps.get_app_configs():
+        for name in getattr(config, "reference_data", ()):
+            module, function = name.split(":")
+            getattr(importlib.import_module(module), function)(apps, None)

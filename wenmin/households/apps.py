@@ -14,6 +14,9 @@ class HouseholdsConfig(AppConfig):
     label = "households"
     verbose_name = _("Households")
 
+    # The starting lists its data migrations write (core.composition.reference_data_again).
+    reference_data = ("wenmin.households.migrations.0003_care_categories_default:seed",)
+
     def ready(self) -> None:
         from wenmin.core import nav
         from wenmin.households import rules

@@ -16,6 +16,9 @@ class SurveysConfig(AppConfig):
     label = "surveys"
     verbose_name = _("Needs surveys (问需)")
 
+    # The starting lists its data migrations write (core.composition.reference_data_again).
+    reference_data = ("wenmin.surveys.migrations.0002_need_kinds:add_need_kinds",)
+
     def ready(self) -> None:
         from wenmin.core import audit_labels, nav
         from wenmin.surveys import access
