@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,7 @@ from django.db.models import Q
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,19 +29,11 @@ from wenmin.councils.procedure import (
     State,
 )
 from wenmin.organisation.models import Region
+from wenmin.residents.links import verify_url
 from wenmin.residents.selectors import verified_person
 
 PER_PAGE = 20
 POSTS_PER_HOUR = 20  # comments, or objections, of one account
-
-
-def verify_url(next_url: str) -> str:
-    """Where a visitor proves their phone before supporting, commenting or objecting."""
-    try:
-        base = reverse("residents:verify")
-    except NoReverseMatch:  # before the residents' verification page is installed
-        base = reverse("login")
-    return f"{base}?{urlencode({'next': next_url})}"
 
 
 def _village_id(request: HttpRequest) -> int | None:
