@@ -152,3 +152,22 @@ def test_every_number_of_a_seeded_month_opens_as_many_records_as_it_says(demo):
     bulletin = client.get(reverse("scoreboard:bulletin"), {"period": period.label})
     checked += _check_every_number(client, bulletin.content.decode(), "bulletin")
     assert checked > 300
+
+
+def test_the_demo_county_has_a_year_of_the_three_asks_in_its_figures(demo):
+    """`wenmin stats --json` reports what issue 10 asks of the demo: councils, proposals,
+    decisions, surveys, visits and needs, reception days and their matters."""
+    import json
+
+    out = StringIO()
+    call_command("stats", "--json", stdout=out)
+    stats = json.loads(out.getvalue())
+    councils, surveys, inquiry = stats["councils"], stats["surveys"], stats["inquiry"]
+    assert councils["councils"] >= 100 and councils["proposals"] >= councils["councils"]
+    assert councils["decisions"] > 0 and councils["failed_quorum"] > 0
+    assert councils["by_state"]["in_notice"] > 0 and councils["by_state"]["failed"] > 0
+    assert surveys["plans"] == 2 and 0 < surveys["visits"] <= surveys["visits_planned"]
+    assert surveys["needs"] == sum(surveys["needs_by_resolution"].values()) > 0
+    assert all(surveys["needs_by_resolution"].values())  # on the spot, as cases, waiting
+    assert inquiry["reception_days"] > 0 and inquiry["matters"] > 0
+    assert stats["households"]["in_care"] > 0 and stats["residents"]["verified_phones"] >= 1
