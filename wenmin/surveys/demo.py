@@ -26,6 +26,7 @@ from wenmin.surveys.models import (
     Question,
     QuestionKind,
     Resolution,
+    VisitSource,
     SurveyForm,
     SurveyVersion,
     Visit,
@@ -68,6 +69,8 @@ NEED_TEXTS = {
     "policy": ["咨询低保年审的办理时间", "咨询医保缴费标准"],
     "other": ["村口路灯不亮，晚上出行不便"],
 }
+# What a volunteer records at the door, in the order of the demo's weights.
+AT_THE_DOOR_ORDER = (Resolution.ON_THE_SPOT, Resolution.CASE, Resolution.WAITING)
 MAX_CASES = 40  # the needs that became cases: enough to follow, not a flood in the 12345 queue
 
 
@@ -189,7 +192,7 @@ def _round(
             continue
         kind = rng.choice(kinds)
         text = rng.choice(NEED_TEXTS.get(kind.code, NEED_TEXTS["other"]))
-        resolution = rng.choices(list(Resolution.values), weights=[4, 3, 3])[0]
+        resolution = rng.choices(list(AT_THE_DOOR_ORDER), weights=[4, 3, 3])[0]
         case = None
         if resolution == Resolution.CASE:
             if cases_left[0] <= 0:
@@ -307,7 +310,8 @@ def surveys_stats() -> dict[str, Any]:
         "forms": SurveyForm.objects.count(),
         "plans": VisitPlan.objects.count(),
         "visits_planned": VisitAssignment.objects.count(),
-        "visits": Visit.objects.count(),
+        "visits": Visit.objects.filter(source=VisitSource.DOOR).count(),
+        "resident_answers": Visit.objects.filter(source=VisitSource.RESIDENT).count(),
         "needs": Need.objects.count(),
         "needs_by_resolution": {value: by_resolution.get(value, 0) for value in Resolution.values},
     }

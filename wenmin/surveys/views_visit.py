@@ -25,6 +25,7 @@ from wenmin.surveys.models import (
     SurveyVersion,
     VisitAssignment,
 )
+from wenmin.surveys.rules import AT_THE_DOOR
 from wenmin.surveys.services import NeedInput
 
 NEED_ROWS = 3
@@ -162,7 +163,7 @@ def _form_page(
             "fields": fields,
             "needs": needs,
             "need_kinds": list(selectors.need_kinds()),
-            "resolutions": Resolution.choices,
+            "resolutions": [(v, label) for v, label in Resolution.choices if v in AT_THE_DOOR],
             "key": key,
             "general_errors": general,
             "latitude": posted.get("latitude", "") if posted else "",

@@ -111,8 +111,14 @@ def test_the_stats_of_an_empty_database_are_zeros(db: Any) -> None:
         "plans": 0,
         "visits_planned": 0,
         "visits": 0,
+        "resident_answers": 0,
         "needs": 0,
-        "needs_by_resolution": {"resolved_on_spot": 0, "case": 0, "waiting_for_activity": 0},
+        "needs_by_resolution": {
+            "resolved_on_spot": 0,
+            "case": 0,
+            "waiting_for_activity": 0,
+            "resolved_by_activity": 0,
+        },
     }
 
 
