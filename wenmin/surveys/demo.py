@@ -26,12 +26,12 @@ from wenmin.surveys.models import (
     Question,
     QuestionKind,
     Resolution,
-    VisitSource,
     SurveyForm,
     SurveyVersion,
     Visit,
     VisitAssignment,
     VisitPlan,
+    VisitSource,
 )
 from wenmin.surveys.rules import content_digest
 from wenmin.surveys.selectors import households_to_visit
@@ -204,7 +204,7 @@ def _round(
                     kind=Kind.HELP,
                     title=f"{kind.name}：{text}"[:120],
                     content=text,
-                    region=visit.household.region,
+                    region=visit.household.region if visit.household else None,
                     actor=visit.volunteer,
                     received_at=visit.visited_at,
                     data={"survey_visit": visit.pk},

@@ -110,7 +110,7 @@ def need_resolve(request: HttpRequest, need_id: int) -> HttpResponse:
         for text in error.messages:
             messages.error(request, text)
     else:
-        if resolved.case_id:
+        if resolved.case is not None:
             messages.success(
                 request, _("The need is now case %(n)s.") % {"n": resolved.case.number}
             )
