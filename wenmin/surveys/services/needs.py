@@ -53,9 +53,12 @@ def need_resolve(*, need: Need, actor: User | None, resolution: str, note: str =
             )
         before = locked.resolution
         if resolution == Resolution.CASE:
-            content = f"{locked.text}\n\n{text}" if text else locked.text
             locked.case = need_case(
-                need_kind=locked.kind, text=content, visit=locked.visit, actor=actor
+                need_kind=locked.kind,
+                text=locked.text,
+                content=f"{locked.text}\n\n{text}" if text else locked.text,
+                visit=locked.visit,
+                actor=actor,
             )
             locked.state = NeedState.OPEN
         else:

@@ -372,7 +372,9 @@ def photos_save(visit: Visit, photos: list[tuple[Question, UploadedFile, str]]) 
     visit.save(update_fields=["answers"])
 
 
-def need_case(*, need_kind: NeedKind, text: str, visit: Visit, actor: User | None) -> Case:
+def need_case(
+    *, need_kind: NeedKind, text: str, visit: Visit, actor: User | None, content: str = ""
+) -> Case:
     """The case (channel 问需) a need becomes: in the household's place, else the resident's."""
     household = visit.household
     respondent = visit.respondent
@@ -385,8 +387,8 @@ def need_case(*, need_kind: NeedKind, text: str, visit: Visit, actor: User | Non
     return case_intake(
         channel=Channel.NEEDS_SURVEY,
         kind=Kind.HELP,
-        title=f"{need_kind.name}：{text}"[:120],
-        content=text,
+        title=" ".join(f"{need_kind.name}：{text}".split())[:120],
+        content=content or text,
         region=region,
         requester=respondent,
         actor=actor,
