@@ -69,7 +69,6 @@ def junk_world(desk: CaseDesk) -> dict[str, dict[str, Any]]:
             "residents_until": (today + dt.timedelta(days=10)).isoformat(),
             "resolution": Resolution.ACTIVITY,
             "note": "志愿者活动时已修好",
-            "township": desk.county.township_a.pk,
             "source": "resident",
             "located": "yes",
         },
