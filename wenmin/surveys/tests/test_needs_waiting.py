@@ -132,3 +132,67 @@ def test_the_staff_resolve_a_waiting_need_from_the_list(survey: Survey) -> None:
     assert need.case is not None and need.resolution == Resolution.CASE
     left = clerk.get(reverse("surveys:needs_waiting"))
     assert left.context["page"].paginator.count == 0
+
+
+def test_the_waiting_list_reads_in_as_many_queries_for_three_needs_as_for_one(
+    survey: Survey,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clerk = _client(survey.desk.county.township_clerk)
+    url = reverse("surveys:needs_waiting")
+    _waiting(survey)
+    clerk.get(url)  # the session and the menus' first reads
+    with CaptureQueriesContext(connection) as one:
+        assert clerk.get(url).status_code == 200
+    _waiting(survey, text="需要帮忙修理门锁", code="H-QS-002")
+    _waiting(survey, text="需要帮忙换灯泡", code="H-QS-003")
+    with CaptureQueriesContext(connection) as three:
+        assert clerk.get(url).context["page"].paginator.count == 3
+    assert len(three) == len(one)
+
+
+def test_my_answers_reads_in_as_many_queries_for_two_rounds_as_for_one(survey: Survey) -> None:
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from wenmin.residents.testing import phone_verified
+
+    c = survey.desk.county
+    today = timezone.localdate()
+    type(survey.plan).objects.filter(pk=survey.plan.pk).update(
+        ends_on=today + dt.timedelta(days=60)
+    )
+    survey.plan.refresh_from_db()
+    second = services.plan_create(
+        actor=c.township_clerk, version=survey.version, name="2026年秋季走访",
+        starts_on=today, ends_on=today + dt.timedelta(days=60), teams=[c.team_a],
+        households=survey.households[:1],
+    )  # fmt: skip
+    for plan in (survey.plan, second):
+        services.plan_open_to_residents(
+            actor=c.township_clerk, plan=plan, until=today + dt.timedelta(days=30)
+        )
+    resident = phone_verified(c.resident)
+    client = _client(resident)
+    url = reverse("surveys:my_answers")
+
+    def answer(plan: Any, key: str) -> None:
+        services.answer_submit(
+            actor=resident, idempotency_key=key, plan=plan, answers=survey.answers(),
+            needs=[NeedInput("care", "需要陪同就医", Resolution.CASE)],
+        )  # fmt: skip
+
+    answer(survey.plan, "answer-first")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    answer(second, "answer-second")
+    with CaptureQueriesContext(connection) as two:
+        page = client.get(url)
+    assert page.content.decode().count("data-answer=") == 2
+    assert len(two) == len(one)
