@@ -333,3 +333,48 @@ def test_a_resident_answers_a_survey_opened_to_residents_on_a_phone(
     answer = Visit.objects.get(source=VisitSource.RESIDENT)
     expect(page.locator(f'[data-answer="{answer.pk}"]')).to_contain_text("需要定期量血压")
     _fits(page)
+
+
+def test_a_waiting_need_is_resolved_from_the_townships_list_on_a_phone(
+    live_server: Any, live_desk: CaseDesk, phone_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from wenmin.surveys import services
+    from wenmin.surveys.models import Resolution
+    from wenmin.surveys.services import NeedInput
+    from wenmin.surveys.tests.conftest import build_survey
+
+    survey = build_survey(live_desk)
+    county = live_desk.county
+    visit = services.visit_submit(
+        actor=county.volunteer,
+        idempotency_key="browser-waiting-1",
+        version=survey.version,
+        assignment=survey.plan.assignments.get(household__code="H-QS-001"),
+        answers=survey.answers(),
+        needs=[NeedInput("care", "需要志愿者帮忙打扫卫生", Resolution.WAITING)],
+    ).visit
+    need = visit.needs.get()
+    base = live_server.url
+    page = phone_page
+    url = base + reverse("surveys:needs_waiting")
+    page.goto(url)
+    login = page.locator("section.login form")
+    login.locator("input[name=username]").fill(county.township_clerk.username)
+    login.locator("input[name=password]").fill(PASSWORD)
+    login.locator("button[type=submit]").click()
+    page.wait_for_url(url)
+    _fits(page)
+    page.locator(f'[data-townships] a[data-count="{county.township_a.pk}"]').click()
+    row = page.locator(f'li[data-need="{need.pk}"]')
+    expect(row).to_be_visible()
+    _fits(page)
+    row.locator("select[name=resolution]").select_option(Resolution.ACTIVITY)
+    row.locator("input[name=note]").fill("党员义工队上门打扫")
+    row.locator("button[type=submit]").click()
+    page.wait_for_url(url)
+    expect(page.locator(f'li[data-need="{need.pk}"]')).to_have_count(0)
+    need.refresh_from_db()
+    assert need.resolution == Resolution.ACTIVITY and need.resolution_note == "党员义工队上门打扫"
+    _fits(page)
