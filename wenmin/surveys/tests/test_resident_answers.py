@@ -323,6 +323,8 @@ def test_my_survey_answers_is_a_section_of_the_residents_page(survey: Survey) ->
     _answer(survey)
     rows = {row.url_name: row for row in mine.sections_for(resident)}
     assert rows["surveys:my_answers"].count == 1
+    me = _client(resident, "en").get(reverse("residents:me")).content.decode()
+    assert "My survey answers" in me and reverse("surveys:my_answers") in me
     empty = _client(survey.desk.county.township_clerk)
     assert empty.get(reverse("surveys:my_answers")).status_code == 302  # not verified
 
