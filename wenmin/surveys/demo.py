@@ -17,6 +17,7 @@ from wenmin.cases.models import Channel
 from wenmin.cases.services import case_intake
 from wenmin.core.models import User
 from wenmin.core.roles import Role
+from wenmin.households.models import HouseholdMember
 from wenmin.organisation.models import Region, RegionLevel, Unit, UnitKind
 from wenmin.surveys import services
 from wenmin.surveys.models import (
@@ -35,6 +36,7 @@ from wenmin.surveys.models import (
 )
 from wenmin.surveys.rules import content_digest
 from wenmin.surveys.selectors import households_to_visit
+from wenmin.surveys.services.plans import village_of
 
 QUESTIONS: list[dict[str, Any]] = [
     {
@@ -227,6 +229,43 @@ def _round(
     return plan
 
 
+MAX_RESIDENT_ANSWERS = 30
+
+
+def _resident_answers(*, rng: random.Random, plan: VisitPlan, now: dt.datetime) -> None:
+    """The round was open to residents too: some members of the households visited answered
+    online themselves (once each), on the round's version."""
+    VisitPlan.objects.filter(pk=plan.pk).update(residents_until=plan.ends_on)
+    members = list(
+        HouseholdMember.objects.filter(household__visit_assignments__plan=plan)
+        .select_related("household__region__parent", "person")
+        .order_by("id")
+    )
+    chosen = rng.sample(members, min(MAX_RESIDENT_ANSWERS, (len(members) + 3) // 4))
+    questions = list(plan.version.questions.order_by("order"))
+    span = max((plan.ends_on - plan.starts_on).days, 1)
+    answers = []
+    for member in chosen:
+        day = plan.starts_on + dt.timedelta(days=rng.randrange(span))
+        when = timezone.make_aware(dt.datetime.combine(day, dt.time(19, rng.randrange(60))))
+        given = _answers(rng, questions)
+        answers.append(
+            Visit(
+                plan=plan,
+                source=VisitSource.RESIDENT,
+                household=member.household,
+                respondent=member.person,
+                version=plan.version,
+                village=village_of(member.household.region),
+                visited_at=min(when, now - dt.timedelta(hours=1)),
+                idempotency_key=f"demo-resident-{plan.pk}-{member.person_id}",
+                content_digest=content_digest(given),
+                answers=given,
+            )
+        )
+    Visit.objects.bulk_create(answers, batch_size=1000)
+
+
 def demo_surveys(*, seed: int, now: dt.datetime) -> list[str]:
     """Write the demo surveys; the line to print."""
     if SurveyForm.objects.exists():
@@ -275,7 +314,7 @@ def demo_surveys(*, seed: int, now: dt.datetime) -> list[str]:
         **common,
     )
     services.version_retire(actor=None, version=spring_version)
-    _round(
+    autumn = _round(
         version=autumn_version,
         name=f"{year}年秋季关爱对象入户走访",
         starts=dt.date(year, 9, 1),
@@ -283,6 +322,7 @@ def demo_surveys(*, seed: int, now: dt.datetime) -> list[str]:
         share=0.85,
         **common,
     )
+    _resident_answers(rng=rng, plan=autumn, now=now)
     figures = surveys_stats()
     return [
         _(

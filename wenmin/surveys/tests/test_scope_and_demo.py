@@ -83,10 +83,18 @@ def test_the_results_page_reads_in_a_fixed_number_of_queries(
 
 
 def test_the_demo_surveys_two_rounds_and_counts_them(survey: Survey) -> None:
+    from wenmin.households.models import HouseholdMember, MemberRelation
+
     VisitPlan.objects.all().delete()
     SurveyForm.objects.all().delete()
+    HouseholdMember.objects.create(
+        household=survey.households[0], person=survey.desk.county.resident_a,
+        relation=MemberRelation.HEAD,
+    )  # fmt: skip
     [line] = demo_surveys(seed=1, now=timezone.now())
     figures = surveys_stats()
+    # The autumn round was open to residents: the household's member answered it online.
+    assert figures["resident_answers"] == 1
     assert figures["forms"] == 1 and figures["plans"] == 2
     assert figures["visits_planned"] == 2 * Household.objects.count()
     assert 0 < figures["visits"] <= figures["visits_planned"]
