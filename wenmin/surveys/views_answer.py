@@ -19,7 +19,7 @@ from wenmin.core.models import User
 from wenmin.residents.selectors import verified_person
 from wenmin.surveys import rules, selectors, services
 from wenmin.surveys.models import Question, Resolution, VisitPlan
-from wenmin.surveys.views_visit import NEED_ROWS, _visit_input
+from wenmin.surveys.views_visit import form_rows, visit_input
 
 
 def _verify(request: HttpRequest) -> HttpResponse:
@@ -35,37 +35,7 @@ def _page(
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    posted = request.POST if request.method == "POST" else None
-    errors = errors or {}
-    fields = [
-        {
-            "question": question,
-            "name": f"q_{question.pk}",
-            "errors": errors.get(f"answers.{question.pk}", []),
-            "value": posted.get(f"q_{question.pk}", "") if posted else "",
-            "values": posted.getlist(f"q_{question.pk}") if posted else [],
-        }
-        for question in questions
-    ]
-    needs = [
-        {
-            "index": index,
-            "kind": posted.get(f"need_kind_{index}", "") if posted else "",
-            "text": posted.get(f"need_text_{index}", "") if posted else "",
-            "resolution": (posted.get(f"need_resolution_{index}", "") if posted else "")
-            or Resolution.WAITING,
-            "errors": [
-                message
-                for field in ("kind", "text", "resolution")
-                for message in errors.get(f"needs.{index}.{field}", [])
-            ],
-        }
-        for index in range(NEED_ROWS)
-    ]
-    shown = {f"answers.{q.pk}" for q in questions} | {
-        f"needs.{i}.{f}" for i in range(NEED_ROWS) for f in ("kind", "text", "resolution")
-    }
-    general = [m for field, ms in errors.items() if field not in shown for m in ms]
+    fields, needs, general = form_rows(request, questions, errors or {})
     return render(
         request,
         "surveys/answer_form.html",
@@ -98,7 +68,7 @@ def answer(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "GET":
         return _page(request, plan, questions, key=uuid.uuid4().hex)
     key = request.POST.get("idempotency_key", "")
-    given = _visit_input(request, questions)
+    given = visit_input(request, questions)
     try:
         result = services.answer_submit(
             actor=cast(User, request.user),

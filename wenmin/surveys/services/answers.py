@@ -23,12 +23,12 @@ from wenmin.residents.selectors import verified_person
 from wenmin.surveys import rules
 from wenmin.surveys.models import Visit, VisitPlan, VisitSource
 from wenmin.surveys.services.forms import _may_own
+from wenmin.surveys.services.needs import needs_save
 from wenmin.surveys.services.plans import village_of
 from wenmin.surveys.services.visits import (
     NeedInput,
     VisitResult,
     content_check,
-    needs_save,
     photos_save,
 )
 

@@ -1,21 +1,68 @@
-"""A need that waited for a volunteer activity, resolved later: on the spot, by an activity (the
+"""The needs raised at a visit or in a resident's answer: stored (a case when sent to the county),
+and a need that waited for a volunteer activity resolved later: on the spot, by an activity (the
 practical deed recorded once the deeds register exists), or sent to the county as a case."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wenmin.cases.deadlines import Kind
+from wenmin.cases.models import Case, Channel
+from wenmin.cases.services import case_intake
 from wenmin.core import validators
 from wenmin.core.audit import audit_record
 from wenmin.core.models import User
 from wenmin.surveys import access, rules
-from wenmin.surveys.models import Need, NeedState, Resolution
-from wenmin.surveys.services.visits import need_case
+from wenmin.surveys.models import Need, NeedKind, NeedState, Resolution, Visit
 
 MAX_NOTE = 1000
+
+
+def need_case(
+    *, need_kind: NeedKind, text: str, visit: Visit, actor: User | None, content: str = ""
+) -> Case:
+    """The case (channel 问需) a need becomes: in the household's place, else the resident's."""
+    household = visit.household
+    respondent = visit.respondent
+    region = household.region if household is not None else None
+    if region is None and respondent is not None:
+        region = respondent.region
+    data: dict[str, Any] = {"survey_visit": visit.pk}
+    if household is not None:
+        data["household"] = household.code
+    return case_intake(
+        channel=Channel.NEEDS_SURVEY,
+        kind=Kind.HELP,
+        title=" ".join(f"{need_kind.name}：{text}".split())[:120],
+        content=content or text,
+        region=region,
+        requester=respondent,
+        actor=actor,
+        data=data,
+    )
+
+
+def needs_save(visit: Visit, actor: User, needs: list[tuple[NeedKind, str, str]]) -> None:
+    """Each need of a stored visit, made a case when it was sent to the county."""
+    for kind, text, resolution in needs:
+        case = None
+        if resolution == Resolution.CASE:
+            case = need_case(need_kind=kind, text=text, visit=visit, actor=actor)
+        Need.objects.create(
+            visit=visit,
+            household=visit.household,
+            village=visit.village,
+            kind=kind,
+            text=text,
+            resolution=resolution,
+            state=NeedState.RESOLVED if resolution == Resolution.ON_THE_SPOT else NeedState.OPEN,
+            case=case,
+        )
 
 
 def need_resolve(*, need: Need, actor: User | None, resolution: str, note: str = "") -> Need:

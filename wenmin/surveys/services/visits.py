@@ -16,9 +16,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from wenmin.cases.deadlines import Kind
-from wenmin.cases.models import Case, Channel
-from wenmin.cases.services import case_intake
 from wenmin.cases.services.attachments import attachments_check
 from wenmin.core import validators
 from wenmin.core.audit import audit_record
@@ -27,12 +24,9 @@ from wenmin.households.models import Household
 from wenmin.organisation.models import Unit
 from wenmin.surveys import rules
 from wenmin.surveys.models import (
-    Need,
     NeedKind,
-    NeedState,
     Question,
     QuestionKind,
-    Resolution,
     SurveyVersion,
     Visit,
     VisitAssignment,
@@ -40,6 +34,7 @@ from wenmin.surveys.models import (
     VisitPlan,
 )
 from wenmin.surveys.selectors import team_of
+from wenmin.surveys.services.needs import needs_save
 from wenmin.surveys.services.plans import village_of
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -370,45 +365,3 @@ def photos_save(visit: Visit, photos: list[tuple[Question, UploadedFile, str]]) 
         )
         visit.answers.setdefault(str(question.pk), []).append(photo.pk)
     visit.save(update_fields=["answers"])
-
-
-def need_case(
-    *, need_kind: NeedKind, text: str, visit: Visit, actor: User | None, content: str = ""
-) -> Case:
-    """The case (channel 问需) a need becomes: in the household's place, else the resident's."""
-    household = visit.household
-    respondent = visit.respondent
-    region = household.region if household is not None else None
-    if region is None and respondent is not None:
-        region = respondent.region
-    data: dict[str, Any] = {"survey_visit": visit.pk}
-    if household is not None:
-        data["household"] = household.code
-    return case_intake(
-        channel=Channel.NEEDS_SURVEY,
-        kind=Kind.HELP,
-        title=" ".join(f"{need_kind.name}：{text}".split())[:120],
-        content=content or text,
-        region=region,
-        requester=respondent,
-        actor=actor,
-        data=data,
-    )
-
-
-def needs_save(visit: Visit, actor: User, needs: list[tuple[NeedKind, str, str]]) -> None:
-    """Each need of a stored visit, made a case when it was sent to the county."""
-    for kind, text, resolution in needs:
-        case = None
-        if resolution == Resolution.CASE:
-            case = need_case(need_kind=kind, text=text, visit=visit, actor=actor)
-        Need.objects.create(
-            visit=visit,
-            household=visit.household,
-            village=visit.village,
-            kind=kind,
-            text=text,
-            resolution=resolution,
-            state=NeedState.RESOLVED if resolution == Resolution.ON_THE_SPOT else NeedState.OPEN,
-            case=case,
-        )
