@@ -346,3 +346,28 @@ def test_the_owner_opens_and_closes_the_round_on_the_results_page(survey: Survey
     assert survey.plan.residents_until is None
     other = _client(c.other_township_clerk)
     assert other.post(url, {"residents_until": until.isoformat()}).status_code in (403, 404)
+
+
+def test_a_need_of_a_resident_whose_place_is_not_known_is_counted_and_listed(
+    survey: Survey,
+) -> None:
+    from wenmin.organisation.models import Person
+
+    c = survey.desk.county
+    _open(survey)
+    Person.objects.filter(pk=c.resident_a.pk).update(region=None)
+    c.resident.person.refresh_from_db()
+    _resident(survey)
+    answer = _answer(
+        survey, needs=[NeedInput("care", "需要有人陪同买菜", Resolution.WAITING)]
+    ).visit
+    assert answer.village is None and answer.household is None
+    table = results.needs_summary(survey.plan, None)
+    assert [(v, n) for v, _, _, n in table.villages] == [(0, 1)] and table.total == 1
+    county = _client(c.leader, "en")
+    html = county.get(reverse("surveys:plan_results", args=[survey.plan.pk])).content.decode()
+    listed = reverse("surveys:plan_needs", args=[survey.plan.pk]) + "?village=0"
+    assert f'href="{listed}">1<' in html
+    assert county.get(listed).context["page"].paginator.count == 1
+    # Another township's staff read nothing of this round.
+    assert _client(c.other_township_clerk).get(listed).status_code == 404
