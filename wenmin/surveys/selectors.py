@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
@@ -258,3 +259,17 @@ def need_get_for(user: User, need_id: object) -> Need:
         return rows.select_related("kind", "village", "household", "visit").get(pk=_id(need_id))
     except Need.DoesNotExist:
         raise Http404 from None
+
+
+def plans_open_to_residents(*, person: Person, today: dt.date) -> list[VisitPlan]:
+    """The rounds residents may answer online today that this resident has not answered yet."""
+    return list(
+        VisitPlan.objects.filter(
+            residents_until__gte=today,
+            version__published_at__isnull=False,
+            version__retired_at__isnull=True,
+        )
+        .exclude(visits__respondent=person)
+        .select_related("version__form")
+        .order_by("residents_until", "id")[:20]
+    )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -98,5 +99,10 @@ def my_answers(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "surveys/my_answers.html",
-        {"answers": selectors.answers_of(person=person)},
+        {
+            "answers": selectors.answers_of(person=person),
+            "open_plans": selectors.plans_open_to_residents(
+                person=person, today=timezone.localdate()
+            ),
+        },
     )

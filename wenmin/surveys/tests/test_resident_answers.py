@@ -281,12 +281,15 @@ def test_a_resident_answers_on_the_page_and_sees_it_in_their_answers(
     html = page.content.decode()
     assert words in html and survey.single.text in html
     assert c.resident_a.name not in html  # nothing personal on the public page
+    listed = client.get(reverse("surveys:my_answers")).content.decode()
+    assert f'data-open-plan="{survey.plan.pk}"' in listed  # the round waits for their answer
     sent = client.post(url, _post(survey))
     assert sent.status_code == 302 and sent["Location"] == reverse("surveys:my_answers")
     answer = Visit.objects.get(source=VisitSource.RESIDENT)
     assert answer.needs.get().resolution == Resolution.WAITING
-    mine_page = client.get(reverse("surveys:my_answers"))
-    assert f'data-answer="{answer.pk}"' in mine_page.content.decode()
+    mine_page = client.get(reverse("surveys:my_answers")).content.decode()
+    assert f'data-answer="{answer.pk}"' in mine_page
+    assert f'data-open-plan="{survey.plan.pk}"' not in mine_page
     again = client.get(url)
     assert f'data-answered="{answer.pk}"' in again.content.decode()
     refused = client.post(url, _post(survey, key="answer-page-0002"))
