@@ -359,6 +359,7 @@ def test_a_need_of_a_resident_whose_place_is_not_known_is_counted_and_listed(
     c = survey.desk.county
     _open(survey)
     Person.objects.filter(pk=c.resident_a.pk).update(region=None)
+    assert c.resident.person is not None
     c.resident.person.refresh_from_db()
     _resident(survey)
     answer = _answer(
