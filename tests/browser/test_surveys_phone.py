@@ -250,3 +250,131 @@ def test_a_refused_visit_shows_the_reason_at_its_question_and_is_sent_once_corre
     expect(status).to_have_attribute("data-state", "sent")
     assert Visit.objects.get().answers[str(survey.number.pk)] == 3
     _fits(page)
+
+
+def test_the_visit_records_where_it_happened_when_the_volunteer_allows_it(
+    live_server: Any, live_desk: CaseDesk, phone_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from wenmin.surveys.tests.conftest import build_survey
+
+    survey = build_survey(live_desk)
+    county = live_desk.county
+    base = live_server.url
+    page = phone_page
+    page.context.grant_permissions(["geolocation"], origin=base)
+    page.context.set_geolocation({"latitude": 36.123456, "longitude": 117.654321})
+    assignment = survey.plan.assignments.get(household__code="H-QS-003")
+    url = base + reverse("surveys:visit_new", args=[assignment.pk])
+    page.goto(url)
+    login = page.locator("section.login form")
+    login.locator("input[name=username]").fill(county.volunteer.username)
+    login.locator("input[name=password]").fill(PASSWORD)
+    login.locator("button[type=submit]").click()
+    page.wait_for_url(url)
+    expect(page.locator("[data-location]")).to_have_attribute("data-state", "found")
+    form = page.locator("form[data-visit-form]")
+    form.locator(f'input[name="q_{survey.single.pk}"][value="良好"]').check()
+    form.locator(f'input[name="q_{survey.number.pk}"]').fill("1")
+    form.locator(f'input[name="q_{survey.yes_no.pk}"][value="no"]').check()
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-outbox-status]")).to_have_attribute(
+        "data-state", "sent", timeout=20_000
+    )
+    visit = Visit.objects.get()
+    assert (str(visit.latitude), str(visit.longitude)) == ("36.123456", "117.654321")
+    _fits(page)
+
+
+def test_a_resident_answers_a_survey_opened_to_residents_on_a_phone(
+    live_server: Any, live_desk: CaseDesk, phone_page: Any
+) -> None:
+    import datetime as dt
+
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from wenmin.residents.testing import phone_verified
+    from wenmin.surveys import services
+    from wenmin.surveys.models import VisitPlan, VisitSource
+    from wenmin.surveys.tests.conftest import build_survey
+
+    survey = build_survey(live_desk)
+    county = live_desk.county
+    today = timezone.localdate()
+    VisitPlan.objects.filter(pk=survey.plan.pk).update(ends_on=today + dt.timedelta(days=60))
+    survey.plan.refresh_from_db()
+    services.plan_open_to_residents(
+        actor=None, plan=survey.plan, until=today + dt.timedelta(days=30)
+    )
+    phone_verified(county.resident)
+    base = live_server.url
+    page = phone_page
+    url = base + reverse("surveys:answer", args=[survey.plan.pk])
+    # A verified resident signs in (an unverified one is sent to verify their phone first).
+    page.goto(base + resolve_url(settings.LOGIN_URL) + "?next=" + url.removeprefix(base))
+    login = page.locator("section.login form")
+    login.locator("input[name=username]").fill(county.resident.username)
+    login.locator("input[name=password]").fill(PASSWORD)
+    login.locator("button[type=submit]").click()
+    page.wait_for_url(url)
+    _fits(page)
+    form = page.locator("form[data-answer-form]")
+    form.locator(f'input[name="q_{survey.single.pk}"][value="一般"]').check()
+    form.locator(f'input[name="q_{survey.number.pk}"]').fill("2")
+    form.locator(f'input[name="q_{survey.yes_no.pk}"][value="yes"]').check()
+    form.locator("select[name=need_kind_0]").select_option("medical")
+    form.locator("textarea[name=need_text_0]").fill("需要定期量血压")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(base + reverse("surveys:my_answers"))
+    answer = Visit.objects.get(source=VisitSource.RESIDENT)
+    expect(page.locator(f'[data-answer="{answer.pk}"]')).to_contain_text("需要定期量血压")
+    _fits(page)
+
+
+def test_a_waiting_need_is_resolved_from_the_townships_list_on_a_phone(
+    live_server: Any, live_desk: CaseDesk, phone_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    from wenmin.surveys import services
+    from wenmin.surveys.models import Resolution
+    from wenmin.surveys.services import NeedInput
+    from wenmin.surveys.tests.conftest import build_survey
+
+    survey = build_survey(live_desk)
+    county = live_desk.county
+    visit = services.visit_submit(
+        actor=county.volunteer,
+        idempotency_key="browser-waiting-1",
+        version=survey.version,
+        assignment=survey.plan.assignments.get(household__code="H-QS-001"),
+        answers=survey.answers(),
+        needs=[NeedInput("care", "需要志愿者帮忙打扫卫生", Resolution.WAITING)],
+    ).visit
+    need = visit.needs.get()
+    base = live_server.url
+    page = phone_page
+    url = base + reverse("surveys:needs_waiting")
+    page.goto(url)
+    login = page.locator("section.login form")
+    login.locator("input[name=username]").fill(county.township_clerk.username)
+    login.locator("input[name=password]").fill(PASSWORD)
+    login.locator("button[type=submit]").click()
+    page.wait_for_url(url)
+    _fits(page)
+    page.locator(f'[data-townships] a[data-count="{county.township_a.pk}"]').click()
+    row = page.locator(f'li[data-need="{need.pk}"]')
+    expect(row).to_be_visible()
+    _fits(page)
+    row.locator("select[name=resolution]").select_option(Resolution.ACTIVITY)
+    row.locator("input[name=note]").fill("党员义工队上门打扫")
+    row.locator("button[type=submit]").click()
+    page.wait_for_url(url)
+    expect(page.locator(f'li[data-need="{need.pk}"]')).to_have_count(0)
+    need.refresh_from_db()
+    assert need.resolution == Resolution.ACTIVITY and need.resolution_note == "党员义工队上门打扫"
+    _fits(page)

@@ -21,10 +21,14 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from wenmin.core import audit_labels, nav
-        from wenmin.surveys import access
+        from wenmin.residents import mine
+        from wenmin.surveys import access, selectors
 
         nav.menu_register("surveys:home", _("Needs surveys"), 35, access.surveys_user)
         nav.menu_register("surveys:my_visits", _("Households to visit"), 6, access.visiting_user)
+        mine.section_register(
+            "surveys:my_answers", _("My survey answers"), 40, selectors.answers_count
+        )
         audit_labels.register(
             phrases={
                 "surveys.form_create": _("Survey created"),
@@ -34,6 +38,9 @@ class SurveysConfig(AppConfig):
                 "surveys.version_retire": _("Survey version retired"),
                 "surveys.plan_create": _("Visit round planned"),
                 "surveys.visit_submit": _("Survey visit stored"),
+                "surveys.answer_submit": _("Survey answered by a resident"),
+                "surveys.plan_open_to_residents": _("Survey round opened to residents"),
+                "surveys.need_resolve": _("Waiting need resolved"),
                 "surveys.export": _("Survey results exported"),
             }
         )

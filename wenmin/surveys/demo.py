@@ -17,6 +17,7 @@ from wenmin.cases.models import Channel
 from wenmin.cases.services import case_intake
 from wenmin.core.models import User
 from wenmin.core.roles import Role
+from wenmin.households.models import HouseholdMember
 from wenmin.organisation.models import Region, RegionLevel, Unit, UnitKind
 from wenmin.surveys import services
 from wenmin.surveys.models import (
@@ -31,9 +32,11 @@ from wenmin.surveys.models import (
     Visit,
     VisitAssignment,
     VisitPlan,
+    VisitSource,
 )
 from wenmin.surveys.rules import content_digest
 from wenmin.surveys.selectors import households_to_visit
+from wenmin.surveys.services.plans import village_of
 
 QUESTIONS: list[dict[str, Any]] = [
     {
@@ -68,6 +71,8 @@ NEED_TEXTS = {
     "policy": ["咨询低保年审的办理时间", "咨询医保缴费标准"],
     "other": ["村口路灯不亮，晚上出行不便"],
 }
+# What a volunteer records at the door, in the order of the demo's weights.
+AT_THE_DOOR_ORDER = (Resolution.ON_THE_SPOT, Resolution.CASE, Resolution.WAITING)
 MAX_CASES = 40  # the needs that became cases: enough to follow, not a flood in the 12345 queue
 
 
@@ -189,7 +194,7 @@ def _round(
             continue
         kind = rng.choice(kinds)
         text = rng.choice(NEED_TEXTS.get(kind.code, NEED_TEXTS["other"]))
-        resolution = rng.choices(list(Resolution.values), weights=[4, 3, 3])[0]
+        resolution = rng.choices(list(AT_THE_DOOR_ORDER), weights=[4, 3, 3])[0]
         case = None
         if resolution == Resolution.CASE:
             if cases_left[0] <= 0:
@@ -201,7 +206,7 @@ def _round(
                     kind=Kind.HELP,
                     title=f"{kind.name}：{text}"[:120],
                     content=text,
-                    region=visit.household.region,
+                    region=visit.household.region if visit.household else None,
                     actor=visit.volunteer,
                     received_at=visit.visited_at,
                     data={"survey_visit": visit.pk},
@@ -222,6 +227,43 @@ def _round(
         )
     Need.objects.bulk_create(needs, batch_size=1000)
     return plan
+
+
+MAX_RESIDENT_ANSWERS = 30
+
+
+def _resident_answers(*, rng: random.Random, plan: VisitPlan, now: dt.datetime) -> None:
+    """The round was open to residents too: some members of the households visited answered
+    online themselves (once each), on the round's version."""
+    VisitPlan.objects.filter(pk=plan.pk).update(residents_until=plan.ends_on)
+    members = list(
+        HouseholdMember.objects.filter(household__visit_assignments__plan=plan)
+        .select_related("household__region__parent", "person")
+        .order_by("id")
+    )
+    chosen = rng.sample(members, min(MAX_RESIDENT_ANSWERS, (len(members) + 3) // 4))
+    questions = list(plan.version.questions.order_by("order"))
+    span = max((plan.ends_on - plan.starts_on).days, 1)
+    answers = []
+    for member in chosen:
+        day = plan.starts_on + dt.timedelta(days=rng.randrange(span))
+        when = timezone.make_aware(dt.datetime.combine(day, dt.time(19, rng.randrange(60))))
+        given = _answers(rng, questions)
+        answers.append(
+            Visit(
+                plan=plan,
+                source=VisitSource.RESIDENT,
+                household=member.household,
+                respondent=member.person,
+                version=plan.version,
+                village=village_of(member.household.region),
+                visited_at=min(when, now - dt.timedelta(hours=1)),
+                idempotency_key=f"demo-resident-{plan.pk}-{member.person_id}",
+                content_digest=content_digest(given),
+                answers=given,
+            )
+        )
+    Visit.objects.bulk_create(answers, batch_size=1000)
 
 
 def demo_surveys(*, seed: int, now: dt.datetime) -> list[str]:
@@ -272,7 +314,7 @@ def demo_surveys(*, seed: int, now: dt.datetime) -> list[str]:
         **common,
     )
     services.version_retire(actor=None, version=spring_version)
-    _round(
+    autumn = _round(
         version=autumn_version,
         name=f"{year}年秋季关爱对象入户走访",
         starts=dt.date(year, 9, 1),
@@ -280,6 +322,7 @@ def demo_surveys(*, seed: int, now: dt.datetime) -> list[str]:
         share=0.85,
         **common,
     )
+    _resident_answers(rng=rng, plan=autumn, now=now)
     figures = surveys_stats()
     return [
         _(
@@ -307,7 +350,8 @@ def surveys_stats() -> dict[str, Any]:
         "forms": SurveyForm.objects.count(),
         "plans": VisitPlan.objects.count(),
         "visits_planned": VisitAssignment.objects.count(),
-        "visits": Visit.objects.count(),
+        "visits": Visit.objects.filter(source=VisitSource.DOOR).count(),
+        "resident_answers": Visit.objects.filter(source=VisitSource.RESIDENT).count(),
         "needs": Need.objects.count(),
         "needs_by_resolution": {value: by_resolution.get(value, 0) for value in Resolution.values},
     }

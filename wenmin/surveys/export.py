@@ -7,7 +7,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from wenmin.core.excel import StreamedWorkbook
-from wenmin.surveys.models import Question, QuestionKind, Resolution, VisitPlan
+from wenmin.surveys.models import Question, QuestionKind, Resolution, VisitPlan, VisitSource
 from wenmin.surveys.results import needs_of, visited
 
 
@@ -32,12 +32,13 @@ def plan_workbook(*, plan: VisitPlan, within: str | None, target: IO[bytes]) -> 
         headers=[
             _("Household"),
             _("Village"),
+            _("Answered"),
             _("Volunteer team"),
             _("Volunteer"),
             _("Visited"),
             *[f"{q.order}. {q.text}" for q in questions],
         ],
-        widths={"A": 14, "B": 16, "C": 20, "D": 12, "E": 18},
+        widths={"A": 14, "B": 16, "C": 18, "D": 20, "E": 12, "F": 18},
         freeze="B2",
     )
     visits = (
@@ -45,12 +46,14 @@ def plan_workbook(*, plan: VisitPlan, within: str | None, target: IO[bytes]) -> 
         .select_related("household", "village", "team", "volunteer__person")
         .order_by("village__name", "household__code", "visited_at")
     )
+    sources = dict(VisitSource.choices)
     for visit in visits.iterator(chunk_size=1000):
         volunteer = visit.volunteer
         sheet.append(
             [
-                visit.household.code,
-                visit.village.name,
+                visit.household.code if visit.household else "",
+                visit.village.name if visit.village else "",
+                str(sources.get(visit.source, visit.source)),
                 visit.team.name if visit.team else "",
                 (volunteer.person.name if volunteer.person else volunteer.get_username())
                 if volunteer
@@ -69,8 +72,8 @@ def plan_workbook(*, plan: VisitPlan, within: str | None, target: IO[bytes]) -> 
     for need in rows.order_by("village__name", "id").iterator(chunk_size=1000):
         needs.append(
             [
-                need.household.code,
-                need.village.name,
+                need.household.code if need.household else "",
+                need.village.name if need.village else "",
                 need.kind.name,
                 need.text,
                 str(labels.get(need.resolution, need.resolution)),

@@ -13,7 +13,7 @@ from wenmin.core.models import User
 from wenmin.organisation.models import Region, RegionLevel, Unit, UnitKind
 from wenmin.organisation.selectors import regions_visible_to
 from wenmin.surveys import access
-from wenmin.surveys.models import QuestionKind, SurveyForm, SurveyVersion
+from wenmin.surveys.models import QuestionKind, SurveyForm, SurveyVersion, VisitSource
 from wenmin.surveys.selectors import volunteer_teams_for
 
 OWNER_KINDS = (
@@ -99,10 +99,12 @@ class PlanForm(forms.Form):
 class CoverageFilter(forms.Form):
     """The filters of the lists behind the results' numbers (junk is a 400, not a 500)."""
 
-    village = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+    village = forms.IntegerField(required=False, min_value=0, max_value=2**62)  # 0: not known
     team = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     kind = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     question = forms.IntegerField(required=False, min_value=1, max_value=2**62)
     value = formfields.TextField(required=False, max_length=60)
     visited = forms.ChoiceField(required=False, choices=[("", ""), ("yes", "yes"), ("no", "no")])
     resolution = forms.CharField(required=False, max_length=24)
+    source = forms.ChoiceField(required=False, choices=[("", ""), *VisitSource.choices])
+    located = forms.ChoiceField(required=False, choices=[("", ""), ("yes", "yes")])

@@ -138,6 +138,11 @@ class VisitPlan(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Residents may answer the round's survey themselves, on their phone, until this day
+    # (included); empty: only the volunteers answer, at the door.
+    residents_until = models.DateField(
+        _("residents may answer online until"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("visit plan")
@@ -197,8 +202,14 @@ class VisitAssignment(models.Model):
         return f"{self.plan} · {self.household}"
 
 
+class VisitSource(models.TextChoices):
+    DOOR = "door", _("Door-to-door visit")
+    RESIDENT = "resident", _("Answered online by a resident")
+
+
 class Visit(models.Model):
-    """One door-to-door visit: the answers a volunteer recorded at a household, stored once."""
+    """One set of answers, stored once: a door-to-door visit a volunteer recorded at a household,
+    or a resident's own answer online (one per resident and round)."""
 
     plan = models.ForeignKey(
         VisitPlan, verbose_name=_("visit plan"), on_delete=models.PROTECT, related_name="visits"
@@ -211,11 +222,26 @@ class Visit(models.Model):
         on_delete=models.PROTECT,
         related_name="visits",
     )
+    source = models.CharField(
+        _("answered"), max_length=16, choices=VisitSource.choices, default=VisitSource.DOOR
+    )
+    # Empty for a resident the households register does not list as a member.
     household = models.ForeignKey(
         "households.Household",
         verbose_name=_("household"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="visits",
+    )
+    # The resident who answered online (empty for a door-to-door visit).
+    respondent = models.ForeignKey(
+        "organisation.Person",
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="survey_answers",
     )
     version = models.ForeignKey(
         SurveyVersion,
@@ -238,8 +264,14 @@ class Visit(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Empty only for a resident whose place of residence nobody recorded.
     village = models.ForeignKey(
-        "organisation.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+        "organisation.Region",
+        verbose_name=_("village"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     visited_at = models.DateTimeField(_("visited"))
     submitted_at = models.DateTimeField(_("received"), auto_now_add=True)
@@ -262,10 +294,19 @@ class Visit(models.Model):
             models.Index(fields=["plan", "village"]),
             models.Index(fields=["plan", "team"]),
             models.Index(fields=["plan", "household"]),
+            models.Index(fields=["plan", "source"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "respondent"],
+                condition=models.Q(respondent__isnull=False),
+                name="survey_one_answer_per_resident",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.household} · {self.visited_at:%Y-%m-%d}"
+        who = self.household or self.respondent_id or ""
+        return f"{who} · {self.visited_at:%Y-%m-%d}"
 
 
 class VisitPhoto(models.Model):
@@ -311,6 +352,7 @@ class Resolution(models.TextChoices):
     ON_THE_SPOT = "resolved_on_spot", _("Resolved on the spot")
     CASE = "case", _("Became a case")
     WAITING = "waiting_for_activity", _("Waits for a volunteer activity")
+    ACTIVITY = "resolved_by_activity", _("Resolved by a volunteer activity")
 
 
 class NeedState(models.TextChoices):
@@ -327,11 +369,18 @@ class Need(models.Model):
     household = models.ForeignKey(
         "households.Household",
         verbose_name=_("household"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="needs",
     )
     village = models.ForeignKey(
-        "organisation.Region", verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+        "organisation.Region",
+        verbose_name=_("village"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     kind = models.ForeignKey(
         NeedKind, verbose_name=_("type"), on_delete=models.PROTECT, related_name="needs"
@@ -352,6 +401,17 @@ class Need(models.Model):
     # The practical deed (实事好事) that records a need resolved on the spot: the platforms
     # issue brings the deeds register; until then the id stays empty.
     deed_ref = models.PositiveBigIntegerField(_("practical deed"), null=True, blank=True)
+    # A need that waited, resolved later (need_resolve): when, by whom, how.
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolution_note = models.TextField(_("how it was resolved"), blank=True)
 
     class Meta:
         verbose_name = _("need")
@@ -360,6 +420,7 @@ class Need(models.Model):
         indexes = [
             models.Index(fields=["kind", "village"]),
             models.Index(fields=["resolution"]),
+            models.Index(fields=["resolution", "state", "village"]),
         ]
 
     def __str__(self) -> str:

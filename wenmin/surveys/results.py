@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext
 
 from wenmin.households.models import Household
 from wenmin.organisation.models import Region, Unit
@@ -21,6 +22,7 @@ from wenmin.surveys.models import (
     Visit,
     VisitAssignment,
     VisitPlan,
+    VisitSource,
 )
 from wenmin.surveys.rules import answer_counts_as, tally_values
 
@@ -32,9 +34,32 @@ def planned(plan: VisitPlan, within: str | None) -> QuerySet[VisitAssignment]:
 
 
 def visited(plan: VisitPlan, within: str | None) -> QuerySet[Visit]:
-    """The plan's visits the viewer reads."""
+    """The plan's answers the viewer reads: door-to-door visits and residents' own answers."""
     rows = Visit.objects.filter(plan=plan)
     return rows.filter(village__path__startswith=within) if within else rows
+
+
+def door_visits(plan: VisitPlan, within: str | None) -> QuerySet[Visit]:
+    """The plan's door-to-door visits the viewer reads (coverage counts only these)."""
+    return visited(plan, within).filter(source=VisitSource.DOOR)
+
+
+@dataclass
+class Sources:
+    """How the round's answers came: at the door (with a location or not), or from residents."""
+
+    door: int
+    located: int
+    resident: int
+
+
+def sources(plan: VisitPlan, within: str | None) -> Sources:
+    counts = visited(plan, within).aggregate(
+        door=Count("id", filter=Q(source=VisitSource.DOOR)),
+        located=Count("id", filter=Q(source=VisitSource.DOOR, latitude__isnull=False)),
+        resident=Count("id", filter=Q(source=VisitSource.RESIDENT)),
+    )
+    return Sources(**counts)
 
 
 @dataclass
@@ -75,8 +100,8 @@ def _rows(
 
 
 def coverage(plan: VisitPlan, within: str | None) -> Coverage:
-    """Households visited / planned, in all and by village and by team."""
-    plan_rows, visit_rows = planned(plan, within), visited(plan, within)
+    """Households visited / planned, in all and by village and by team (door-to-door visits)."""
+    plan_rows, visit_rows = planned(plan, within), door_visits(plan, within)
     n = Count("household", distinct=True)
     by_village = (
         list(plan_rows.values(key=F("village_id")).annotate(n=n).order_by()),
@@ -120,7 +145,7 @@ def households_counted(
 ) -> QuerySet[Household]:
     """The households behind a coverage number: planned (was_visited None), visited, or planned
     and not yet visited; of a village or a team."""
-    plan_rows, visit_rows = planned(plan, within), visited(plan, within)
+    plan_rows, visit_rows = planned(plan, within), door_visits(plan, within)
     if village:
         plan_rows, visit_rows = (
             plan_rows.filter(village_id=village),
@@ -133,7 +158,7 @@ def households_counted(
         ids = visit_rows.values("household_id")
     elif was_visited is False:
         ids = plan_rows.exclude(
-            household_id__in=visited(plan, within).values("household_id")
+            household_id__in=door_visits(plan, within).values("household_id")
         ).values("household_id")
     else:
         ids = plan_rows.values("household_id")
@@ -143,8 +168,10 @@ def households_counted(
 @dataclass
 class Tally:
     question: Question
-    rows: list[tuple[str, str, int]]  # (value, label, count)
+    rows: list[tuple[str, str, int, int, int]]  # (value, label, all, at the door, by residents)
     answered: int = 0
+    answered_door: int = 0
+    answered_resident: int = 0
     numbers: dict[str, Any] = field(default_factory=dict)
 
 
@@ -161,24 +188,25 @@ def _label(question: Question, value: str) -> str:
 def tallies(plan: VisitPlan, within: str | None) -> list[Tally]:
     """Each question's answers counted over the plan's visits (the chart's and table's figures)."""
     questions = list(plan.version.questions.order_by("order"))
-    answers = [a for (a,) in visited(plan, within).values_list("answers").iterator()]
+    door, resident = str(VisitSource.DOOR), str(VisitSource.RESIDENT)
+    answers = list(visited(plan, within).values_list("answers", "source").iterator())
     result = []
     for question in questions:
         key = str(question.pk)
         values = tally_values(question)
-        counts: Counter[str] = Counter()
+        counts: Counter[tuple[str, str]] = Counter()
         numbers: list[float] = []
-        answered = 0
-        for answer in answers:
+        answered: Counter[str] = Counter()
+        for answer, source in answers:
             given = answer.get(key)
             if given is None:
                 continue
-            answered += 1
+            answered[source] += 1
             if question.kind == QuestionKind.NUMBER and isinstance(given, int | float):
                 numbers.append(float(given))
             for value in values:
                 if answer_counts_as(question, given, value):
-                    counts[value] += 1
+                    counts[value, source] += 1
         summary: dict[str, Any] = {}
         if numbers:
             summary = {
@@ -189,8 +217,19 @@ def tallies(plan: VisitPlan, within: str | None) -> list[Tally]:
         result.append(
             Tally(
                 question=question,
-                rows=[(value, _label(question, value), counts[value]) for value in values],
-                answered=answered,
+                rows=[
+                    (
+                        value,
+                        _label(question, value),
+                        counts[value, door] + counts[value, resident],
+                        counts[value, door],
+                        counts[value, resident],
+                    )
+                    for value in values
+                ],
+                answered=answered[door] + answered[resident],
+                answered_door=answered[door],
+                answered_resident=answered[resident],
                 numbers=summary,
             )
         )
@@ -205,11 +244,20 @@ def visits_counted(
     value: str = "",
     village: int | None = None,
     team: int | None = None,
+    source: str = "",
+    located: bool = False,
 ) -> QuerySet[Visit]:
-    """The visits behind a number: of a village or a team, or whose answer to a question counts
-    under a tally's value (by the rule the tally counts with)."""
+    """The visits behind a number: of a village or a team, at the door or by residents, with a
+    location, or whose answer to a question counts under a tally's value (by the rule the
+    tally counts with). Village 0: answers whose place is not known."""
     rows = visited(plan, within)
-    if village:
+    if source:
+        rows = rows.filter(source=source)
+    if located:
+        rows = rows.filter(latitude__isnull=False)
+    if village == 0:
+        rows = rows.filter(village__isnull=True)
+    elif village:
         rows = rows.filter(village_id=village)
     if team:
         rows = rows.filter(team_id=team)
@@ -221,9 +269,7 @@ def visits_counted(
             if answer_counts_as(question, answers.get(key), value)
         ]
         rows = Visit.objects.filter(pk__in=ids)
-    return rows.select_related("household", "village", "team", "volunteer__person").order_by(
-        "-visited_at", "-id"
-    )
+    return rows.select_related("household", "village", "team").order_by("-visited_at", "-id")
 
 
 def needs_of(plan: VisitPlan, within: str | None) -> QuerySet[Need]:
@@ -249,11 +295,18 @@ def needs_summary(plan: VisitPlan, within: str | None) -> NeedTable:
     }
     kind_ids = {k for _, k in counts}
     kinds = list(NeedKind.objects.filter(pk__in=kind_ids))
-    villages = dict(Region.objects.filter(pk__in={v for v, _ in counts}).values_list("pk", "name"))
+    villages: dict[int | None, str] = dict(
+        Region.objects.filter(pk__in={v for v, _ in counts if v}).values_list("pk", "name")
+    )
+    ordered = sorted(villages.items(), key=lambda item: item[1])
+    if any(v is None for v, _ in counts):
+        # Residents' answers whose place nobody recorded: a row of their own (village 0).
+        villages[None] = gettext("Place not known")
+        ordered.append((None, villages[None]))
     table = []
-    for village_id, name in sorted(villages.items(), key=lambda item: item[1]):
+    for village_id, name in ordered:
         per_kind = [counts.get((village_id, kind.pk), 0) for kind in kinds]
-        table.append((village_id, name, per_kind, sum(per_kind)))
+        table.append((village_id or 0, name, per_kind, sum(per_kind)))
     totals = [sum(counts.get((v, kind.pk), 0) for v in villages) for kind in kinds]
     by_resolution = dict(
         rows.values_list("resolution")
@@ -279,7 +332,9 @@ def needs_counted(
     rows = needs_of(plan, within)
     if kind:
         rows = rows.filter(kind_id=kind)
-    if village:
+    if village == 0:
+        rows = rows.filter(village__isnull=True)
+    elif village:
         rows = rows.filter(village_id=village)
     if resolution:
         rows = rows.filter(resolution=resolution)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from wenmin.core import validators
-from wenmin.surveys.models import CHOICE_KINDS, Question, QuestionKind
+from wenmin.surveys.models import CHOICE_KINDS, Question, QuestionKind, Resolution
 
 MAX_QUESTION = 300
 MAX_CHOICE = 60
@@ -25,6 +25,12 @@ MAX_PHOTOS = 3
 PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp"})
 YES = frozenset({True, "yes", "true", "1", "on"})
 NO = frozenset({False, "no", "false", "0", "off"})
+# What a need may become when it is raised: at the door (the volunteer may resolve it there), and
+# online (a resident sends it to the county or lets it wait for a volunteer activity).
+AT_THE_DOOR = frozenset({Resolution.ON_THE_SPOT, Resolution.CASE, Resolution.WAITING})
+ONLINE = frozenset({Resolution.CASE, Resolution.WAITING})
+# What a waiting need may become later (need_resolve).
+LATER = frozenset({Resolution.ON_THE_SPOT, Resolution.ACTIVITY, Resolution.CASE})
 KEY_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 

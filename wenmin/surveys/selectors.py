@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
@@ -11,10 +12,13 @@ from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.households.models import Household
 from wenmin.households.selectors import households_in_care
-from wenmin.organisation.models import Region, Unit, UnitKind
+from wenmin.organisation.models import Person, Region, Unit, UnitKind
 from wenmin.surveys import access
 from wenmin.surveys.models import (
+    Need,
     NeedKind,
+    NeedState,
+    Resolution,
     SurveyForm,
     SurveyVersion,
     Visit,
@@ -164,6 +168,108 @@ def visit_get_for(user: User, visit_id: object) -> Visit:
     except Visit.DoesNotExist:
         raise Http404 from None
     within = None if access.visiting_user(user) else within_for(user, visit.version.form)
-    if within and not visit.village.path.startswith(within):
+    if within and (visit.village is None or not visit.village.path.startswith(within)):
         raise Http404
     return visit
+
+
+# Residents' own answers ---------------------------------------------------------------------
+
+
+def plan_for_residents(plan_id: object) -> VisitPlan:
+    """A round its owner opened to residents (open now or closed since), or 404: a round never
+    opened to residents is not public."""
+    try:
+        return VisitPlan.objects.select_related("version__form").get(
+            pk=_id(plan_id), residents_until__isnull=False
+        )
+    except VisitPlan.DoesNotExist:
+        raise Http404 from None
+
+
+def resident_answer(*, plan: VisitPlan, person: Person | None) -> Visit | None:
+    """The resident's answer to a round, if they gave one."""
+    if person is None:
+        return None
+    return Visit.objects.filter(plan=plan, respondent=person).first()
+
+
+def answers_of(*, person: Person) -> list[Visit]:
+    """The resident's own answers, newest first, with their needs and the cases they became."""
+    return list(
+        Visit.objects.filter(respondent=person)
+        .select_related("plan", "version__form")
+        .prefetch_related("needs__kind", "needs__case")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def answers_count(user: User) -> int:
+    """How many answers the signed-in resident gave (their page's section)."""
+    from wenmin.residents.selectors import verified_person
+
+    person = verified_person(user=user)
+    return Visit.objects.filter(respondent=person).count() if person is not None else 0
+
+
+# Needs waiting for a volunteer activity ------------------------------------------------------
+
+
+def waiting_needs_for(user: User) -> QuerySet[Need]:
+    """The waiting needs of the rounds the viewer reads, within the viewer's township."""
+    if not access.surveys_user(user):
+        return Need.objects.none()
+    rows = Need.objects.filter(
+        resolution=Resolution.WAITING,
+        state=NeedState.OPEN,
+        visit__plan__version__form__in=forms_visible_to(user),
+    )
+    township = None if access.sees_whole_county(user) else access.township_path(user)
+    if township:
+        rows = rows.filter(village__path__startswith=township)
+    return rows
+
+
+def waiting_by_township(needs: QuerySet[Need]) -> list[tuple[Region | None, int]]:
+    """How many of these needs each township holds (None: a resident's, place not known)."""
+    counts = dict(
+        needs.values_list("village__township_id").annotate(n=Count("id")).order_by()
+        .values_list("village__township_id", "n")
+    )  # fmt: skip
+    townships = Region.objects.in_bulk([pk for pk in counts if pk])
+    known = sorted(
+        ((townships[pk], n) for pk, n in counts.items() if pk in townships),
+        key=lambda row: row[0].name,
+    )
+    rows: list[tuple[Region | None, int]] = list(known)
+    if counts.get(None):
+        rows.append((None, counts[None]))
+    return rows
+
+
+def need_get_for(user: User, need_id: object) -> Need:
+    """One waiting-or-not need of a round the viewer reads, within their township, or 404."""
+    if not access.surveys_user(user):
+        raise Http404
+    rows = Need.objects.filter(visit__plan__version__form__in=forms_visible_to(user))
+    township = None if access.sees_whole_county(user) else access.township_path(user)
+    if township:
+        rows = rows.filter(village__path__startswith=township)
+    try:
+        return rows.select_related("kind", "village", "household", "visit").get(pk=_id(need_id))
+    except Need.DoesNotExist:
+        raise Http404 from None
+
+
+def plans_open_to_residents(*, person: Person, today: dt.date) -> list[VisitPlan]:
+    """The rounds residents may answer online today that this resident has not answered yet."""
+    return list(
+        VisitPlan.objects.filter(
+            residents_until__gte=today,
+            version__published_at__isnull=False,
+            version__retired_at__isnull=True,
+        )
+        .exclude(visits__respondent=person)
+        .select_related("version__form")
+        .order_by("residents_until", "id")[:20]
+    )

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -23,7 +24,8 @@ from wenmin.organisation.models import Region, Unit
 from wenmin.surveys import access, results, selectors
 from wenmin.surveys.export import plan_workbook
 from wenmin.surveys.forms import CoverageFilter
-from wenmin.surveys.models import NeedKind, QuestionKind, Resolution, VisitPlan
+from wenmin.surveys.models import NeedKind, QuestionKind, Resolution, VisitPlan, VisitSource
+from wenmin.surveys.services import open_to_residents
 
 PAGE = 50
 
@@ -46,8 +48,8 @@ def plan_results(request: HttpRequest, plan_id: int) -> HttpResponse:
     charts = [
         {
             "id": f"tally-{tally.question.pk}",
-            "labels": [label for _, label, _ in tally.rows],
-            "values": [n for _, _, n in tally.rows],
+            "labels": [row[1] for row in tally.rows],
+            "values": [row[2] for row in tally.rows],
         }
         for tally in tallies
         if tally.question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.YES_NO)
@@ -62,7 +64,10 @@ def plan_results(request: HttpRequest, plan_id: int) -> HttpResponse:
             "tallies": tallies,
             "charts": charts,
             "needs": results.needs_summary(plan, within),
+            "sources": results.sources(plan, within),
             "can_export": roles.can_export(user.role),
+            "can_open": access.may_own(user, plan.version.form.owner),
+            "open_to_residents": open_to_residents(plan),
         },
     )
 
@@ -80,6 +85,10 @@ def _name(model: type[Region] | type[Unit] | type[NeedKind], pk: int | None) -> 
     if not pk:
         return ""
     return str(model.objects.filter(pk=pk).values_list("name", flat=True).first() or "")
+
+
+def _village(pk: int | None) -> str:
+    return str(_("Place not known")) if pk == 0 else _name(Region, pk)
 
 
 @login_required
@@ -126,6 +135,8 @@ def plan_visits(request: HttpRequest, plan_id: int) -> HttpResponse:
         value=f["value"] or "",
         village=f["village"],
         team=f["team"],
+        source=f["source"] or "",
+        located=f["located"] == "yes",
     )
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     return render(
@@ -136,8 +147,10 @@ def plan_visits(request: HttpRequest, plan_id: int) -> HttpResponse:
             "page": page,
             "question": question,
             "value": f["value"],
-            "village": _name(Region, f["village"]),
+            "village": _village(f["village"]),
             "team": _name(Unit, f["team"]),
+            "source": dict(VisitSource.choices).get(f["source"] or "", ""),
+            "located": f["located"] == "yes",
         },
     )
 
@@ -162,7 +175,7 @@ def plan_needs(request: HttpRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "page": page,
             "kind": _name(NeedKind, f["kind"]),
-            "village": _name(Region, f["village"]),
+            "village": _village(f["village"]),
             "resolution": dict(Resolution.choices).get(f["resolution"] or "", ""),
         },
     )

@@ -25,6 +25,7 @@ from wenmin.surveys.models import (
     SurveyVersion,
     VisitAssignment,
 )
+from wenmin.surveys.rules import AT_THE_DOOR
 from wenmin.surveys.services import NeedInput
 
 NEED_ROWS = 3
@@ -54,7 +55,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visit_input(request: HttpRequest, questions: list[Question]) -> dict[str, Any]:
+def visit_input(request: HttpRequest, questions: list[Question]) -> dict[str, Any]:
     """The posted form as visit_submit's arguments (checked there, not here)."""
     post, files = request.POST, request.FILES
     answers: dict[str, Any] = {}
@@ -113,17 +114,12 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _form_page(
-    request: HttpRequest,
-    assignment: VisitAssignment,
-    questions: list[Question],
-    *,
-    key: str,
-    errors: dict[str, list[str]] | None = None,
-    status: int = 200,
-) -> HttpResponse:
+def form_rows(
+    request: HttpRequest, questions: list[Question], errors: dict[str, list[str]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """The questions and need rows as the form shows them (what was posted, each field's
+    errors), and the errors no field shows; shared by the volunteer's and the resident's form."""
     posted = request.POST if request.method == "POST" else None
-    errors = errors or {}
     fields = [
         {
             "question": question,
@@ -153,6 +149,20 @@ def _form_page(
         f"needs.{i}.{f}" for i in range(NEED_ROWS) for f in ("kind", "text", "resolution")
     }
     general = [m for field, ms in errors.items() if field not in shown for m in ms]
+    return fields, needs, general
+
+
+def _form_page(
+    request: HttpRequest,
+    assignment: VisitAssignment,
+    questions: list[Question],
+    *,
+    key: str,
+    errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    posted = request.POST if request.method == "POST" else None
+    fields, needs, general = form_rows(request, questions, errors or {})
     return render(
         request,
         "surveys/visit_form.html",
@@ -162,7 +172,7 @@ def _form_page(
             "fields": fields,
             "needs": needs,
             "need_kinds": list(selectors.need_kinds()),
-            "resolutions": Resolution.choices,
+            "resolutions": [(v, label) for v, label in Resolution.choices if v in AT_THE_DOOR],
             "key": key,
             "general_errors": general,
             "latitude": posted.get("latitude", "") if posted else "",
@@ -189,7 +199,7 @@ def visit_new(request: HttpRequest, assignment_id: int) -> HttpResponse:
             idempotency_key=key,
             version=_version_answered(request, version),
             assignment=assignment,
-            **_visit_input(request, questions),
+            **visit_input(request, questions),
         )
     except ValidationError as error:
         errors = error.message_dict

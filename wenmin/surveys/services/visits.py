@@ -16,9 +16,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from wenmin.cases.deadlines import Kind
-from wenmin.cases.models import Channel
-from wenmin.cases.services import case_intake
 from wenmin.cases.services.attachments import attachments_check
 from wenmin.core import validators
 from wenmin.core.audit import audit_record
@@ -27,12 +24,9 @@ from wenmin.households.models import Household
 from wenmin.organisation.models import Unit
 from wenmin.surveys import rules
 from wenmin.surveys.models import (
-    Need,
     NeedKind,
-    NeedState,
     Question,
     QuestionKind,
-    Resolution,
     SurveyVersion,
     Visit,
     VisitAssignment,
@@ -40,6 +34,7 @@ from wenmin.surveys.models import (
     VisitPlan,
 )
 from wenmin.surveys.selectors import team_of
+from wenmin.surveys.services.needs import needs_save
 from wenmin.surveys.services.plans import village_of
 
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -128,7 +123,7 @@ def _photos_check(
 
 
 def _needs_check(
-    needs: Sequence[NeedInput],
+    needs: Sequence[NeedInput], allowed: frozenset[str]
 ) -> tuple[list[tuple[NeedKind, str, str]], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     if len(needs) > rules.MAX_NEEDS:
@@ -140,7 +135,7 @@ def _needs_check(
         kind = kinds.get(need.kind)
         if kind is None:
             errors[f"{key}.kind"] = [_("Choose the type of need.")]
-        if need.resolution not in Resolution.values:
+        if need.resolution not in allowed:
             errors[f"{key}.resolution"] = [_("Say what becomes of this need.")]
         try:
             text = validators.check_text(
@@ -201,6 +196,43 @@ class _Checked:
     visited_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class _Content:
+    """The answers, photos and needs of a submission, checked against its version's questions."""
+
+    answers: dict[str, Any]
+    photos: list[tuple[Question, UploadedFile, str]]
+    needs: list[tuple[NeedKind, str, str]]
+
+
+def content_check(
+    *,
+    version: SurveyVersion,
+    plan: VisitPlan | None,
+    answers: Mapping[str, Any],
+    needs: Sequence[NeedInput],
+    photos: Mapping[str, Sequence[UploadedFile]],
+    errors: dict[str, list[str]],
+    resolutions: frozenset[str] = rules.AT_THE_DOOR,
+) -> _Content:
+    """The check half every submission shares (a volunteer's visit, a resident's answer): the
+    version open for the round, each answer, photo and need; each broken rule into `errors`."""
+    version_errors = _version_errors(version, plan) if plan is not None else []
+    if version_errors:
+        errors["version"] = version_errors
+    questions = list(version.questions.order_by("order"))
+    try:
+        clean = rules.answers_check(questions, dict(answers))
+    except ValidationError as error:
+        errors.update(error.message_dict)
+        clean = {}
+    checked_photos, photo_errors = _photos_check(questions, photos)
+    errors.update(photo_errors)
+    clean_needs, need_errors = _needs_check(needs, resolutions)
+    errors.update(need_errors)
+    return _Content(clean, checked_photos, clean_needs)
+
+
 def _visit_check(
     *,
     actor: User,
@@ -219,19 +251,9 @@ def _visit_check(
     errors: dict[str, list[str]] = {}
     team = team_of(actor)
     plan, household, assignment = _where(team, assignment, plan, household, errors)
-    version_errors = _version_errors(version, plan) if plan is not None else []
-    if version_errors:
-        errors["version"] = version_errors
-    questions = list(version.questions.order_by("order"))
-    try:
-        clean = rules.answers_check(questions, dict(answers))
-    except ValidationError as error:
-        errors.update(error.message_dict)
-        clean = {}
-    checked_photos, photo_errors = _photos_check(questions, photos)
-    errors.update(photo_errors)
-    clean_needs, need_errors = _needs_check(needs)
-    errors.update(need_errors)
+    content = content_check(
+        version=version, plan=plan, answers=answers, needs=needs, photos=photos, errors=errors
+    )
     lat = _coordinate(latitude, validators.check_latitude, "latitude", errors)
     lng = _coordinate(longitude, validators.check_longitude, "longitude", errors)
     if (lat is None) != (lng is None) and "latitude" not in errors and "longitude" not in errors:
@@ -243,8 +265,9 @@ def _visit_check(
     if errors or plan is None or household is None:
         raise ValidationError(errors)
     return _Checked(
-        plan, household, assignment, team, clean, checked_photos, clean_needs, lat, lng, when
-    )
+        plan, household, assignment, team, content.answers, content.photos, content.needs, lat,
+        lng, when,
+    )  # fmt: skip
 
 
 def visit_submit(
@@ -317,8 +340,8 @@ def _visit_write(
         longitude=c.longitude,
         answers=c.answers,
     )
-    _photos_save(visit, c.photos)
-    _needs_save(visit, actor, c.needs)
+    photos_save(visit, c.photos)
+    needs_save(visit, actor, c.needs)
     audit_record(
         actor=actor,
         action="surveys.visit_submit",
@@ -328,7 +351,7 @@ def _visit_write(
     return visit
 
 
-def _photos_save(visit: Visit, photos: list[tuple[Question, UploadedFile, str]]) -> None:
+def photos_save(visit: Visit, photos: list[tuple[Question, UploadedFile, str]]) -> None:
     if not photos:
         return
     for question, upload, content_type in photos:
@@ -342,29 +365,3 @@ def _photos_save(visit: Visit, photos: list[tuple[Question, UploadedFile, str]])
         )
         visit.answers.setdefault(str(question.pk), []).append(photo.pk)
     visit.save(update_fields=["answers"])
-
-
-def _needs_save(visit: Visit, actor: User, needs: list[tuple[NeedKind, str, str]]) -> None:
-    household = visit.household
-    for kind, text, resolution in needs:
-        case = None
-        if resolution == Resolution.CASE:
-            case = case_intake(
-                channel=Channel.NEEDS_SURVEY,
-                kind=Kind.HELP,
-                title=f"{kind.name}：{text}"[:120],
-                content=text,
-                region=household.region,
-                actor=actor,
-                data={"survey_visit": visit.pk, "household": household.code},
-            )
-        Need.objects.create(
-            visit=visit,
-            household=household,
-            village=visit.village,
-            kind=kind,
-            text=text,
-            resolution=resolution,
-            state=NeedState.RESOLVED if resolution == Resolution.ON_THE_SPOT else NeedState.OPEN,
-            case=case,
-        )

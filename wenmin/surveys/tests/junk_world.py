@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
+from wenmin.residents.testing import phone_verified
 from wenmin.surveys import services
-from wenmin.surveys.models import Resolution
+from wenmin.surveys.models import Resolution, VisitPlan
 from wenmin.surveys.services import NeedInput
 from wenmin.testing import CaseDesk
 
@@ -22,8 +26,20 @@ def junk_world(desk: CaseDesk) -> dict[str, dict[str, Any]]:
         version=survey.version,
         assignment=assignment,
         answers=survey.answers(),
-        needs=[NeedInput("care", "帮助打扫卫生", Resolution.ON_THE_SPOT)],
+        needs=[
+            NeedInput("care", "帮助打扫卫生", Resolution.ON_THE_SPOT),
+            NeedInput("repair", "门锁坏了，等志愿者活动时修理", Resolution.WAITING),
+        ],
     ).visit
+    waiting = visit.needs.get(resolution=Resolution.WAITING)
+    # Open to residents (a verified one may answer): the round lasts past today, whatever today is.
+    today = timezone.localdate()
+    VisitPlan.objects.filter(pk=survey.plan.pk).update(ends_on=today + dt.timedelta(days=60))
+    survey.plan.refresh_from_db()
+    services.plan_open_to_residents(
+        actor=None, plan=survey.plan, until=today + dt.timedelta(days=30)
+    )
+    phone_verified(desk.county.resident)
     draft = services.version_draft(actor=desk.county.township_clerk, form=survey.form)
     return {
         "paths": {
@@ -32,6 +48,7 @@ def junk_world(desk: CaseDesk) -> dict[str, dict[str, Any]]:
             "plan_id": survey.plan.pk,
             "visit_id": visit.pk,
             "assignment_id": assignment.pk,
+            "need_id": waiting.pk,
         },
         "form": {
             "title": "走访问卷",
@@ -49,5 +66,10 @@ def junk_world(desk: CaseDesk) -> dict[str, dict[str, Any]]:
             "village": desk.county.village_a.pk,
             "question": survey.single.pk,
             "value": "良好",
+            "residents_until": (today + dt.timedelta(days=10)).isoformat(),
+            "resolution": Resolution.ACTIVITY,
+            "note": "志愿者活动时已修好",
+            "source": "resident",
+            "located": "yes",
         },
     }

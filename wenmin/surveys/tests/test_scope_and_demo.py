@@ -83,10 +83,18 @@ def test_the_results_page_reads_in_a_fixed_number_of_queries(
 
 
 def test_the_demo_surveys_two_rounds_and_counts_them(survey: Survey) -> None:
+    from wenmin.households.models import HouseholdMember, MemberRelation
+
     VisitPlan.objects.all().delete()
     SurveyForm.objects.all().delete()
+    HouseholdMember.objects.create(
+        household=survey.households[0], person=survey.desk.county.resident_a,
+        relation=MemberRelation.HEAD,
+    )  # fmt: skip
     [line] = demo_surveys(seed=1, now=timezone.now())
     figures = surveys_stats()
+    # The autumn round was open to residents: the household's member answered it online.
+    assert figures["resident_answers"] == 1
     assert figures["forms"] == 1 and figures["plans"] == 2
     assert figures["visits_planned"] == 2 * Household.objects.count()
     assert 0 < figures["visits"] <= figures["visits_planned"]
@@ -111,8 +119,14 @@ def test_the_stats_of_an_empty_database_are_zeros(db: Any) -> None:
         "plans": 0,
         "visits_planned": 0,
         "visits": 0,
+        "resident_answers": 0,
         "needs": 0,
-        "needs_by_resolution": {"resolved_on_spot": 0, "case": 0, "waiting_for_activity": 0},
+        "needs_by_resolution": {
+            "resolved_on_spot": 0,
+            "case": 0,
+            "waiting_for_activity": 0,
+            "resolved_by_activity": 0,
+        },
     }
 
 

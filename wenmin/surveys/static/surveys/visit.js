@@ -213,6 +213,28 @@
     }
   }
 
+  // Where the visit happens, when the volunteer allows it: asked once when the form opens, never
+  // waited for (a visit sent before the answer, or without one, goes without a location).
+  function locate(form) {
+    var note = form.querySelector("[data-location]");
+    function show(name) {
+      if (!note) return;
+      note.hidden = false;
+      note.setAttribute("data-state", name);
+      note.textContent = note.getAttribute("data-msg-" + name) || "";
+    }
+    if (form.elements.latitude.value && form.elements.longitude.value) { show("found"); return; }
+    if (!navigator.geolocation) { show("none"); return; }
+    try {
+      navigator.geolocation.getCurrentPosition(function (position) {
+        form.elements.latitude.value = position.coords.latitude.toFixed(6);
+        form.elements.longitude.value = position.coords.longitude.toFixed(6);
+        show("found");
+        form.dispatchEvent(new Event("change"));  // kept with the draft
+      }, function () { show("none"); }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 600000 });
+    } catch (e) { show("none"); }
+  }
+
   function visitForm(form) {
     var draftName = DRAFT + form.getAttribute("data-visit-form");
     var draft = read(draftName, null);
@@ -234,6 +256,7 @@
     }
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
+    locate(form);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       if (!form.elements.visited_at.value) form.elements.visited_at.value = new Date().toISOString();
