@@ -168,6 +168,8 @@ def test_the_demo_county_has_a_year_of_the_three_asks_in_its_figures(demo):
     assert councils["by_state"]["in_notice"] > 0 and councils["by_state"]["failed"] > 0
     assert surveys["plans"] == 2 and 0 < surveys["visits"] <= surveys["visits_planned"]
     assert surveys["needs"] == sum(surveys["needs_by_resolution"].values()) > 0
-    assert all(surveys["needs_by_resolution"].values())  # on the spot, as cases, waiting
+    by_resolution = surveys["needs_by_resolution"]
+    assert all(by_resolution[key] for key in ("resolved_on_spot", "case", "waiting_for_activity"))
+    assert surveys["resident_answers"] > 0  # a round open to residents, answered online
     assert inquiry["reception_days"] > 0 and inquiry["matters"] > 0
     assert stats["households"]["in_care"] > 0 and stats["residents"]["verified_phones"] >= 1
