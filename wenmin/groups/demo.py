@@ -90,11 +90,21 @@ def demo_groups(*, seed: int, now: dt.datetime) -> list[str]:
             group=group, actor=None, source=SourceKind.PASTE, text=_paste(rng, day), now=now
         )
         marked = list(
-            GroupMessage.objects.filter(group=group, looks_like_request=True)
-            .order_by("sent_at")
-            .values_list("id", flat=True)[:2]
+            GroupMessage.objects.filter(group=group, looks_like_request=True).order_by("sent_at")[
+                :2
+            ]
         )
-        services.group_messages_open_cases(group=group, message_ids=marked, actor=None)
+        if not marked:
+            continue
+        # The cadre brought the chat in an hour or three after it was written, two days ago:
+        # its cases sit behind today's calls in the dispatcher's queue.
+        services.group_messages_open_cases(
+            group=group,
+            message_ids=[message.pk for message in marked],
+            actor=None,
+            received_at=max(message.sent_at for message in marked)
+            + dt.timedelta(hours=rng.randint(1, 3)),
+        )
     return [
         _("WeChat groups: %(groups)s groups with their cadres, %(chats)s conversations brought in.")
         % {"groups": len(profiles), "chats": len(chosen)}

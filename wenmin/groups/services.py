@@ -219,11 +219,17 @@ def _refusals(messages: list[GroupMessage], phone: str) -> dict[str, list[str]]:
 
 
 def group_messages_open_cases(
-    *, group: Unit, message_ids: Sequence[int], actor: User | None, phone: str = ""
+    *,
+    group: Unit,
+    message_ids: Sequence[int],
+    actor: User | None,
+    phone: str = "",
+    received_at: dt.datetime | None = None,
 ) -> list[Case]:
     """Open one case per selected message (channel 民情微群), the group, the sender's nickname and
     the message's time recorded on the case's intake; the sender's phone when the cadre knows it.
-    All or nothing: one refusal and no case is opened."""
+    All or nothing: one refusal and no case is opened. `received_at`: when the cadre brought them
+    in (now unless said; the demo's chats came in days ago)."""
     phone = (phone or "").strip()
     profile = GroupProfile.objects.filter(unit=group).select_related("region").first()
     region = profile.region if profile is not None else group.region
@@ -241,6 +247,7 @@ def group_messages_open_cases(
                     requester_phone=phone,
                     region=region,
                     actor=actor,
+                    received_at=received_at,
                     data={
                         "group": group.pk,
                         "group_name": group.name,

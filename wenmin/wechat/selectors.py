@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -14,9 +15,13 @@ from wenmin.wechat.models import Follower, InboundMessage, OfficialAccount, Outc
 CASE_LIST_FIELDS = ("id", "tracking_code", "title", "state", "received_at")
 
 
+_URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def account_by_callback_key(*, callback_key: str) -> OfficialAccount | None:
     """The active account a callback URL names, or None (unknown or switched off)."""
-    if not callback_key or len(callback_key) > 32 or not callback_key.isascii():
+    # The key is secrets.token_urlsafe's alphabet; anything else (a NUL byte…) names no account.
+    if not callback_key or len(callback_key) > 32 or not _URLSAFE.fullmatch(callback_key):
         return None
     return (
         OfficialAccount.objects.select_related("unit", "region")
