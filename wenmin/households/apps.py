@@ -18,6 +18,12 @@ class HouseholdsConfig(AppConfig):
     reference_data = ("wenmin.households.migrations.0003_care_categories_default:seed",)
 
     def ready(self) -> None:
+        # A person's own export (privacy) includes what this app holds about them.
+        from wenmin.households.selectors import household_subject_sheet as sheet
+        from wenmin.privacy.services.subject import SUBJECT_SHEETS
+
+        if sheet not in SUBJECT_SHEETS:
+            SUBJECT_SHEETS.append(sheet)
         from wenmin.core import nav
         from wenmin.households import rules
 

@@ -14,7 +14,7 @@ from wenmin.core.models import User
 from wenmin.core.roles import Role
 from wenmin.households import rules
 from wenmin.households.models import CareCategory, Household, HouseholdCare, HouseholdMember
-from wenmin.organisation.models import Region
+from wenmin.organisation.models import Person, Region
 from wenmin.organisation.selectors import scope_for, volunteer_of
 
 
@@ -254,3 +254,22 @@ def households_stats() -> dict[str, Any]:
             for code in care_categories(active_only=False).values_list("code", flat=True)
         },
     }
+
+
+def household_subject_sheet(person: Person) -> tuple[str, list[str], list[list[Any]]]:
+    """The person's household for their own export (privacy): in clear, as it is theirs."""
+    from django.utils.translation import gettext as _
+
+    membership = (
+        HouseholdMember.objects.filter(person=person).select_related("household__region").first()
+    )
+    headers = [_("household number"), _("village or villagers' group"), _("address")]
+    headers += [_("relation to the head"), _("care categories")]
+    if membership is None:
+        return _("Household"), headers, []
+    household = membership.household
+    names = dict(CareCategory.objects.values_list("code", "name"))
+    care = [names.get(code, code) for code in rules.care_codes_split(household.care_codes)]
+    row = [household.code, household.region.name, household.address]
+    row += [membership.get_relation_display(), "、".join(care)]
+    return _("Household"), headers, [row]

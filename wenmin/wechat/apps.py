@@ -15,6 +15,12 @@ class WechatConfig(AppConfig):
     verbose_name = _("WeChat")
 
     def ready(self) -> None:
+        # A person's own export (privacy) includes what this app holds about them.
+        from wenmin.privacy.services.subject import SUBJECT_SHEETS
+        from wenmin.wechat.selectors import follower_subject_sheet as sheet
+
+        if sheet not in SUBJECT_SHEETS:
+            SUBJECT_SHEETS.append(sheet)
         from wenmin.core import audit_labels
 
         audit_labels.register(

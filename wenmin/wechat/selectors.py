@@ -94,3 +94,16 @@ def wechat_stats() -> dict[str, int]:
         "messages": InboundMessage.objects.count(),
         "cases": InboundMessage.objects.filter(outcome=Outcome.OPENED).count(),
     }
+
+
+def follower_subject_sheet(person: Any) -> tuple[str, list[str], list[list[Any]]]:
+    """The person's WeChat followings for their own export (privacy): the openid in clear, as it
+    is theirs; units never see it."""
+    from django.utils.translation import gettext as _
+
+    rows = [
+        [follower.account.name, follower.account.app_id, follower.openid, follower.linked_at]
+        for follower in Follower.objects.filter(person=person).select_related("account")
+    ]
+    headers = [_("official account"), _("AppID"), _("openid"), _("phone verified")]
+    return _("WeChat"), headers, rows

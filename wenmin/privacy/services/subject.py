@@ -3,6 +3,7 @@ exports everything held about a person, and erases what the law allows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -31,6 +32,13 @@ def _yes(value: bool | None) -> str:
     return "" if value is None else _("yes") if value else _("no")
 
 
+# What the apps built on the register hold about a person (a household and its care categories,
+# WeChat followers…): each hook gives (sheet title, headers, rows) for the person, or no rows.
+# The apps register here; privacy imports none of them.
+SubjectSheet = tuple[str, list[str], list[list[Any]]]
+SUBJECT_SHEETS: list[Callable[[Person], SubjectSheet]] = []
+
+
 def subject_export(*, actor: User, person: Person, target: IO[bytes]) -> int:
     """Write one workbook of everything held about a person — their details in clear, the
     roles the register holds, their cases, the events of those cases and those they took, and
@@ -57,6 +65,13 @@ def subject_export(*, actor: User, person: Person, target: IO[bytes]) -> int:
     rows += _cases_sheet(book, cases)
     rows += _events_sheet(book, person, [c.pk for c in cases])
     rows += _accesses_sheet(book, person)
+    for hook in SUBJECT_SHEETS:
+        title, headers, found = hook(person)
+        if found:
+            extra = book.sheet(title, headers=headers)
+            for row in found:
+                extra.append(row)
+            rows += extra.rows
     book.save(target)
     personal_data_viewed(
         viewer=actor,
