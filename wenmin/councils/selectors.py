@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from wenmin.core import validators
+from wenmin.core.lookups import id_or_404
 from wenmin.core.models import User
 from wenmin.core.roles import Role
 from wenmin.councils.models import (
@@ -93,17 +93,10 @@ def councils_visible_to(user: User) -> QuerySet[VillagersCouncil]:
     )
 
 
-def _pk(value: Any) -> int:
-    try:
-        return validators.check_id(str(value))
-    except Exception:  # noqa: BLE001  (any junk id is simply not found)
-        raise Http404 from None
-
-
 def council_get_for(user: User, council_id: Any) -> VillagersCouncil:
     """One council the viewer may read on the staff pages, or 404."""
     try:
-        return councils_visible_to(user).get(pk=_pk(council_id))
+        return councils_visible_to(user).get(pk=id_or_404(council_id))
     except VillagersCouncil.DoesNotExist:
         raise Http404 from None
 
@@ -112,7 +105,7 @@ def member_get_for(user: User, member_id: Any) -> CouncilMember:
     """A membership of a council the viewer may read, or 404."""
     try:
         return CouncilMember.objects.select_related("council", "council__region").get(
-            pk=_pk(member_id), council__in=councils_visible_to(user).values("id")
+            pk=id_or_404(member_id), council__in=councils_visible_to(user).values("id")
         )
     except CouncilMember.DoesNotExist:
         raise Http404 from None
@@ -179,14 +172,14 @@ def proposal_id_from_case(case_id: int) -> int | None:
 
 def proposal_get_public(proposal_id: Any) -> Proposal:
     try:
-        return proposals_public().get(pk=_pk(proposal_id))
+        return proposals_public().get(pk=id_or_404(proposal_id))
     except Proposal.DoesNotExist:
         raise Http404 from None
 
 
 def proposal_get_for(user: User, proposal_id: Any) -> Proposal:
     try:
-        return proposals_visible_to(user).get(pk=_pk(proposal_id))
+        return proposals_visible_to(user).get(pk=id_or_404(proposal_id))
     except Proposal.DoesNotExist:
         raise Http404 from None
 
@@ -212,7 +205,7 @@ def comments_for_moderation(proposal: Proposal) -> QuerySet[Comment]:
 def comment_get_for(user: User, comment_id: Any) -> Comment:
     try:
         return Comment.objects.select_related("proposal", "proposal__region").get(
-            pk=_pk(comment_id), proposal__in=proposals_visible_to(user).values("id")
+            pk=id_or_404(comment_id), proposal__in=proposals_visible_to(user).values("id")
         )
     except Comment.DoesNotExist:
         raise Http404 from None
@@ -225,7 +218,7 @@ def objections_of(proposal: Proposal) -> QuerySet[Objection]:
 def objection_get_for(user: User, objection_id: Any) -> Objection:
     try:
         return Objection.objects.select_related("proposal", "proposal__region").get(
-            pk=_pk(objection_id), proposal__in=proposals_visible_to(user).values("id")
+            pk=id_or_404(objection_id), proposal__in=proposals_visible_to(user).values("id")
         )
     except Objection.DoesNotExist:
         raise Http404 from None
@@ -242,7 +235,9 @@ def objection_counts(proposal: Proposal) -> tuple[int, int]:
 
 def photo_get_public(photo_id: Any) -> ProposalPhoto:
     try:
-        return ProposalPhoto.objects.exclude(proposal__state=State.WITHDRAWN).get(pk=_pk(photo_id))
+        return ProposalPhoto.objects.exclude(proposal__state=State.WITHDRAWN).get(
+            pk=id_or_404(photo_id)
+        )
     except ProposalPhoto.DoesNotExist:
         raise Http404 from None
 

@@ -32,7 +32,7 @@ from wenmin.cases.forms_staff import county_leaders
 from wenmin.cases.models import Case, Channel
 from wenmin.cases.selectors import cases_visible_to
 from wenmin.cases.workflow import State
-from wenmin.core import validators
+from wenmin.core.lookups import id_or_404
 from wenmin.core.models import User
 from wenmin.core.roles import Role
 from wenmin.core.workdays import SHANGHAI
@@ -50,13 +50,6 @@ from wenmin.organisation.models import Person, Unit, UnitKind
 
 INQUIRY_CHANNELS = (Channel.RECEPTION, Channel.VISIT, Channel.MAILBOX)
 DESK_ROLES = frozenset({Role.TOWNSHIP_STAFF, Role.DEPARTMENT_STAFF})
-
-
-def _id(value: Any) -> int:
-    try:
-        return validators.check_id(str(value))
-    except Exception:  # noqa: BLE001  (any junk id is a missing page)
-        raise Http404 from None
 
 
 def slot_starts_at(day: ReceptionDay, slot: ReceptionSlot) -> dt.datetime:
@@ -96,7 +89,7 @@ def desk_leaders(user: User) -> QuerySet[Person]:
 
 def desk_leader_get(user: User, leader_id: Any) -> Person:
     """One leader the viewer works for, or 404."""
-    leader = desk_leaders(user).filter(pk=_id(leader_id)).first()
+    leader = desk_leaders(user).filter(pk=id_or_404(leader_id)).first()
     if leader is None:
         raise Http404
     return leader
@@ -162,7 +155,9 @@ def desk_days(
 def desk_day_get(user: User, day_id: Any) -> ReceptionDay:
     """One reception day of the viewer's leaders, with its slots and bookings, or 404."""
     day = (
-        ReceptionDay.objects.filter(pk=_id(day_id), leader__in=desk_leaders(user).values("pk"))
+        ReceptionDay.objects.filter(
+            pk=id_or_404(day_id), leader__in=desk_leaders(user).values("pk")
+        )
         .select_related("leader")
         .prefetch_related(
             Prefetch(
@@ -191,7 +186,9 @@ def desk_day_get(user: User, day_id: Any) -> ReceptionDay:
 def desk_booking_get(user: User, booking_id: Any) -> Booking:
     """One booking on a reception day of the viewer's leaders, or 404."""
     booking = (
-        Booking.objects.filter(pk=_id(booking_id), day__leader__in=desk_leaders(user).values("pk"))
+        Booking.objects.filter(
+            pk=id_or_404(booking_id), day__leader__in=desk_leaders(user).values("pk")
+        )
         .select_related("slot", "day", "resident")
         .first()
     )
@@ -304,7 +301,7 @@ def public_mailboxes() -> QuerySet[Mailbox]:
 def public_day_get(day_id: Any) -> ReceptionDay:
     """A published reception day with its slots, or 404."""
     day = (
-        ReceptionDay.objects.filter(pk=_id(day_id), is_published=True)
+        ReceptionDay.objects.filter(pk=id_or_404(day_id), is_published=True)
         .select_related("leader", "leader__cadre")
         .prefetch_related("slots")
         .first()
@@ -317,7 +314,7 @@ def public_day_get(day_id: Any) -> ReceptionDay:
 def public_slot_get(slot_id: Any) -> ReceptionSlot:
     """A slot of a published reception day, or 404."""
     slot = (
-        ReceptionSlot.objects.filter(pk=_id(slot_id), day__is_published=True)
+        ReceptionSlot.objects.filter(pk=id_or_404(slot_id), day__is_published=True)
         .select_related("day", "day__leader")
         .first()
     )
@@ -329,7 +326,7 @@ def public_slot_get(slot_id: Any) -> ReceptionSlot:
 def open_mailbox_get(mailbox_id: Any) -> Mailbox:
     """An open mailbox, or 404."""
     mailbox = (
-        Mailbox.objects.filter(pk=_id(mailbox_id), is_open=True)
+        Mailbox.objects.filter(pk=id_or_404(mailbox_id), is_open=True)
         .select_related("leader", "leader__cadre")
         .first()
     )
@@ -351,7 +348,7 @@ def bookings_of(user: User) -> QuerySet[Booking]:
 
 def own_booking_get(user: User, booking_id: Any) -> Booking:
     """One of the resident's own bookings, or 404."""
-    booking = bookings_of(user).filter(pk=_id(booking_id)).first()
+    booking = bookings_of(user).filter(pk=id_or_404(booking_id)).first()
     if booking is None:
         raise Http404
     return booking

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from wenmin.core import validators
+from wenmin.core.lookups import id_or_404
 from wenmin.core.models import User
 from wenmin.households.models import Household
 from wenmin.households.selectors import households_in_care
@@ -31,13 +31,6 @@ def households_to_visit(*, regions: Iterable[Region]) -> QuerySet[Household]:
     """The households a plan over these regions must visit: those the households register puts
     in a care category that must be visited (its rule, not ours)."""
     return households_in_care(regions=list(regions))
-
-
-def _id(value: object) -> int:
-    try:
-        return validators.check_id(value)
-    except Exception:  # noqa: BLE001  (junk in a path is a page that does not exist)
-        raise Http404 from None
 
 
 # Forms and plans -----------------------------------------------------------------------------
@@ -71,7 +64,7 @@ def within_for(user: User, form: SurveyForm) -> str | None:
 def form_get_for(user: User, form_id: object) -> SurveyForm:
     """One form the viewer may see, or 404."""
     try:
-        return forms_visible_to(user).get(pk=_id(form_id))
+        return forms_visible_to(user).get(pk=id_or_404(form_id))
     except SurveyForm.DoesNotExist:
         raise Http404 from None
 
@@ -79,7 +72,7 @@ def form_get_for(user: User, form_id: object) -> SurveyForm:
 def version_get_for(user: User, version_id: object) -> SurveyVersion:
     try:
         return SurveyVersion.objects.select_related("form__owner__region").get(
-            pk=_id(version_id), form__in=forms_visible_to(user)
+            pk=id_or_404(version_id), form__in=forms_visible_to(user)
         )
     except SurveyVersion.DoesNotExist:
         raise Http404 from None
@@ -89,7 +82,7 @@ def plan_get_for(user: User, plan_id: object) -> VisitPlan:
     """One plan the viewer may read the results of, or 404."""
     try:
         return VisitPlan.objects.select_related("version__form__owner__region").get(
-            pk=_id(plan_id), version__form__in=forms_visible_to(user)
+            pk=id_or_404(plan_id), version__form__in=forms_visible_to(user)
         )
     except VisitPlan.DoesNotExist:
         raise Http404 from None
@@ -149,7 +142,7 @@ def assignment_get_for(user: User, assignment_id: object) -> VisitAssignment:
     try:
         return VisitAssignment.objects.select_related(
             "household__region", "plan__version__form", "village", "team"
-        ).get(pk=_id(assignment_id), team=team)
+        ).get(pk=id_or_404(assignment_id), team=team)
     except VisitAssignment.DoesNotExist:
         raise Http404 from None
 
@@ -164,7 +157,7 @@ def visit_get_for(user: User, visit_id: object) -> Visit:
     else:
         visits = visits.filter(plan__version__form__in=forms_visible_to(user))
     try:
-        visit = visits.get(pk=_id(visit_id))
+        visit = visits.get(pk=id_or_404(visit_id))
     except Visit.DoesNotExist:
         raise Http404 from None
     within = None if access.visiting_user(user) else within_for(user, visit.version.form)
@@ -181,7 +174,7 @@ def plan_for_residents(plan_id: object) -> VisitPlan:
     opened to residents is not public."""
     try:
         return VisitPlan.objects.select_related("version__form").get(
-            pk=_id(plan_id), residents_until__isnull=False
+            pk=id_or_404(plan_id), residents_until__isnull=False
         )
     except VisitPlan.DoesNotExist:
         raise Http404 from None
@@ -256,7 +249,9 @@ def need_get_for(user: User, need_id: object) -> Need:
     if township:
         rows = rows.filter(village__path__startswith=township)
     try:
-        return rows.select_related("kind", "village", "household", "visit").get(pk=_id(need_id))
+        return rows.select_related("kind", "village", "household", "visit").get(
+            pk=id_or_404(need_id)
+        )
     except Need.DoesNotExist:
         raise Http404 from None
 
