@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.urls import reverse
@@ -37,6 +38,7 @@ def test_a_cadre_pastes_the_group_chat_and_opens_two_cases_on_a_phone(
     login.locator("input[name=password]").fill(PASSWORD)
     login.locator("button[type=submit]").click()
     page.get_by_role("link", name="青石村民情微群").click()
+    page.wait_for_selector("[data-count=messages]")  # the group's page, not the list still
     _fits(page)
     assert page.locator("[data-count=messages] .n").inner_text() == "0"
 
@@ -64,5 +66,6 @@ def test_a_cadre_pastes_the_group_chat_and_opens_two_cases_on_a_phone(
     assert GroupMessage.objects.filter(group=groups.village_group, case__isnull=False).count() == 2
 
     page.locator("[data-count=cases]").click()
+    page.wait_for_url(re.compile(r"show=cases"))
     assert page.locator("tr[data-message]").count() == 2
     _fits(page)
