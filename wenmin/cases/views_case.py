@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wenmin.cases import forms_staff as f
 from wenmin.cases import services
-from wenmin.cases.dispatch import dispatch_proposal
+from wenmin.cases.dispatch import case_dispatch_proposal, unit_hint
 from wenmin.cases.labels import EVENT_LABELS, actor_display
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.page_actions import case_page_actions_for
@@ -169,7 +169,8 @@ def action_form(
     if name == "classify":
         kwargs["initial"] = {"kind": case.kind, "category": case.category, "urgency": case.urgency}
     elif name == "dispatch":
-        kwargs["initial"] = {"unit": dispatch_proposal(category=case.category, region=case.region)}
+        proposal = case_dispatch_proposal(case)
+        kwargs["initial"] = {"unit": proposal.unit if proposal else None}
     if name in ("merge", "dispatch", "plan"):
         kwargs["user"] = user
     elif name == "reply":
@@ -294,9 +295,8 @@ def case_page_context(
         "duplicates": case.duplicates.count(),
         "events": _timeline(case),
         "loose_attachments": list(case.attachments.filter(event__isnull=True)),
-        "proposal": dispatch_proposal(category=case.category, region=case.region)
-        if "dispatch" in names
-        else None,
+        "proposal": case_dispatch_proposal(case) if "dispatch" in names else None,
+        "unit_hint": unit_hint(case)[1],
         "templates": {str(t.pk): t.text for t in templates},
         "page_actions": case_page_actions_for(user, case),
     }
