@@ -35,6 +35,7 @@ class ResidentsConfig(AppConfig):
             phrases={
                 "verification_code.send": _("Verification code sent"),
                 "verification_code.wrong": _("Wrong verification code entered"),
+                "verification_code.proved": _("Phone proved by a verification code"),
                 "verified_phone.set": _("Phone verified"),
             },
         )

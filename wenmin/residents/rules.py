@@ -27,6 +27,9 @@ PHONE_LIMITS = (
     SendLimit(scope="residents-code-phone-hour", limit=5, window=3600),
 )
 ADDRESS_LIMITS = (SendLimit(scope="residents-code-address-hour", limit=20, window=3600),)
+# A channel that knows its sender (a WeChat follower) limits that sender instead of an address:
+# three codes an hour, whichever numbers they name.
+SENDER_LIMITS = (SendLimit(scope="residents-code-sender-hour", limit=3, window=3600),)
 
 
 class CodeProblem(enum.StrEnum):

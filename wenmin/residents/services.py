@@ -91,9 +91,12 @@ def _code_hash(code: str, salt: str) -> str:
     return salted_hmac("wenmin.residents.code", f"{salt}:{code}", algorithm="sha256").hexdigest()
 
 
-def _limits_check(*, digest: str, ip_address: str | None) -> None:
+def _limits_check(*, digest: str, ip_address: str | None, sender: str | None) -> None:
     keyed = [(limit, digest) for limit in rules.PHONE_LIMITS]
-    keyed += [(limit, ip_address or "unknown") for limit in rules.ADDRESS_LIMITS]
+    if sender:
+        keyed += [(limit, sender) for limit in rules.SENDER_LIMITS]
+    else:
+        keyed += [(limit, ip_address or "unknown") for limit in rules.ADDRESS_LIMITS]
     for limit, key in keyed:
         check = rate_count(scope=limit.scope, key=key, limit=limit.limit, window=limit.window)
         if not check.allowed:
@@ -111,11 +114,14 @@ def _code_deliver(*, phone: str, code: str, minutes: int) -> None:
     notify(Notification(subject=_("Verification code"), text=text, phone=phone, secrets=hidden))
 
 
-def code_send(*, phone: str, actor: User | None, ip_address: str | None) -> OneTimeCode:
-    """Send a new one-time code to a mobile phone (rate-limited by phone and by address)."""
+def code_send(
+    *, phone: str, actor: User | None, ip_address: str | None, sender: str | None = None
+) -> OneTimeCode:
+    """Send a new one-time code to a mobile phone, rate-limited by phone and by the client's
+    address, or by `sender` when a channel knows who asks (a WeChat follower: "wechat:<id>")."""
     number = _phone_checked(phone)
     digest = crypto.digest(number)
-    _limits_check(digest=digest, ip_address=ip_address)
+    _limits_check(digest=digest, ip_address=ip_address, sender=sender)
     code = _code_new()
     salt = secrets.token_hex(16)
     minutes = int(settings.WENMIN_RESIDENT_CODE_MINUTES)
@@ -132,7 +138,10 @@ def code_send(*, phone: str, actor: User | None, ip_address: str | None) -> OneT
             actor=actor,
             action="verification_code.send",
             target=row,
-            changes={"expires_at": row.expires_at.isoformat()},
+            changes={
+                "expires_at": row.expires_at.isoformat(),
+                **({"sender": sender} if sender else {}),
+            },
             ip_address=ip_address,
         )
     _code_deliver(phone=number, code=code, minutes=minutes)
@@ -162,43 +171,77 @@ def _wrong_message(attempts: int) -> str:
     ) % {"n": left}
 
 
+def _code_take(
+    *, digest: str, entered: str, actor: User | None, ip_address: str | None
+) -> tuple[OneTimeCode | None, int]:
+    """Compare the entered code with the phone's latest one, in the caller's transaction: (the
+    code, marked used, when right; None and the wrong tries so far when wrong). A code that can no
+    longer be tried raises ValidationError."""
+    now = timezone.now()
+    row = (
+        OneTimeCode.objects.select_for_update()
+        .filter(phone_digest=digest)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if row is None:
+        raise ValidationError({"code": [str(_PROBLEMS[rules.CodeProblem.NONE_SENT])]})
+    problem = rules.code_problem(
+        used_at=row.used_at, attempts=row.attempts, expires_at=row.expires_at, now=now
+    )
+    if problem is not None:
+        raise ValidationError({"code": [str(_PROBLEMS[problem])]})
+    if not constant_time_compare(_code_hash(entered, row.salt), row.code_hash):
+        row.attempts += 1
+        row.save(update_fields=["attempts"])
+        audit_record(
+            actor=actor,
+            action="verification_code.wrong",
+            target=row,
+            changes={"attempts": row.attempts},
+            ip_address=ip_address,
+        )
+        return None, row.attempts
+    row.used_at = now
+    row.save(update_fields=["used_at"])
+    return row, row.attempts
+
+
+def phone_prove(
+    *, phone: str, code: str, actor: User | None, ip_address: str | None, on_proof: Any = None
+) -> str:
+    """Check a one-time code without signing anyone in (a WeChat follower binding their number):
+    the proved number, normalised. `on_proof(number)` runs in the same transaction, so what it
+    writes and the code's use stand or fall together. Wrong: ValidationError, the try counted."""
+    number = _phone_checked(phone)
+    entered = _code_checked(code)
+    with transaction.atomic():
+        row, wrong_tries = _code_take(
+            digest=crypto.digest(number), entered=entered, actor=actor, ip_address=ip_address
+        )
+        if row is not None:
+            audit_record(
+                actor=actor, action="verification_code.proved", target=row, ip_address=ip_address
+            )
+            if on_proof is not None:
+                on_proof(number)
+            return number
+    # Outside the transaction, so the wrong try stays counted.
+    raise ValidationError({"code": [_wrong_message(wrong_tries)]})
+
+
 def code_verify(*, phone: str, code: str, viewer: User | None, ip_address: str | None) -> Verified:
     """Check a one-time code; the right one proves the phone for the signed-in account, or for
     the resident account of that phone (made when there is none)."""
     number = _phone_checked(phone)
     entered = _code_checked(code)
     digest = crypto.digest(number)
-    now = timezone.now()
-    wrong_tries = 0
     with transaction.atomic():
-        row = (
-            OneTimeCode.objects.select_for_update()
-            .filter(phone_digest=digest)
-            .order_by("-created_at", "-id")
-            .first()
+        row, wrong_tries = _code_take(
+            digest=digest, entered=entered, actor=viewer, ip_address=ip_address
         )
-        if row is None:
-            raise ValidationError({"code": [str(_PROBLEMS[rules.CodeProblem.NONE_SENT])]})
-        problem = rules.code_problem(
-            used_at=row.used_at, attempts=row.attempts, expires_at=row.expires_at, now=now
-        )
-        if problem is not None:
-            raise ValidationError({"code": [str(_PROBLEMS[problem])]})
-        if not constant_time_compare(_code_hash(entered, row.salt), row.code_hash):
-            row.attempts += 1
-            row.save(update_fields=["attempts"])
-            audit_record(
-                actor=viewer,
-                action="verification_code.wrong",
-                target=row,
-                changes={"attempts": row.attempts},
-                ip_address=ip_address,
-            )
-            wrong_tries = row.attempts
-        else:
+        if row is not None:
             user, sign_in, created = _account_for(viewer=viewer, number=number, digest=digest)
-            row.used_at = now
-            row.save(update_fields=["used_at"])
             verified_phone_set(
                 user=user,
                 phone_digest=digest,

@@ -95,11 +95,10 @@ class Follower(models.Model):
     first_seen_at = models.DateTimeField(_("first message"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last message"), default=timezone.now)
     linked_at = models.DateTimeField(_("phone verified"), null=True, blank=True)
-    # The phone being verified and its one-time code (only the code's keyed digest is kept).
+    # The phone being verified and until when; the code itself is the residents app's one-time
+    # code (only its keyed hash is kept there).
     link_phone = EncryptedTextField(blank=True, editable=False)
-    link_code_digest = models.CharField(max_length=64, blank=True, editable=False)
     link_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
-    link_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("WeChat follower")

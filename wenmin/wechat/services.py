@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -15,23 +14,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wenmin.core.audit import audit_record
-from wenmin.core.crypto import digest, mask_phone
+from wenmin.core.crypto import mask_phone
 from wenmin.core.models import User
-from wenmin.core.notify import Notification, notify
-from wenmin.core.ratelimit import rate_count
 from wenmin.organisation.models import Region, Unit
 from wenmin.organisation.services import require_administrator, resident_find_or_create
 from wenmin.organisation.validation import normalise_phone
+from wenmin.residents.services import SendLimited, code_send, phone_prove
 from wenmin.wechat.models import Follower, MessageMode, OfficialAccount
 from wenmin.wechat.protocol import aes_key_valid
 from wenmin.wechat.selectors import follower_by_openid, openid_digest
 
 _APP_ID = re.compile(r"^[A-Za-z0-9_-]{4,32}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9]{3,32}$")  # WeChat: 3–32 letters or digits
-LINK_CODE_MINUTES = 10
-LINK_ATTEMPTS = 5
-LINK_CODES_PER_HOUR = 3  # per follower
-LINK_CODES_PER_DAY = 5  # per phone number
 
 
 def account_create(
@@ -144,41 +138,25 @@ def follower_subscribed(*, follower: Follower, subscribed: bool) -> None:
         follower.subscribed = subscribed
 
 
-def _code_digest(follower: Follower, code: str) -> str:
-    return digest(f"wechat-link:{follower.pk}:{code}")
-
-
 def follower_phone_link_start(*, follower: Follower, phone: str) -> str:
-    """Send a one-time code to the phone the follower names; the reply to show them.
-
-    The residents app's code service will replace the sending here; until then the code goes
-    through core.notify (the SMS backend) and only its keyed digest is kept.
-    """
+    """Send a one-time code to the phone the follower names (the residents' code service, with
+    its limits: per phone, and per follower instead of per address); the reply to show them."""
     try:
         phone = normalise_phone(phone)
     except ValidationError:
         phone = ""
     if not phone:
         return _("Send “绑定” and your 11-digit mobile number, e.g. 绑定 13800138000.")
-    # Each code is a text message to a number the sender merely names: limit both ends.
-    by_follower = rate_count(
-        scope="wechat-link", key=str(follower.pk), limit=LINK_CODES_PER_HOUR, window=3600
-    )
-    by_phone = rate_count(
-        scope="wechat-link-phone", key=digest(phone), limit=LINK_CODES_PER_DAY, window=86400
-    )
-    if not (by_follower.allowed and by_phone.allowed):
+    try:
+        code_send(phone=phone, actor=None, ip_address=None, sender=f"wechat:{follower.pk}")
+    except SendLimited:
         return _("Too many codes were asked for; try again later.")
-    code = f"{secrets.randbelow(1_000_000):06d}"
+    minutes = int(settings.WENMIN_RESIDENT_CODE_MINUTES)
     with transaction.atomic():
         locked = Follower.objects.select_for_update().get(pk=follower.pk)
         locked.link_phone = phone
-        locked.link_code_digest = _code_digest(locked, code)
-        locked.link_expires_at = timezone.now() + dt.timedelta(minutes=LINK_CODE_MINUTES)
-        locked.link_attempts = 0
-        locked.save(
-            update_fields=["link_phone", "link_code_digest", "link_expires_at", "link_attempts"]
-        )
+        locked.link_expires_at = timezone.now() + dt.timedelta(minutes=minutes)
+        locked.save(update_fields=["link_phone", "link_expires_at"])
         audit_record(
             actor=None,
             actor_label="wechat",
@@ -186,68 +164,52 @@ def follower_phone_link_start(*, follower: Follower, phone: str) -> str:
             target=locked,
             changes={"account": locked.account_id, "phone": mask_phone(phone)},
         )
-        text = _("Your Wenmin verification code is %(code)s, valid for %(n)s minutes.") % {
-            "code": code,
-            "n": LINK_CODE_MINUTES,
-        }
-        transaction.on_commit(
-            lambda: notify(
-                Notification(
-                    subject=_("Verification code"), text=text, phone=phone, secrets=(code,)
-                )
-            )
-        )
     return _("A code was sent to %(phone)s. Reply with the 6 digits within %(n)s minutes.") % {
         "phone": mask_phone(phone),
-        "n": LINK_CODE_MINUTES,
+        "n": minutes,
     }
 
 
 def follower_phone_link_pending(*, follower: Follower) -> bool:
     """Whether the follower is waiting to enter a code."""
     return bool(
-        follower.link_code_digest
+        follower.link_phone
         and follower.link_expires_at is not None
         and follower.link_expires_at > timezone.now()
     )
 
 
 def follower_phone_link_finish(*, follower: Follower, code: str) -> tuple[bool, str]:
-    """Check the code the follower sent; on success link them to the person with that phone
-    (found or created). (linked, the reply to show them)."""
-    with transaction.atomic():
-        locked = Follower.objects.select_for_update().get(pk=follower.pk)
-        if not follower_phone_link_pending(follower=locked):
-            return False, _("The code has expired. Send “绑定” and your number again.")
-        if locked.link_attempts >= LINK_ATTEMPTS:
-            return False, _("Too many wrong codes. Send “绑定” and your number again.")
-        if not secrets.compare_digest(locked.link_code_digest, _code_digest(locked, code)):
-            locked.link_attempts += 1
-            locked.save(update_fields=["link_attempts"])
-            return False, _("The code is not right. Check it and send it again.")
-        person = resident_find_or_create(name=_("Resident"), phone=locked.link_phone)
-        locked.person = person
-        locked.linked_at = timezone.now()
-        locked.link_phone, locked.link_code_digest = "", ""
-        locked.link_expires_at, locked.link_attempts = None, 0
-        locked.save(
-            update_fields=[
-                "person",
-                "linked_at",
-                "link_phone",
-                "link_code_digest",
-                "link_expires_at",
-                "link_attempts",
-            ]
-        )
+    """Check the code the follower sent (the residents' code service: its expiry, its five
+    tries); on success link them to the person with that phone (found or created).
+    (linked, the reply to show them)."""
+    locked = Follower.objects.get(pk=follower.pk)
+    if not follower_phone_link_pending(follower=locked):
+        return False, _("The code has expired. Send “绑定” and your number again.")
+    linked: dict[str, Any] = {}
+
+    def link(number: str) -> None:
+        row = Follower.objects.select_for_update().get(pk=follower.pk)
+        person = resident_find_or_create(name=_("Resident"), phone=number)
+        row.person, row.linked_at = person, timezone.now()
+        row.link_phone, row.link_expires_at = "", None
+        row.save(update_fields=["person", "linked_at", "link_phone", "link_expires_at"])
         audit_record(
             actor=None,
             actor_label="wechat",
             action="wechat.link_finish",
-            target=locked,
-            changes={"account": locked.account_id, "person": person.pk},
+            target=row,
+            changes={"account": row.account_id, "person": person.pk},
         )
-    follower.person, follower.linked_at = person, locked.linked_at
+        linked["row"] = row
+
+    try:
+        phone_prove(phone=locked.link_phone, code=code, actor=None, ip_address=None, on_proof=link)
+    except ValidationError as error:
+        messages = error.message_dict.get("code") or error.messages
+        return False, str(messages[0])
+    row = linked["row"]
+    follower.person, follower.linked_at = row.person, row.linked_at
     return True, _("Your phone is verified: your cases now follow you here.")
 
 
