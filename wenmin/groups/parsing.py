@@ -41,6 +41,12 @@ _DATE = (
 _STAMP = rf"(?:{_DATE}\s*)?{_TIME}"
 HEADER = re.compile(rf"^(?P<sender>\S.{{0,{MAX_SENDER - 1}}}?)\s+{_STAMP}$")
 TIME_LINE = re.compile(rf"^{_STAMP}$")
+# "明天下午 3:00" in a message is a time the text names, not "昵称 时间": no nickname ends with a
+# day or a part of the day.
+WHEN_WORD_END = re.compile(
+    r"(上午|下午|中午|晚上|凌晨|早上|傍晚|明天|后天|今天|昨天|前天|周[一二三四五六日天]|"
+    r"星期[一二三四五六日天]|礼拜[一二三四五六日天]|\d+[点号日])$"
+)
 COLON_LINE = re.compile(r"^(?P<sender>[^\s：:][^：:]{0,63}?)\s*[：:]\s*(?P<text>.*)$")
 # WeChat's own notices: not anyone's message.
 NOTICE = re.compile(
@@ -175,11 +181,20 @@ class _Reader:
         return _stamp(match, today=self.today, zone=self.zone, line=number)
 
 
+def _header(line: str) -> re.Match[str] | None:
+    """The line as "昵称 时间", or None: a "nickname" that ends with a day or a part of the day
+    ("明天下午 3:00", "周五 9:30") is a message's text naming a time."""
+    match = HEADER.match(line)
+    if match is None or TIME_LINE.match(line) or WHEN_WORD_END.search(match.group("sender")):
+        return None
+    return match
+
+
 def chat_parse(text: str, *, now: dt.datetime, zone: dt.tzinfo) -> Chat:
     """The messages of a pasted conversation (or a text export in the same shape)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     # With any "昵称 时间" header the paste is of that shape, and "x：y" lines are text in it.
-    headed = any(HEADER.match(line.strip()) and not TIME_LINE.match(line.strip()) for line in lines)
+    headed = any(_header(line.strip()) for line in lines)
     reader = _Reader(now=now, zone=zone)
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
@@ -195,7 +210,7 @@ def chat_parse(text: str, *, now: dt.datetime, zone: dt.tzinfo) -> Chat:
             reader.close()
             reader.sent_at = reader.stamp(time_line, number)
             continue
-        if headed and (header := HEADER.match(line)):
+        if headed and (header := _header(line)):
             reader.open(header.group("sender"), reader.stamp(header, number), number)
             continue
         if not headed and (colon := COLON_LINE.match(line)):

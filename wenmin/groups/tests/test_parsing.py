@@ -237,3 +237,14 @@ def test_what_wechat_copies_reads_back_as_the_same_messages(
         (nick, when.replace(second=0, microsecond=0, tzinfo=ZONE), "\n".join(lines))
         for nick, when, lines in sent
     ]
+
+
+@pytest.mark.parametrize(
+    "when", ["明天下午 3:00", "后天 10:00", "周五 9:30", "星期六上午 10:00", "8号 14:00"]
+)
+def test_a_line_naming_a_time_inside_a_message_is_its_text(when: str) -> None:
+    chat = parse(f"村委会 2024/5/3 14:22\n开会通知\n{when}\n在村部\n老王 2024/5/3 14:30\n收到\n")
+    assert [(m.sender, m.text) for m in chat.messages] == [
+        ("村委会", f"开会通知\n{when}\n在村部"),
+        ("老王", "收到"),
+    ]
