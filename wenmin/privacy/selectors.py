@@ -137,7 +137,54 @@ def register_roles(person: Person) -> list[str]:
         roles.append(_("has a login"))
     if Case.objects.filter(coordinator=person).exists():
         roles.append(_("coordinates cases"))
+    roles += _held_elsewhere(person)
     return roles
+
+
+# References to a person that do not keep them: the cases they raised (the retention periods
+# decide those), the privacy app's own records (erasures, the log of who saw their data, which
+# has its own period), and the references an app forgets
+# itself when the person is anonymised (PERSON_FORGET_HOOKS).
+NOT_HOLDING = frozenset(
+    {
+        "cases.case.requester",
+        "privacy.anonymisedcase.person",
+        "privacy.anonymisedperson.person",
+        "privacy.accesslogentry.person",
+    }
+)
+_CHECKED_ABOVE = frozenset(
+    {
+        "core.user.person",
+        "organisation.cadre.person",
+        "organisation.partymember.person",
+        "organisation.volunteer.person",
+        "organisation.position.person",
+        "cases.case.coordinator",
+    }
+)
+
+
+def _held_elsewhere(person: Person) -> list[str]:
+    """Every other app's rows that name the person (a household's member, a council's member, a
+    leader's visitor, a survey's respondent, and whatever apps come later), found from the
+    relations themselves so that no app can forget to say it holds people: each such row keeps
+    the person. Labelled by the row's kind."""
+    from wenmin.privacy.services.anonymise import PERSON_FORGET_HOOKS
+
+    held: list[str] = []
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if not (relation.is_relation and relation.auto_created and not relation.concrete):
+            continue
+        model, field = relation.related_model, relation.field  # type: ignore[union-attr]
+        key = f"{model._meta.label_lower}.{field.name}"
+        if key in NOT_HOLDING or key in _CHECKED_ABOVE or key in PERSON_FORGET_HOOKS:
+            continue
+        if model._default_manager.filter(**{field.name: person}).exists():
+            label = str(model._meta.verbose_name)
+            if label not in held:
+                held.append(label)
+    return held
 
 
 def people_find(text: str) -> QuerySet[Person]:

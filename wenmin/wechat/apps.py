@@ -21,6 +21,11 @@ class WechatConfig(AppConfig):
 
         if sheet not in SUBJECT_SHEETS:
             SUBJECT_SHEETS.append(sheet)
+        # An anonymised person's WeChat followers are unlinked, not a reason to keep them.
+        from wenmin.privacy.services.anonymise import PERSON_FORGET_HOOKS
+        from wenmin.wechat.services import followers_unlink
+
+        PERSON_FORGET_HOOKS["wechat.follower.person"] = followers_unlink
         from wenmin.core import audit_labels
 
         audit_labels.register(

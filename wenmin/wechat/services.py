@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from wenmin.core.audit import audit_record
 from wenmin.core.crypto import mask_phone
 from wenmin.core.models import User
-from wenmin.organisation.models import Region, Unit
+from wenmin.organisation.models import Person, Region, Unit
 from wenmin.organisation.services import require_administrator, resident_find_or_create
 from wenmin.organisation.validation import normalise_phone
 from wenmin.residents.services import SendLimited, code_send, phone_prove
@@ -211,6 +211,14 @@ def follower_phone_link_finish(*, follower: Follower, code: str) -> tuple[bool, 
     row = linked["row"]
     follower.person, follower.linked_at = row.person, row.linked_at
     return True, _("Your phone is verified: your cases now follow you here.")
+
+
+def followers_unlink(person: Person) -> int:
+    """Unlink the person's followers (their phone proof ends with the person's data); the
+    privacy app calls this, in its transaction, when it anonymises the person."""
+    return Follower.objects.filter(person=person).update(
+        person=None, linked_at=None, link_phone="", link_expires_at=None
+    )
 
 
 def county_language() -> Any:

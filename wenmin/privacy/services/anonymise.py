@@ -55,6 +55,11 @@ def require_administrator(actor: User | None) -> None:
 # transaction (messaging registers here; privacy imports none of them).
 ANONYMISE_HOOKS: list[Callable[[Case], None]] = []
 
+# References to a person an app drops when the person is anonymised, instead of keeping the
+# person ("wechat.follower.person": the follower is unlinked), keyed "app.model.field"; any other
+# reference keeps the person (privacy.selectors.register_roles).
+PERSON_FORGET_HOOKS: dict[str, Callable[[Person], None]] = {}
+
 
 def case_anonymise(*, case_id: int, reason: str, actor: User | None) -> AnonymisedCase | None:
     """Replace one case's personal data (see the module); None when it was done already."""
@@ -163,6 +168,8 @@ def person_anonymise_if_unneeded(
             return None
         if Case.objects.filter(requester=person).exists() or register_roles(person):
             return None
+        for forget in PERSON_FORGET_HOOKS.values():
+            forget(person)
         person.name = PERSON_NAME
         person.gender = ""
         person.birth_year = None

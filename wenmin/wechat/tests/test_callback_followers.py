@@ -233,3 +233,19 @@ def test_the_case_export_holds_no_openid(wechat, desk):
     sheets = "".join(workbook.read(name).decode() for name in workbook.namelist())
     assert "路灯坏了" in sheets  # the case is in the export…
     assert OPENID not in sheets  # …its sender's openid is not
+
+
+def test_anonymising_a_person_unlinks_their_follower_and_a_follower_does_not_keep_them(
+    wechat, texts, django_capture_on_commit_callbacks
+):
+    from wenmin.privacy.selectors import register_roles
+    from wenmin.privacy.services.anonymise import person_anonymise_if_unneeded
+
+    with django_capture_on_commit_callbacks(execute=True):
+        say(wechat, "绑定 13800138000", 5090)
+    say(wechat, _code(texts), 5091)
+    person = Follower.objects.get().person
+    assert person is not None and register_roles(person) == []
+    assert person_anonymise_if_unneeded(person_id=person.pk, reason="test", actor=None)
+    follower = Follower.objects.get()
+    assert follower.person is None and follower.linked_at is None
