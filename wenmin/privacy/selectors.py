@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -176,7 +177,8 @@ def _held_elsewhere(person: Person) -> list[str]:
     for relation in Person._meta.get_fields(include_hidden=True):
         if not (relation.is_relation and relation.auto_created and not relation.concrete):
             continue
-        model, field = relation.related_model, relation.field  # type: ignore[union-attr]
+        model: Any = relation.related_model
+        field: Any = relation.field  # type: ignore[union-attr]
         key = f"{model._meta.label_lower}.{field.name}"
         if key in NOT_HOLDING or key in _CHECKED_ABOVE or key in PERSON_FORGET_HOOKS:
             continue

@@ -58,7 +58,7 @@ ANONYMISE_HOOKS: list[Callable[[Case], None]] = []
 # References to a person an app drops when the person is anonymised, instead of keeping the
 # person ("wechat.follower.person": the follower is unlinked), keyed "app.model.field"; any other
 # reference keeps the person (privacy.selectors.register_roles).
-PERSON_FORGET_HOOKS: dict[str, Callable[[Person], None]] = {}
+PERSON_FORGET_HOOKS: dict[str, Callable[[Person], object]] = {}
 
 
 def case_anonymise(*, case_id: int, reason: str, actor: User | None) -> AnonymisedCase | None:
