@@ -45,7 +45,7 @@ dev: demo-data
 test: $(STAMP)
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \
 	else echo "Browser tests: SKIPPED, Debian chromium is not installed (apt-get install chromium)"; fi
-	$(BIN)/python -m pytest -q -rs -m "not concurrency" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -rs --durations=20 -m "not concurrency" $(PYTEST_ARGS)
 	@echo "Concurrent writers, on a database file where SQLite is used:"
 	WENMIN_TEST_SQLITE_FILE=1 $(BIN)/python -m pytest -q -rs -m concurrency $(PYTEST_ARGS)
 
