@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+from bench.serverload import wenmin as _wenmin  # noqa: E402
+
 PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 
 
@@ -37,20 +40,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _wenmin(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(  # noqa: S603
-        [PYTHON, "-m", "wenmin.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"wenmin {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
 
 
 def _category_id(env: dict[str, str]) -> str:

@@ -17,24 +17,16 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import re
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import threading
-import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import serverload  # noqa: E402
+
 PATHS = ("open311", "portal", "bare")
 EXPECTED = {"open311": 200, "portal": 302, "bare": 302}
 
@@ -74,20 +66,6 @@ setup["sql"] = {k: [q["sql"][:160] for q in c.captured_queries]
                 for k, c in (("open311", open311), ("portal", portal))}
 print("SETUP " + json.dumps(setup))
 """
-
-
-def _wenmin(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(  # noqa: S603  (our own command)
-        [PYTHON, "-m", "wenmin.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"wenmin {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
 
 
 @dataclass
@@ -147,133 +125,31 @@ class Target:
         )
 
 
-@dataclass(eq=False)
-class Client(threading.Thread):
-    """One closed-loop client: posts reports of one kind until the round's end."""
-
-    target: Target
-    kind: str
-    first: int
-    until: float
-    latencies: list[float] = field(default_factory=list)
-    failures: int = 0
-
-    def __post_init__(self) -> None:
-        threading.Thread.__init__(self, daemon=True)
-
-    def run(self) -> None:
-        n = self.first
-        connection = http.client.HTTPConnection("127.0.0.1", self.target.port, timeout=60)
-        while time.perf_counter() < self.until:
-            url, body, headers = self.target.request(self.kind, n)
-            n += 1
-            started = time.perf_counter()
-            try:
-                connection.request("POST", url, body=body, headers=headers)
-                response = connection.getresponse()
-                payload = response.read()
-                ok = response.status == EXPECTED[self.kind]
-                if not ok and os.environ.get("BENCH_DEBUG"):
-                    print(self.kind, response.status, payload[:300])
-                if response.will_close:
-                    connection.close()
-            except (http.client.HTTPException, OSError):
-                ok = False
-                connection.close()
-            self.latencies.append(time.perf_counter() - started)
-            self.failures += not ok
-        connection.close()
-
-
-def _round(target: Target, kind: str, clients: int, seconds: float, first: int) -> dict:
-    until = time.perf_counter() + seconds
-    threads = [Client(target, kind, first + k * 1_000_000, until) for k in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    return {
-        "seconds": elapsed,
-        "latencies": [x for t in threads for x in t.latencies],
-        "failures": sum(t.failures for t in threads),
-    }
-
-
-def _summary(rounds: list[dict]) -> dict[str, float]:
-    latencies = sorted(x for r in rounds for x in r["latencies"])
-    seconds = sum(r["seconds"] for r in rounds)
-    return {
-        "requests": len(latencies),
-        "failures": sum(r["failures"] for r in rounds),
-        "per_second": len(latencies) / seconds,
-        "p50_ms": 1000 * statistics.median(latencies),
-        "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
-    }
-
-
-def _serve(env: dict[str, str], args: argparse.Namespace) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(  # noqa: S603  (our own command)
-        [
-            GUNICORN,
-            "wenmin.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            args.worker_class,
-            "--threads",
-            str(args.threads),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    for _ in range(300):
-        try:
-            probe = http.client.HTTPConnection("127.0.0.1", args.port, timeout=5)
-            probe.request("GET", "/portal/")
-            if probe.getresponse().status == 200:
-                return server
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer")
-
-
 def bench_backend(name: str, env: dict[str, str], args: argparse.Namespace) -> dict:
-    print(f"-- {name}: migrate and seed --scale {args.scale} …", flush=True)
-    started = time.perf_counter()
-    _wenmin(env, "migrate", "--no-input")
-    _wenmin(env, "seed", "--scale", args.scale, "--no-input")
-    print(f"   loaded in {time.perf_counter() - started:.0f} s", flush=True)
-    out = _wenmin(env, "shell", "--no-imports", "-c", SETUP)
-    setup = json.loads(next(x for x in out.splitlines() if x.startswith("SETUP "))[6:])
+    setup = serverload.load_and_setup(env, name, args.scale, SETUP)
     print(f"   queries per intake: {setup['queries']}", flush=True)
     if os.environ.get("BENCH_DEBUG"):
         print("\n".join(f"   {k}: {q}" for k, qs in setup["sql"].items() for q in qs))
-    server = _serve(env, args)
+    server = serverload.serve(env, args)
     try:
         target = Target(args.port, setup)
         target.fetch_csrf()
-        for k, kind in enumerate(PATHS):  # warm every worker up on every path
-            _round(target, kind, args.clients, 2, 90_000_000 + k * 10_000_000)
-        rounds: dict[str, list[dict]] = {kind: [] for kind in PATHS}
-        for r in range(args.rounds):
-            order = PATHS[r % 3 :] + PATHS[: r % 3]  # no path always runs first
-            for k, kind in enumerate(order):
-                first = 10_000_000 * (r + 1) + 100_000 * k
-                rounds[kind].append(_round(target, kind, args.clients, args.seconds, first))
-                print(f"   round {r + 1} {kind}: done", flush=True)
+
+        def run(kind: str, seconds: float, first: int) -> dict:
+            return serverload.load_round(
+                args.port,
+                lambda n: target.request(kind, n),
+                EXPECTED[kind],
+                args.clients,
+                seconds,
+                first,
+            )
+
+        summaries = serverload.rotating_rounds(PATHS, args, run)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    result: dict = {"backend": name, "queries": setup["queries"]}
-    for kind in PATHS:
-        result[kind] = _summary(rounds[kind])
+    result: dict = {"backend": name, "queries": setup["queries"], **summaries}
     for kind in ("open311", "portal"):
         result[kind]["ratio"] = result[kind]["per_second"] / result["bare"]["per_second"]
     return result
@@ -300,54 +176,25 @@ def _print(results: list[dict], args: argparse.Namespace) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--scale", default="city", choices=["county", "city"])
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--port", type=int, default=8500)
-    parser.add_argument("--pg-db", default="wenmin_bench_intake_server")
-    parser.add_argument("--sqlite-only", action="store_true")
-    parser.add_argument("--postgresql-only", action="store_true")
+    parser = serverload.arguments(
+        (__doc__ or "").splitlines()[0],
+        scale="city",
+        clients=8,
+        seconds=15,
+        port=8500,
+        pg_db="wenmin_bench_intake_server",
+    )
     args = parser.parse_args()
-    base = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "bench.intake_settings",
-        "WENMIN_PORTAL_SUBMISSIONS_PER_HOUR": "1000000000",
-        "WENMIN_LOG_LEVEL": "ERROR",
-    }
-    base.pop("REDIS_URL", None)
-    results = []
-    work = Path(tempfile.mkdtemp(prefix="wenmin-bench-server-"))
-    pg = ["-h", "127.0.0.1", "-U", "postgres"]
-    try:
-        if not args.postgresql_only:
-            env = {**base, "WENMIN_DATA_DIR": str(work / "sqlite")}
-            env.pop("DATABASE_URL", None)
-            results.append(bench_backend("sqlite", env, args))
-        if not args.sqlite_only and shutil.which("createdb"):
-            db = args.pg_db
-            subprocess.run(["dropdb", *pg, "--if-exists", db], check=False)  # noqa: S603,S607
-            if subprocess.run(["createdb", *pg, db], check=False).returncode == 0:  # noqa: S603,S607
-                env = {
-                    **base,
-                    "WENMIN_DATA_DIR": str(work / "pg"),
-                    "DATABASE_URL": PG_URL.format(name=db),
-                }
-                try:
-                    results.append(bench_backend("postgresql", env, args))
-                finally:
-                    subprocess.run(["dropdb", *pg, "--if-exists", db], check=False)  # noqa: S603,S607
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    results = serverload.each_backend(
+        args,
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.intake_settings",
+            "WENMIN_PORTAL_SUBMISSIONS_PER_HOUR": "1000000000",
+        },
+        bench_backend,
+    )
     _print(results, args)
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"intake-server-{args.scale}.json").write_text(json.dumps(results, indent=2))
+    serverload.save(results, f"intake-server-{args.scale}.json")
     return 0
 
 

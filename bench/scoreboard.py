@@ -38,6 +38,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+from bench.serverload import wenmin as _wenmin  # noqa: E402
+
 PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 PG = ["-h", "127.0.0.1", "-U", "postgres"]
 KINDS = ("township_government", "department")  # the lead units of the two groups ranked
@@ -63,20 +66,6 @@ SELECT c.lead_unit_id,
    AND r.path LIKE %s
  GROUP BY c.lead_unit_id
 """
-
-
-def _wenmin(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(  # noqa: S603  (our own command line)
-        [PYTHON, "-m", "wenmin.cli", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"wenmin {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 def _shell(env: dict[str, str], code: str) -> str:

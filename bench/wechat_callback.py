@@ -22,24 +22,18 @@ import argparse
 import base64
 import hashlib
 import http.client
-import json
 import os
 import secrets
-import shutil
 import struct
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.intake_server import PG_URL, ROOT, _serve, _summary, _wenmin  # noqa: E402
+from bench import serverload  # noqa: E402
 
 PATHS = ("callback", "bare")
 APP_ID = "wxbench00000000001"
@@ -113,65 +107,6 @@ def safe_mode_post(n: int, openid: str) -> tuple[str, str]:
 # Load -------------------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
-class Sender(threading.Thread):
-    """One closed-loop sender: posts messages to one path until the round's end."""
-
-    port: int
-    url: str
-    first: int
-    until: float
-    latencies: list[float] = field(default_factory=list)
-    failures: int = 0
-
-    def __post_init__(self) -> None:
-        threading.Thread.__init__(self, daemon=True)
-
-    def run(self) -> None:
-        n = self.first
-        openid = f"oBench{self.first:012d}"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        while time.perf_counter() < self.until:
-            query, body = safe_mode_post(n, openid)
-            n += 1
-            started = time.perf_counter()
-            try:
-                connection.request(
-                    "POST",
-                    f"{self.url}?{query}",
-                    body=body.encode(),
-                    headers={"Content-Type": "text/xml"},
-                )
-                response = connection.getresponse()
-                payload = response.read()
-                ok = response.status == 200
-                if not ok and os.environ.get("BENCH_DEBUG"):
-                    print(self.url, response.status, payload[:300])
-                if response.will_close:
-                    connection.close()
-            except (http.client.HTTPException, OSError):
-                ok = False
-                connection.close()
-            self.latencies.append(time.perf_counter() - started)
-            self.failures += not ok
-        connection.close()
-
-
-def _round(port: int, url: str, clients: int, seconds: float, first: int) -> dict:
-    until = time.perf_counter() + seconds
-    threads = [Sender(port, url, first + k * 1_000_000, until) for k in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return {
-        "seconds": time.perf_counter() - started,
-        "latencies": [x for t in threads for x in t.latencies],
-        "failures": sum(t.failures for t in threads),
-    }
-
-
 def _callback_there(port: int, url: str) -> bool:
     """WeChat's GET verification answers with the echostr when the callback exists."""
     now, nonce, echo = str(int(time.time())), "benchnonce", "bench-echo-1"
@@ -187,36 +122,27 @@ def _callback_there(port: int, url: str) -> bool:
 
 
 def bench_backend(name: str, env: dict[str, str], args: argparse.Namespace) -> dict:
-    print(f"-- {name}: migrate and seed --scale {args.scale} …", flush=True)
-    started = time.perf_counter()
-    _wenmin(env, "migrate", "--no-input")
-    _wenmin(env, "seed", "--scale", args.scale, "--no-input")
-    print(f"   loaded in {time.perf_counter() - started:.0f} s", flush=True)
-    out = _wenmin(env, "shell", "--no-imports", "-c", SETUP)
-    setup = json.loads(next(x for x in out.splitlines() if x.startswith("SETUP "))[6:])
+    setup = serverload.load_and_setup(env, name, args.scale, SETUP)
     urls = {"callback": f"/wechat/callback/{setup['callback_key']}/", "bare": "/bench/wechat-bare/"}
-    server = _serve(env, args)
+    server = serverload.serve(env, args)
     try:
         paths = PATHS if _callback_there(args.port, urls["callback"]) else ("bare",)
         if paths == ("bare",):
             print("   the callback is not there (404): only the baseline runs", flush=True)
-        for k, kind in enumerate(paths):  # warm every worker up on every path
-            _round(args.port, urls[kind], args.clients, 2, 90_000_000 + k * 10_000_000)
-        rounds: dict[str, list[dict]] = {kind: [] for kind in paths}
-        for r in range(args.rounds):
-            order = paths[r % len(paths) :] + paths[: r % len(paths)]  # no path always first
-            for k, kind in enumerate(order):
-                first = 10_000_000 * (r + 1) + 100_000 * k
-                rounds[kind].append(
-                    _round(args.port, urls[kind], args.clients, args.seconds, first)
-                )
-                print(f"   round {r + 1} {kind}: done", flush=True)
+
+        def run(kind: str, seconds: float, first: int) -> dict:
+            def make(n: int) -> serverload.Request:
+                # One openid per client (the client's first number), a new MsgId per message.
+                query, body = safe_mode_post(n, f"oBench{n // 1_000_000:012d}")
+                return f"{urls[kind]}?{query}", body, {"Content-Type": "text/xml"}
+
+            return serverload.load_round(args.port, make, 200, args.clients, seconds, first)
+
+        summaries = serverload.rotating_rounds(paths, args, run)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    result: dict = {"backend": name, "callback_present": "callback" in rounds}
-    for kind in rounds:
-        result[kind] = _summary(rounds[kind])
+    result: dict = {"backend": name, "callback_present": "callback" in summaries, **summaries}
     if "callback" in result:
         result["callback"]["ratio"] = (
             result["callback"]["per_second"] / result["bare"]["per_second"]
@@ -248,53 +174,20 @@ def _print(results: list[dict], args: argparse.Namespace) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--scale", default="county", choices=["county", "city"])
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--port", type=int, default=8162)
-    parser.add_argument("--pg-db", default="wenmin_bench_wechat_callback")
-    parser.add_argument("--sqlite-only", action="store_true")
-    parser.add_argument("--postgresql-only", action="store_true")
+    parser = serverload.arguments(
+        (__doc__ or "").splitlines()[0],
+        scale="county",
+        clients=4,
+        seconds=10,
+        port=8162,
+        pg_db="wenmin_bench_wechat_callback",
+    )
     args = parser.parse_args()
-    base = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "bench.wechat_settings",
-        "WENMIN_LOG_LEVEL": "ERROR",
-    }
-    base.pop("REDIS_URL", None)
-    results = []
-    work = Path(tempfile.mkdtemp(prefix="wenmin-bench-wechat-"))
-    pg = ["-h", "127.0.0.1", "-U", "postgres"]
-    try:
-        if not args.postgresql_only:
-            env = {**base, "WENMIN_DATA_DIR": str(work / "sqlite")}
-            env.pop("DATABASE_URL", None)
-            results.append(bench_backend("sqlite", env, args))
-        if not args.sqlite_only and shutil.which("createdb"):
-            db = args.pg_db
-            subprocess.run(["dropdb", *pg, "--if-exists", db], check=False)  # noqa: S603,S607
-            if subprocess.run(["createdb", *pg, db], check=False).returncode == 0:  # noqa: S603,S607
-                env = {
-                    **base,
-                    "WENMIN_DATA_DIR": str(work / "pg"),
-                    "DATABASE_URL": PG_URL.format(name=db),
-                }
-                try:
-                    results.append(bench_backend("postgresql", env, args))
-                finally:
-                    subprocess.run(["dropdb", *pg, "--if-exists", db], check=False)  # noqa: S603,S607
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    results = serverload.each_backend(
+        args, {"DJANGO_SETTINGS_MODULE": "bench.wechat_settings"}, bench_backend
+    )
     _print(results, args)
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"wechat-callback-{args.scale}.json").write_text(json.dumps(results, indent=2))
+    serverload.save(results, f"wechat-callback-{args.scale}.json")
     return 0
 
 
