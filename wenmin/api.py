@@ -32,6 +32,7 @@ from wenmin.cases.workflow import TransitionNotAllowed
 from wenmin.core import outage
 from wenmin.core.api_auth import SESSION, BearerToken
 from wenmin.core.api_support import ApiError, error_body
+from wenmin.insight.api import router as insight_router
 from wenmin.organisation.api import router as organisation_router
 
 # For developers, like the rest of the OpenAPI document: English only.
@@ -47,6 +48,7 @@ ROUTERS = (
     ("/cases", case_actions_router),
     ("", config_router),
     ("", organisation_router),
+    ("/insight", insight_router),
 )
 
 

@@ -113,6 +113,15 @@ INSTALLED_APPS = [
     "wenmin.wechat",
     "wenmin.groups",
     "wenmin.messaging",
+    "wenmin.volunteers",
+    "wenmin.platforms",
+    "wenmin.deeds",
+    "wenmin.commerce",
+    "wenmin.branchlife",
+    "wenmin.projects",
+    "wenmin.villages",
+    "wenmin.insight",
+    "wenmin.topics",
 ]
 
 MIDDLEWARE = [
@@ -390,6 +399,15 @@ if env_str("WENMIN_TRUST_X_FORWARDED_FOR"):
 # The unit that receives escalated cases (提级督办), by its code; empty: county-wide supervisors.
 WENMIN_SUPERVISING_UNIT = env_str("WENMIN_SUPERVISING_UNIT", "")
 
+# The map (topics): a tile service's URL template ({z}/{x}/{y}, {s} for a subdomain; e.g.
+# 天地图's with its key), empty: the map is drawn from the county's own regions, offline. The
+# datum the tiles expect: wgs84 (天地图's CGCS2000) or gcj02 (AMap, Tencent: points converted).
+WENMIN_MAP_TILES = env_str("WENMIN_MAP_TILES", "")
+WENMIN_MAP_TILES_SUBDOMAINS = env_str("WENMIN_MAP_TILES_SUBDOMAINS", "")
+WENMIN_MAP_DATUM = env_choice("WENMIN_MAP_DATUM", "wgs84", ("wgs84", "gcj02"))
+# How often the worker detects hotspots (topics), in hours.
+WENMIN_TOPICS_DETECT_HOURS = env_int("WENMIN_TOPICS_DETECT_HOURS", 6, minimum=1, maximum=24 * 7)
+
 # Background work and notifications (cases): which backends deliver, how often deadlines are swept.
 WENMIN_NOTIFY_BACKENDS = env_list(
     "WENMIN_NOTIFY_BACKENDS", ["inapp"] if PRODUCTION else ["inapp", "sms", "wechat"]
@@ -433,6 +451,10 @@ WENMIN_RESIDENT_CODE_MINUTES = env_int("WENMIN_RESIDENT_CODE_MINUTES", 10, minim
 WENMIN_MAILBOX_LETTERS_PER_HOUR = env_int(
     "WENMIN_MAILBOX_LETTERS_PER_HOUR", 5, minimum=1, maximum=1000
 )
+# platforms: ratings sent from one address in an hour through a centre's rating form (QR code).
+WENMIN_PLATFORM_RATINGS_PER_HOUR = env_int(
+    "WENMIN_PLATFORM_RATINGS_PER_HOUR", 10, minimum=1, maximum=1000
+)
 # The site's public address, for links sent by SMS (a resident's one-time rating link).
 WENMIN_SITE_URL = env_str(
     "WENMIN_SITE_URL",
@@ -456,6 +478,14 @@ if WENMIN_ACCESS_LOG_DAYS < ACCESS_LOG_MINIMUM_DAYS:
     )
 # How often the worker runs the privacy sweep (retention and the access log's pruning).
 WENMIN_PRIVACY_SWEEP_HOURS = env_int("WENMIN_PRIVACY_SWEEP_HOURS", 24, minimum=1)
+# How often the worker retrains insight's suggestion model from the closed cases.
+WENMIN_INSIGHT_TRAIN_HOURS = env_int("WENMIN_INSIGHT_TRAIN_HOURS", 24, minimum=1, maximum=24 * 31)
+# Branch meetings (wenmin.branchlife): how long the room's sign-in QR code and the online link for
+# members working away stay good.
+WENMIN_BRANCHLIFE_QR_SECONDS = env_int("WENMIN_BRANCHLIFE_QR_SECONDS", 300, minimum=30)
+WENMIN_BRANCHLIFE_ONLINE_SECONDS = env_int(
+    "WENMIN_BRANCHLIFE_ONLINE_SECONDS", 4 * 3600, minimum=300
+)
 # The roles that must give a second factor (TOTP) after their password, e.g.
 # "administrator,county_leader". Empty (the default, and the demo): nobody must.
 WENMIN_REQUIRE_2FA = env_list("WENMIN_REQUIRE_2FA", [])
@@ -482,3 +512,31 @@ if WENMIN_METRICS_TOKEN and len(WENMIN_METRICS_TOKEN) < 24:
 # WeChat official accounts: how far (seconds) a callback's timestamp may be from our clock before
 # the request is refused as stale or replayed.
 WENMIN_WECHAT_MAX_AGE = env_int("WENMIN_WECHAT_MAX_AGE", 300, minimum=10)
+
+# Volunteers: star levels by cumulative confirmed hours (one to five stars), and how long the
+# check-in QR code an organiser shows stays valid.
+_star_hours = env_list("WENMIN_VOLUNTEER_STAR_HOURS", ["100", "300", "600", "1000", "1500"])
+try:
+    WENMIN_VOLUNTEER_STAR_HOURS = [int(hours) for hours in _star_hours]
+except ValueError:
+    raise ImproperlyConfigured(
+        "WENMIN_VOLUNTEER_STAR_HOURS: whole hours, e.g. 100,300,600"
+    ) from None
+if (
+    not WENMIN_VOLUNTEER_STAR_HOURS
+    or WENMIN_VOLUNTEER_STAR_HOURS[0] <= 0
+    or any(
+        b <= a
+        for a, b in zip(WENMIN_VOLUNTEER_STAR_HOURS, WENMIN_VOLUNTEER_STAR_HOURS[1:], strict=False)
+    )
+):
+    raise ImproperlyConfigured("WENMIN_VOLUNTEER_STAR_HOURS: positive hours, each above the last")
+WENMIN_VOLUNTEER_QR_SECONDS = env_int("WENMIN_VOLUNTEER_QR_SECONDS", 300, minimum=30, maximum=3600)
+# Public-benefit projects (惠民工程): a project whose plan expects more than this many percentage
+# points more than is done is behind; the supervision order comes this many working days after
+# the reminder, and gives this many working days to be back on plan.
+WENMIN_PROJECTS_BEHIND_MARGIN = env_int("WENMIN_PROJECTS_BEHIND_MARGIN", 10, minimum=1, maximum=100)
+WENMIN_PROJECTS_ORDER_AFTER_DAYS = env_int(
+    "WENMIN_PROJECTS_ORDER_AFTER_DAYS", 5, minimum=1, maximum=250
+)
+WENMIN_PROJECTS_ORDER_DAYS = env_int("WENMIN_PROJECTS_ORDER_DAYS", 10, minimum=1, maximum=250)

@@ -172,11 +172,13 @@ def escalation_due(
     now: dt.datetime,
 ) -> bool:
     """提级督办 for lateness: not yet escalated, and overdue or not signed for in time."""
-    if escalated:
+    if state not in HANDLING_STATES:
         return False
-    return is_overdue(state=state, result_due=result_due, now=now) or sign_for_lapsed(
-        state=state, sign_for_due=sign_for_due, now=now
-    )
+    # The deadline that ran out first: signing for (while dispatched), else the result.
+    due = result_due
+    if state == State.DISPATCHED and sign_for_due is not None:
+        due = sign_for_due if result_due is None else min(sign_for_due, result_due)
+    return deadline_escalation_due(due=due, escalated=escalated, now=now)
 
 
 def reminder_clock(
@@ -218,10 +220,23 @@ def reminder_due_now(
         sign_for_due=sign_for_due,
         result_due=result_due,
     )
-    if reminded or clock is None:
+    if clock is None:
         return False
     start, due = clock
-    return reminder_at(start, due) <= now < due
+    return reminder_due_between(start=start, due=due, reminded=reminded, now=now)
+
+
+def reminder_due_between(
+    *, start: dt.datetime, due: dt.datetime, reminded: bool, now: dt.datetime
+) -> bool:
+    """催办 once per deadline, whatever is supervised (a case, a project's supervision order):
+    not yet reminded, 75% of the time from start to due used, the deadline not passed."""
+    return not reminded and reminder_at(start, due) <= now < due
+
+
+def deadline_escalation_due(*, due: dt.datetime | None, escalated: bool, now: dt.datetime) -> bool:
+    """提级督办 once, whatever is supervised: not yet escalated and its deadline passed."""
+    return not escalated and due is not None and due < now
 
 
 class CaseClocks(Protocol):

@@ -26,6 +26,7 @@ from wenmin.cases.dispatch import case_dispatch_proposal, unit_hint
 from wenmin.cases.labels import EVENT_LABELS, actor_display
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.page_actions import case_page_actions_for
+from wenmin.cases.page_panels import case_page_panels_for
 from wenmin.cases.purposes import purposes_labels
 from wenmin.cases.queues import attachment_get_for
 from wenmin.cases.selectors import (
@@ -299,6 +300,7 @@ def case_page_context(
         "unit_hint": unit_hint(case)[1],
         "templates": {str(t.pk): t.text for t in templates},
         "page_actions": case_page_actions_for(user, case),
+        "panels": case_page_panels_for(user, case),
     }
 
 

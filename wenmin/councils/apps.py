@@ -75,6 +75,7 @@ class CouncilsConfig(AppConfig):
                 "councils.procedure_set": _("Decision procedure set"),
                 "councils.proposal_raise": _("Proposal raised"),
                 "councils.proposal_promote": _("Suggestion case made a proposal"),
+                "councils.project_taken": _("Decision taken in by the projects register"),
                 "councils.proposal_withdraw": _("Proposal withdrawn"),
                 "councils.support": _("Proposal supported"),
                 "councils.comment_post": _("Comment written"),

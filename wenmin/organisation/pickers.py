@@ -23,7 +23,12 @@ from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.core.roles import Role
 from wenmin.organisation.models import Person, PositionKind, Region, RegionLevel, Unit, UnitKind
-from wenmin.organisation.selectors import regions_visible_to, scope_for
+from wenmin.organisation.selectors import (
+    people_visible_to,
+    regions_visible_to,
+    scope_for,
+    units_visible_to,
+)
 
 PICK_LIMIT = 20
 QUERY_MAX = 64
@@ -90,6 +95,39 @@ def leaders_for(user: User) -> QuerySet[Person]:
         return leaders.none()
     # Only ids here: joins through positions repeat a person; the caller selects by id.
     return Person.objects.filter(pk__in=leaders.values("pk"))
+
+
+def branches_for(user: User) -> QuerySet[Unit]:
+    """Party branches of the viewer's scope (a branch secretary: their own)."""
+    return units_visible_to(user).filter(kind=UnitKind.PARTY_BRANCH)
+
+
+def volunteer_teams_for(user: User) -> QuerySet[Unit]:
+    """Volunteer teams of the viewer's county (a team serves beyond its own unit's tree)."""
+    teams = Unit.objects.filter(kind=UnitKind.VOLUNTEER_TEAM)
+    county = viewer_county_path(user)
+    if county is not None:
+        return teams.filter(region__path__startswith=county)
+    return teams if scope_for(user).everything else teams.none()
+
+
+def party_members_for(user: User) -> QuerySet[Person]:
+    return people_visible_to(user).filter(party_membership__isnull=False)
+
+
+def residents_for(user: User) -> QuerySet[Person]:
+    """Residents living in the viewer's regions (a branch secretary: their village)."""
+    return Person.objects.filter(is_resident=True, region__in=regions_visible_to(user))
+
+
+def cadres_for(user: User) -> QuerySet[Person]:
+    """Cadres of the viewer's county (of a unit in it); a county-wide role without a unit picks
+    among all; anyone else among none."""
+    cadres = Person.objects.filter(cadre__isnull=False)
+    county = viewer_county_path(user)
+    if county is not None:
+        return cadres.filter(cadre__unit__region__path__startswith=county)
+    return cadres if scope_for(user).everything else cadres.none()
 
 
 def _unit_label(unit: Unit) -> str:
@@ -159,6 +197,48 @@ KINDS: dict[str, Kind] = {
         label=_region_label,
         order=("path",),
         lookup=lambda text: Q(code=text),
+    ),
+    "branch": Kind(
+        rows=branches_for,
+        match=_code_or_name,
+        value=lambda unit: unit.code,
+        label=_unit_label,
+        order=("code",),
+        lookup=lambda text: Q(code=text),
+    ),
+    "team": Kind(
+        rows=volunteer_teams_for,
+        match=_code_or_name,
+        value=lambda unit: unit.code,
+        label=_unit_label,
+        order=("code",),
+        lookup=lambda text: Q(code=text),
+    ),
+    "member": Kind(
+        rows=lambda user: party_members_for(user).defer("phone", "id_number"),
+        match=_person_match,
+        value=lambda person: str(person.pk),
+        label=lambda person: str(person.name),
+        order=("name", "id"),
+        lookup=_person_lookup,
+    ),
+    "resident": Kind(
+        rows=lambda user: residents_for(user).defer("phone", "id_number"),
+        match=_person_match,
+        value=lambda person: str(person.pk),
+        label=lambda person: str(person.name),
+        order=("name", "id"),
+        lookup=_person_lookup,
+    ),
+    "cadre": Kind(
+        rows=lambda user: (
+            cadres_for(user).select_related("cadre__unit").defer("phone", "id_number")
+        ),
+        match=_person_match,
+        value=lambda person: str(person.pk),
+        label=_person_label,
+        order=("name", "id"),
+        lookup=_person_lookup,
     ),
     "leader": Kind(
         rows=lambda user: (

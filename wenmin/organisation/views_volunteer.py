@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from wenmin.core import roles
 from wenmin.core.models import User
 from wenmin.organisation.selectors import volunteer_of
+from wenmin.organisation.volunteer_links import volunteer_links_for
 
 
 @login_required
@@ -22,4 +23,8 @@ def volunteer_home(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     if not roles.volunteer_user(user):
         raise PermissionDenied
-    return render(request, "organisation/volunteer_home.html", {"volunteer": volunteer_of(user)})
+    return render(
+        request,
+        "organisation/volunteer_home.html",
+        {"volunteer": volunteer_of(user), "links": volunteer_links_for(user)},
+    )

@@ -21,7 +21,7 @@ from wenmin.core.excel import XLSX_CONTENT_TYPE
 from wenmin.core.models import User
 from wenmin.core.replica import use_replica
 from wenmin.organisation.models import Region, Unit
-from wenmin.surveys import access, results, selectors
+from wenmin.surveys import access, need_actions, results, selectors
 from wenmin.surveys.export import plan_workbook
 from wenmin.surveys.forms import CoverageFilter
 from wenmin.surveys.models import NeedKind, QuestionKind, Resolution, VisitPlan, VisitSource
@@ -203,7 +203,10 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
         {
             "visit": visit,
             "answers": answers,
-            "needs": list(visit.needs.select_related("kind", "case")),
+            "needs": [
+                (need, need_actions.need_actions_for(user, need))
+                for need in visit.needs.select_related("kind", "case")
+            ],
         },
     )
 

@@ -24,10 +24,10 @@ from wenmin.cases.models import Case, Channel
 from wenmin.cases.services import case_intake
 from wenmin.cases.services.external import case_requester_addition
 from wenmin.core import validators
+from wenmin.core.geo import gcj02_to_wgs84
 from wenmin.core.ratelimit import rate_count
 from wenmin.organisation.geo import region_at
 from wenmin.organisation.models import Region
-from wenmin.wechat.geo import gcj02_to_wgs84
 from wenmin.wechat.models import Follower, InboundMessage, OfficialAccount, Outcome
 from wenmin.wechat.selectors import follower_cases, follower_open_case, follower_pending
 from wenmin.wechat.services import (

@@ -19,7 +19,8 @@ LEAK = {"service_code": "water.leak", "attribute[where]": "street"}
 # the service, the nearest village (before the write transaction), the resident found or
 # created (and audited), the number, the case, its event and audit event, the
 # acknowledgement's task written in the same transaction (in a savepoint of its own), the
-# village's and township's daily counts in one upsert.
+# village's and township's daily counts in one upsert, the case's MinHash bands in insight's
+# duplicate index (one bulk insert), and whether a picked 每月一题 matches it (one indexed read).
 OPEN311_INTAKE = [
     "SELECT channels_apikey",
     "SELECT cases_category",
@@ -36,6 +37,8 @@ OPEN311_INTAKE = [
     "INSERT django_tasks_database_dbtaskresult",
     "RELEASE",
     "INSERT scoreboard_dailystat",
+    "INSERT insight_caseband",
+    "SELECT topics_monthlytopic",
     "RELEASE",
 ]
 

@@ -89,6 +89,7 @@ def test_anonymous_visitors_start_at_the_portal(client, county):
         reverse("portal:submit"),
         reverse("inquiry:leaders"),  # a leader's reception days and mailbox
         reverse("councils:proposal_list"),
+        reverse("projects:public_list"),  # the public-benefit projects' public pages
         reverse("portal:track_lookup"),
     ]
 

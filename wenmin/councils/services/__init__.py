@@ -14,6 +14,7 @@ from wenmin.councils.services.decisions import (
     notices_end_due,
     objection_file,
     objection_handle,
+    proposal_project_taken,
     proposal_send_to_projects,
     result_publish,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "objection_file",
     "objection_handle",
     "procedure_set",
+    "proposal_project_taken",
     "proposal_promote_from_case",
     "proposal_raise",
     "proposal_send_to_projects",

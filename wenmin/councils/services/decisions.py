@@ -170,6 +170,24 @@ def proposal_send_to_projects(*, proposal: Proposal, actor: User | None) -> Prop
     )
 
 
+def proposal_project_taken(*, proposal: Proposal, project_id: int, actor: User | None) -> Proposal:
+    """The projects register took a decision sent to it in as its project `project_id`: the
+    typed reference gets its id (once; the register calls this in its own transaction)."""
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.project_ref_type != ProjectRefType.PROJECT or locked.project_ref_id is not None:
+            refuse("proposal", _("This decision is not waiting for the projects register."))
+        locked.project_ref_id = project_id
+        locked.save(update_fields=["project_ref_id"])
+        audit_record(
+            actor=actor,
+            action="councils.project_taken",
+            target=locked,
+            changes={"project_ref_id": [None, project_id]},
+        )
+    return locked
+
+
 def result_publish(*, proposal: Proposal, actor: User | None, result: str) -> Proposal:
     """Make public how the decision was carried out (实施结果公开)."""
     require_manager(actor, proposal.region)

@@ -201,8 +201,11 @@ def test_positions_cover_townships_and_departments(seeded, db):
     positions = Position.objects.all()
     secretaries = positions.filter(kind=PositionKind.TOWNSHIP_PARTY_SECRETARY)
     assert set(secretaries.values_list("unit__region_id", flat=True)) == townships
-    liaisons = positions.filter(kind=PositionKind.COUNTY_LEADER_LIAISON)
+    # The seed's 包联 of townships; a project's patron holds a 包联 post named by its project.
+    liaisons = positions.filter(kind=PositionKind.COUNTY_LEADER_LIAISON, subject="")
     assert set(liaisons.values_list("region_id", flat=True)) == townships
+    patrons = positions.filter(kind=PositionKind.COUNTY_LEADER_LIAISON).exclude(subject="")
+    assert not patrons.filter(region__isnull=False).exclude(region__in=townships).exists()
     assert set(liaisons.values_list("person__cadre__unit__kind", flat=True)) == {
         UnitKind.LEADERSHIP_BODY
     }

@@ -66,7 +66,12 @@ def test_stats_table_shows_every_count(county):
     call_command("stats", stdout=out)
     lines = out.getvalue().splitlines()
     organisation = 3 + len(RegionLevel.values) + len(UnitKind.values) + len(PEOPLE_KEYS)
-    others = sum(1 + len(v) for k, v in stats_compose().items() if k != "cases")  # later apps'
+    # Later apps' figures: a title and a line per figure, or one line for a single number.
+    others = sum(
+        1 + (len(v) if isinstance(v, dict) else 1)
+        for k, v in stats_compose().items()
+        if k != "cases"
+    )
     assert len(lines) == organisation + 2 + len(Kind.values) + len(State.values) + 1 + others
     counts = [
         int(line.split()[0].replace(",", ""))

@@ -12,7 +12,7 @@ from wenmin.cases import services as cases
 from wenmin.cases.labels import RESIDENT_STATES
 from wenmin.cases.models import Case, CaseEvent
 from wenmin.cases.workflow import State
-from wenmin.wechat.geo import wgs84_to_gcj02
+from wenmin.core.geo import wgs84_to_gcj02
 from wenmin.wechat.models import InboundMessage, Outcome
 from wenmin.wechat.tests import wire
 

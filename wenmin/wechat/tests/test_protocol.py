@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from wechatpy.crypto import WeChatCrypto
 
+from wenmin.core.geo import gcj02_to_wgs84, wgs84_to_gcj02
 from wenmin.wechat import protocol
-from wenmin.wechat.geo import gcj02_to_wgs84, wgs84_to_gcj02
 from wenmin.wechat.tests import wire
 
 

@@ -1,0 +1,358 @@
+"""Insight's speed: duplicate lookup with a million cases indexed, against brute force in the
+same run; what insight adds to intake; training on a city's year.
+
+    .venv/bin/python bench/insight_duplicates.py [--cases 1000000] [--queries 200]
+        [--data-dir DIR]   # a seeded WENMIN_DATA_DIR (copied) for the intake part; none: skipped
+        [--city-year 60000]
+
+1. Duplicates. Texts are generated in memory (no database): clusters of reports of one problem
+   (11–20 reports of the same topic, place and details, written differently), 1,000,000 in all. Each gets its
+   MinHash bands (insight.similarity, as the app stores them); the index is the bands sorted in
+   numpy arrays (the database's CaseBand index, in memory). A query takes the cases sharing
+   the most bands (skipping bands shared by more than BUCKET_CAP cases: they say nothing) and
+   ranks them by exact Jaccard. Brute force: exact Jaccard against every case, vectorised
+   (a sparse matrix product). Reported: median and p99 per query, the time ratio index ÷ brute
+   force (goal ≤ 0.01) and the recall of brute force's top 10 (goal ≥ 0.95).
+2. Intake. The case intake service on a copy of a seeded database, alternating rounds with
+   insight's hooks (the verdict and the index, in the intake's transaction) and without: p50/p99 and
+   the ratio (goal: at most 10 % slower). Suggestions are computed lazily on first view: their
+   own p50/p99 is printed beside (never paid by intake).
+3. Training on a city's year: learn.train on that many generated closed cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from wenmin.insight.similarity import BANDS, band_keys, features, signature  # noqa: E402
+
+BUCKET_CAP = int(os.environ.get("BENCH_CAP", "2000"))
+CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "1000"))
+TOP = 10
+
+TOPICS = [
+    ("urban.road", "交通运输局", ["路面", "坑洼", "塌陷", "积水", "破损", "大坑", "泥泞", "颠簸"]),
+    ("urban.streetlight", "城市管理局", ["路灯", "不亮", "漆黑", "照明", "灯杆", "坏了", "闪烁"]),
+    ("water.leak", "自来水有限公司", ["水管", "漏水", "爆管", "冒水", "自来水", "阀门", "流了"]),
+    ("water.outage", "自来水有限公司", ["停水", "水压", "没水", "供水", "不出水", "水质", "浑浊"]),
+    ("power.outage", "供电公司", ["停电", "跳闸", "电压", "变压器", "断电", "来电", "线路"]),
+    ("env.noise", "生态环境局", ["噪音", "施工", "广场舞", "夜间", "音响", "吵", "扰民"]),
+    ("env.garbage", "城市管理局", ["垃圾", "清运", "垃圾桶", "臭味", "堆积", "苍蝇", "满了"]),
+    ("labour.wages", "人力资源和社会保障局", ["工资", "拖欠", "农民工", "老板", "工地", "欠薪"]),
+    ("edu.enrolment", "教育体育局", ["入学", "学位", "转学", "学区", "孩子", "报名", "划片"]),
+    ("police.traffic", "公安局", ["违停", "乱停", "堵车", "红绿灯", "车辆", "占道", "拥堵"]),
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余"
+SYLLABLES = "东西南北上下前后大小新老山河桥塘坑湾岭坪坳冲垄田源溪岗口坊店铺庄寨屯洲堡"
+PLACES = ["村口", "学校门口", "菜市场", "卫生院", "老街", "桥头", "路口", "祠堂边", "广场", "组里"]
+FILLERS = [
+    "好几天了",
+    "一直没人管",
+    "希望尽快处理",
+    "很危险",
+    "老人小孩不方便",
+    "反映多次",
+    "晚上特别明显",
+    "下雨更严重",
+    "麻烦领导看看",
+    "影响大家生活",
+    "已经一个星期",
+]
+
+
+def _village(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(SYLLABLES) + rng.choice(SYLLABLES) + "村"
+
+
+def _problem(rng: random.Random) -> tuple[int, str, str, list[str]]:
+    topic = rng.randrange(len(TOPICS))
+    words = rng.sample(TOPICS[topic][2], 3)
+    return topic, _village(rng), rng.choice(PLACES) + str(rng.randrange(1, 40)) + "号", words
+
+
+def _report(rng: random.Random, problem: tuple[int, str, str, list[str]]) -> str:
+    _topic, village, spot, words = problem
+    parts = [village, spot, *words, *rng.sample(FILLERS, 2)]
+    head, rest = parts[:2], parts[2:]
+    rng.shuffle(rest)
+    return "".join(head) + "，".join(rest)
+
+
+def generate(n: int, seed: int = 7) -> tuple[list[str], list[int]]:
+    """n texts in clusters of 11–20 reports of one problem (so that brute force's top 10 are
+    reports of the same problem); the cluster of each."""
+    rng = random.Random(seed)
+    texts: list[str] = []
+    cluster: list[int] = []
+    c = 0
+    while len(texts) < n:
+        problem = _problem(rng)
+        for _ in range(rng.randint(11, 20)):
+            texts.append(_report(rng, problem))
+            cluster.append(c)
+        c += 1
+    return texts[:n], cluster[:n]
+
+
+class Vocabulary:
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def of(self, items: set[str]) -> list[int]:
+        return [self.ids.setdefault(item, len(self.ids)) for item in items]
+
+
+def bulk_signatures(feature_sets: list[set[str]]) -> np.ndarray:
+    """The app's MinHash signatures (similarity.signature) of many texts at once: the same
+    CRC32 of each pair, the same finaliser and permutations, the minimum taken per text with
+    numpy instead of one datasketch object per text (checked equal on a sample in `build`)."""
+    from datasketch.minhash import _fmix
+
+    from wenmin.insight.similarity import _PERMUTATIONS
+
+    lengths = np.fromiter((len(f) for f in feature_sets), dtype=np.int64, count=len(feature_sets))
+    hashes = np.fromiter(
+        (zlib.crc32(item.encode("utf-8")) for f in feature_sets for item in f),
+        dtype=np.uint32,
+        count=int(lengths.sum()),
+    )
+    hashes = _fmix(hashes, 32)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    a, b = _PERMUTATIONS
+    out = np.empty((len(feature_sets), len(a)), dtype=np.uint32)
+    for i in range(len(a)):
+        out[:, i] = np.minimum.reduceat(hashes * a[i] + b[i], starts)
+    return out
+
+
+def bulk_band_keys(signatures: np.ndarray) -> np.ndarray:
+    """similarity.band_keys for every row at once (uint64 arithmetic wraps as Python's masked
+    product does)."""
+    mask = np.uint64((1 << 63) - 1)
+    rows = signatures.shape[1] // BANDS
+    out = np.empty((signatures.shape[0], BANDS), dtype=np.int64)
+    values = signatures.astype(np.uint64)
+    for band in range(BANDS):
+        h = np.full(signatures.shape[0], band + 1, dtype=np.uint64)
+        for r in range(rows):
+            h = ((h * np.uint64(1_000_003)) ^ values[:, band * rows + r]) & mask
+        out[:, band] = (h - np.uint64(1 << 62)).view(np.int64)
+    return out
+
+
+def build(texts: list[str]) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix, Vocabulary]:
+    """(sorted band keys, their case ids, the feature matrix, the vocabulary)."""
+    vocabulary = Vocabulary()
+    started = time.perf_counter()
+    feature_sets = [features(text) for text in texts]
+    print(f"  features in {time.perf_counter() - started:.0f} s", flush=True)
+    signatures = bulk_signatures(feature_sets)
+    for i in range(0, len(texts), max(1, len(texts) // 50)):
+        assert [int(v) for v in signatures[i]] == signature(feature_sets[i]), "not the app's"
+    print(f"  signatures in {time.perf_counter() - started:.0f} s", flush=True)
+    keys = bulk_band_keys(signatures).ravel()
+    for i in range(0, len(texts), max(1, len(texts) // 50)):
+        assert keys[i * BANDS : (i + 1) * BANDS].tolist() == band_keys(signature(feature_sets[i]))
+    print(f"  bands in {time.perf_counter() - started:.0f} s", flush=True)
+    indptr = [0]
+    indices: list[int] = []
+    for items in feature_sets:
+        indices.extend(vocabulary.of(items))
+        indptr.append(len(indices))
+    ids = np.repeat(np.arange(len(texts), dtype=np.int64), BANDS)
+    order = np.argsort(keys, kind="stable")
+    data = np.ones(len(indices), dtype=np.float32)
+    matrix = sparse.csr_matrix(
+        (data, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+        shape=(len(texts), len(vocabulary.ids)),
+    )
+    return keys[order], ids[order], matrix, vocabulary
+
+
+def _query_vector(text: str, vocabulary: Vocabulary, width: int) -> np.ndarray:
+    """The query's features as a 0/1 vector over the vocabulary (unknown pairs match nothing)."""
+    vector = np.zeros(width, dtype=np.float32)
+    ids = [vocabulary.ids[item] for item in features(text) if item in vocabulary.ids]
+    vector[ids] = 1.0
+    return vector
+
+
+def _jaccard(rows: sparse.csr_matrix, q: np.ndarray, q_size: int) -> np.ndarray:
+    inter = rows @ q
+    sizes = np.diff(rows.indptr)
+    return inter / np.maximum(sizes + q_size - inter, 1)
+
+
+def lookup(text: str, keys: np.ndarray, ids: np.ndarray, matrix, vocabulary) -> list[int]:  # type: ignore[no-untyped-def]
+    """The index's top 10: candidates sharing most bands, ranked by exact Jaccard."""
+    query_keys = np.array(band_keys(signature(features(text))), dtype=np.int64)
+    left = np.searchsorted(keys, query_keys, side="left")
+    right = np.searchsorted(keys, query_keys, side="right")
+    found = [ids[a:b] for a, b in zip(left, right, strict=True) if 0 < b - a <= BUCKET_CAP]
+    if not found:
+        return []
+    members, counts = np.unique(np.concatenate(found), return_counts=True)
+    best = members[np.argsort(-counts, kind="stable")[:CANDIDATES]]
+    q = _query_vector(text, vocabulary, matrix.shape[1])
+    scores = _jaccard(matrix[best], q, len(features(text)))
+    return [int(best[i]) for i in np.argsort(-scores, kind="stable")[:TOP]]
+
+
+def brute(text: str, matrix, vocabulary) -> tuple[list[int], np.ndarray]:  # type: ignore[no-untyped-def]
+    """Brute force's top 10, and every case's exact score (to judge ties)."""
+    q = _query_vector(text, vocabulary, matrix.shape[1])
+    scores = _jaccard(matrix, q, len(features(text)))
+    top = np.argpartition(-scores, TOP)[:TOP]
+    return [int(i) for i in top[np.argsort(-scores[top], kind="stable")]], scores
+
+
+def recall(mine: list[int], truth: list[int], scores: np.ndarray) -> float:
+    """Share of brute force's top 10 the index found; a case tied with the tenth counts as the
+    one it ties with (which of equal cases is "the" tenth is arbitrary)."""
+    tenth = scores[truth[-1]]
+    found = len(set(mine) & set(truth)) + sum(
+        1 for i in mine if i not in truth and scores[i] >= tenth
+    )
+    return min(found, TOP) / TOP
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def duplicates(n: int, queries: int) -> None:
+    print(f"1. duplicates: generating {n:,} texts", flush=True)
+    texts, clusters = generate(n + queries)
+    indexed, probes = texts[:n], texts[n:]
+    started = time.perf_counter()
+    keys, ids, matrix, vocabulary = build(indexed)
+    print(f"  index built in {time.perf_counter() - started:.0f} s", flush=True)
+    sizes = np.diff(np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True]))
+    print(
+        f"  buckets: {len(sizes):,}, largest {sizes.max():,}, over the cap {int((sizes > BUCKET_CAP).sum())}"
+    )
+    fast, slow, recalls = [], [], []
+    for text in probes:
+        t0 = time.perf_counter()
+        mine = lookup(text, keys, ids, matrix, vocabulary)
+        t1 = time.perf_counter()
+        truth, scores = brute(text, matrix, vocabulary)
+        t2 = time.perf_counter()
+        fast.append(t1 - t0)
+        slow.append(t2 - t1)
+        recalls.append(recall(mine, truth, scores))
+    ratio = statistics.median(fast) / statistics.median(slow)
+    print(
+        f"  index: median {1000 * statistics.median(fast):.2f} ms, p99 {1000 * _p(fast, 0.99):.2f} ms; "
+        f"brute force: median {1000 * statistics.median(slow):.1f} ms, p99 {1000 * _p(slow, 0.99):.1f} ms"
+    )
+    print(f"  time ratio index ÷ brute force: {ratio:.4f} (goal ≤ 0.01)")
+    print(f"  recall of brute force's top {TOP}: {statistics.mean(recalls):.3f} (goal ≥ 0.95)")
+
+
+def intake(data_dir: str, rounds: int = 6, per_round: int = 50) -> None:
+    print("2. intake with and without insight's hooks", flush=True)
+    work = tempfile.mkdtemp(prefix="insight-bench-")
+    for name in os.listdir(data_dir):
+        path = Path(data_dir) / name
+        if path.is_file():
+            shutil.copy(path, work)
+    os.environ["WENMIN_DATA_DIR"] = work
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenmin.settings")
+    import django
+
+    django.setup()
+    from wenmin.cases.models import Case
+    from wenmin.cases.services import events
+    from wenmin.cases.services.intake import case_intake
+    from wenmin.insight.services import suggestion_for_case
+    from wenmin.insight.services.index import case_index_in_intake
+    from wenmin.insight.services.suggestions import suggestion_verdict
+    from wenmin.organisation.models import Region
+
+    region = Region.objects.filter(level="village").order_by("id").first()
+    texts, _ = generate(rounds * per_round * 2, seed=11)
+    hooks = {"with": [case_index_in_intake, suggestion_verdict], "without": []}
+    times: dict[str, list[float]] = {"with": [], "without": []}
+    made: list[int] = []
+    # One intake with, one without, in turn: the machine's load drifts less between neighbours.
+    for k in range(rounds * per_round * 2):
+        name = ("with", "without")[k % 2]
+        for hook in (case_index_in_intake, suggestion_verdict):
+            while hook in events.AFTER_EVENT:
+                events.AFTER_EVENT.remove(hook)
+        events.AFTER_EVENT.extend(hooks[name])
+        t0 = time.perf_counter()
+        case = case_intake(channel="phone", content=texts[k], region=region)
+        times[name].append(time.perf_counter() - t0)
+        made.append(case.pk)
+    for name, values in times.items():
+        print(
+            f"  {name:8} p50 {1000 * statistics.median(values):.1f} ms  p99 {1000 * _p(values, 0.99):.1f} ms"
+        )
+    ratio = _p(times["with"], 0.99) / _p(times["without"], 0.99)
+    median = statistics.median(times["with"]) / statistics.median(times["without"])
+    print(f"  with ÷ without: p99 {ratio:.3f}, median {median:.3f} (goal ≤ 1.10)")
+    lazy = []
+    for case in Case.objects.filter(pk__in=made[:100]):
+        t0 = time.perf_counter()
+        suggestion_for_case(case=case)
+        lazy.append(time.perf_counter() - t0)
+    print(
+        f"  the suggestion, computed on first view (not at intake): p50 "
+        f"{1000 * statistics.median(lazy):.1f} ms, p99 {1000 * _p(lazy, 0.99):.1f} ms"
+    )
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def training(n: int) -> None:
+    from wenmin.insight.learn import Example, train
+
+    print(f"3. training on a city's year: {n:,} closed cases", flush=True)
+    texts, clusters = generate(n, seed=13)
+    rng = random.Random(5)
+    kinds = ["help", "complaint", "consult", "report", "suggestion"]
+    examples = []
+    for text, _c in zip(texts, clusters, strict=True):
+        topic = next(i for i, t in enumerate(TOPICS) if any(w in text for w in t[2]))
+        place = f"T{rng.randrange(110)}"
+        examples.append(Example(text, rng.choice(kinds), TOPICS[topic][0], TOPICS[topic][1], place))
+    t0 = time.perf_counter()
+    model = train(examples)
+    print(f"  trained in {time.perf_counter() - t0:.1f} s; model {len(model.dumps()) / 1e6:.1f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--data-dir", default="")
+    parser.add_argument("--city-year", type=int, default=60_000)
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: 1,2,3")
+    args = parser.parse_args()
+    skip = set(args.skip.split(","))
+    if "1" not in skip:
+        duplicates(args.cases, args.queries)
+    if "2" not in skip and args.data_dir:
+        intake(args.data_dir)
+    if "3" not in skip:
+        training(args.city_year)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The worker's job (core.periodic): index cases the index lacks, and retrain the model every
+WENMIN_INSIGHT_TRAIN_HOURS (the newest model's date, in the database, says when it is due)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from wenmin.insight.models import SuggestionModel
+from wenmin.insight.services import cases_index_missing, model_train
+
+INDEX_PER_TICK = 20_000
+
+
+def training_due(now: dt.datetime | None = None) -> bool:
+    newest = SuggestionModel.objects.order_by("-id").values_list("trained_at", flat=True).first()
+    hours = settings.WENMIN_INSIGHT_TRAIN_HOURS
+    return newest is None or (now or timezone.now()) - newest >= dt.timedelta(hours=hours)
+
+
+def insight_periodic() -> None:
+    """One tick: catch the index up, then train when due (nothing when too few closed cases)."""
+    cases_index_missing(limit=INDEX_PER_TICK)
+    if training_due():
+        model_train(actor=None)

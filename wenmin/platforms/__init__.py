@@ -1,0 +1,1 @@
+"""四平台: service centres and mass work stations."""
