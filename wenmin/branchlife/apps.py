@@ -29,7 +29,11 @@ class BranchlifeConfig(AppConfig):
         # the branch's pages: no menu entry, which would cost every page a query to decide.
         nav.page_register("branchlife:mine", access.signed_in)
         mine.section_register(
-            "branchlife:mine", _("My branch meetings"), 45, selectors.my_meetings_count
+            "branchlife:mine",
+            _("My branch meetings"),
+            45,
+            selectors.my_meetings_count,
+            shown_fn=lambda user: selectors.member_of(user) is not None,
         )
         outcomes.register_builtin()
         periodic.periodic_register("branchlife.reminders", reminders_send, lease_seconds=600)

@@ -31,7 +31,11 @@ class DeedsConfig(AppConfig):
         nav.menu_register("deeds:home", _("Practical deeds"), 40, access.deeds_user)
         nav.page_register("deeds:new", access.recording_user)
         mine.section_register(
-            "deeds:mine", _("Deeds done for my household"), 45, selectors.resident_deeds_count
+            "deeds:mine",
+            _("Deeds done for my household"),
+            45,
+            selectors.resident_deeds_count,
+            shown_fn=access.resident_user,
         )
         need_actions.need_action_register(
             "deeds:from_need", _("Record as a practical deed"), views.need_link

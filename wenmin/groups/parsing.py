@@ -286,7 +286,7 @@ def _column(header: Sequence[str], chosen: str, known: Iterable[str], label: str
     names = [normalised(name).lower() for name in header]
     chosen = normalised(chosen).lower()
     if chosen:
-        if chosen.isdigit() and 1 <= int(chosen) <= len(header):
+        if chosen.isdecimal() and 1 <= int(chosen) <= len(header):
             return int(chosen) - 1
         if chosen in names:
             return names.index(chosen)
@@ -307,7 +307,7 @@ def _column(header: Sequence[str], chosen: str, known: Iterable[str], label: str
 
 def _table_time(value: str, *, now: dt.datetime, zone: dt.tzinfo, line: int) -> dt.datetime:
     value = value.strip()
-    if value.isdigit() and 9 <= len(value) <= 13:
+    if value.isdecimal() and 9 <= len(value) <= 13:
         seconds = int(value) / (1000 if len(value) == 13 else 1)
         return dt.datetime.fromtimestamp(seconds, tz=zone)
     match = TIME_LINE.match(value)

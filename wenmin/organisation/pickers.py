@@ -166,11 +166,11 @@ def _code_or_name(text: str) -> Q:
 
 
 def _person_match(text: str) -> Q:
-    return Q(pk=int(text)) if text.isdigit() and len(text) < 10 else Q(name__contains=text)
+    return Q(pk=int(text)) if text.isdecimal() and len(text) < 10 else Q(name__contains=text)
 
 
 def _person_lookup(text: str) -> Q:
-    return Q(pk=int(text)) if text.isdigit() and len(text) < 10 else Q(name=text)
+    return Q(pk=int(text)) if text.isdecimal() and len(text) < 10 else Q(name=text)
 
 
 KINDS: dict[str, Kind] = {

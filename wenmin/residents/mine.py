@@ -15,6 +15,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 CountFn = Callable[[Any], int]  # the signed-in User -> how many records the section lists
+ShownFn = Callable[[Any], bool]  # the signed-in User -> whether the section is theirs at all
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Section:
     label: Any  # a lazy translation
     order: int
     count_fn: CountFn | None
+    shown_fn: ShownFn | None = None
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,19 @@ _SECTIONS: dict[str, Section] = {}
 
 
 def section_register(
-    url_name: str, label: Any, order: int, count_fn: CountFn | None = None
+    url_name: str,
+    label: Any,
+    order: int,
+    count_fn: CountFn | None = None,
+    shown_fn: ShownFn | None = None,
 ) -> None:
     """A section of the resident's own page: a link to `url_name` (a page without path
-    parameters) and, when given, the number of the viewer's records it lists."""
-    _SECTIONS[url_name] = Section(url_name=url_name, label=label, order=order, count_fn=count_fn)
+    parameters) and, when given, the number of the viewer's records it lists. With `shown_fn`,
+    only viewers it says yes to see the section (a party member's meetings: members only), so
+    the page never links to a page that would refuse the viewer."""
+    _SECTIONS[url_name] = Section(
+        url_name=url_name, label=label, order=order, count_fn=count_fn, shown_fn=shown_fn
+    )
 
 
 def sections_for(user: Any) -> list[SectionRow]:
@@ -53,6 +63,8 @@ def sections_for(user: Any) -> list[SectionRow]:
         try:
             url = reverse(section.url_name)
         except NoReverseMatch:
+            continue
+        if section.shown_fn is not None and not section.shown_fn(user):
             continue
         count = section.count_fn(user) if section.count_fn is not None else None
         rows.append(

@@ -98,7 +98,7 @@ def certificate_number_valid(number: str, *, key: str) -> bool:
     parts = number.split("-")
     if len(parts) != 4 or parts[0] != "ZYZM" or len(number) > 32:
         return False
-    if not (parts[1].isdigit() and parts[2].isdigit() and len(parts[1]) == 4):
+    if not (parts[1].isdecimal() and parts[2].isdecimal() and len(parts[1]) == 4):
         return False
     return hmac.compare_digest(_check("-".join(parts[:3]), key), parts[3])
 

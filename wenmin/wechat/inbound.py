@@ -55,7 +55,7 @@ def _max_age() -> int:
 def envelope_check(*, account: OfficialAccount, query: Mapping[str, str], now: float) -> None:
     """`signature` over token, timestamp and nonce, and a timestamp within the allowed age."""
     timestamp, nonce = _query(query, "timestamp"), _query(query, "nonce")
-    if not timestamp.isdigit() or not nonce:
+    if not (timestamp.isascii() and timestamp.isdecimal()) or not nonce:
         raise Refused(403, "timestamp or nonce missing")
     try:
         protocol.signature_check(
@@ -129,13 +129,13 @@ def _message_fields(fields: dict[str, str]) -> dict[str, str]:
     openid, created = fields.get("FromUserName", ""), fields.get("CreateTime", "")
     if not openid or len(openid) > 64 or not openid.isascii():
         raise Refused(400, "FromUserName")
-    if not created.isdigit() or len(created) > 12:
+    if not (created.isascii() and created.isdecimal()) or len(created) > 12:
         raise Refused(400, "CreateTime")
     msg_type = fields.get("MsgType", "")
     if not msg_type or len(msg_type) > 16:
         raise Refused(400, "MsgType")
     msg_id = fields.get("MsgId", "")
-    if msg_id and (not msg_id.isdigit() or len(msg_id) > 32):
+    if msg_id and (not (msg_id.isascii() and msg_id.isdecimal()) or len(msg_id) > 32):
         raise Refused(400, "MsgId")
     return fields
 

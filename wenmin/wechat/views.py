@@ -41,7 +41,7 @@ def callback(request: HttpRequest, callback_key: str) -> HttpResponse:
             echostr = inbound.verify(account=account, query=query)
             return HttpResponse(echostr, content_type="text/plain; charset=utf-8")
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > inbound.MAX_BODY:
+        if length.isdecimal() and int(length) > inbound.MAX_BODY:
             raise inbound.Refused(413, "body too large")
         try:
             body = request.body

@@ -107,7 +107,9 @@ def second_factor_verify(*, user: User, token: str) -> Device | None:
     token = _clean(token)
     # Six digits are the app's code, anything else a recovery code: each kind of device is only
     # asked (and throttled) for its own kind of code.
-    model: type[Device] = TOTPDevice if token.isdigit() and len(token) <= 8 else StaticDevice
+    model: type[Device] = (
+        TOTPDevice if token.isascii() and token.isdecimal() and len(token) <= 8 else StaticDevice
+    )
     with transaction.atomic():
         if token:
             for device in model.objects.select_for_update().filter(user=user, confirmed=True):

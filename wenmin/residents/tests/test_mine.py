@@ -131,3 +131,24 @@ def test_wenmin_stats_reports_the_codes_sent(client: Client, county: SmallCounty
     out = StringIO()
     call_command("stats", "--json", stdout=out)
     assert json.loads(out.getvalue())["residents"] == {"verified_phones": 1, "codes_sent_30d": 1}
+
+
+def test_a_section_is_left_out_for_a_viewer_it_is_not_for(
+    client: Client, county: SmallCounty
+) -> None:
+    """A section with `shown_fn` (a party member's meetings) is shown only to those it says yes
+    to: the page never links to a page that would refuse the viewer."""
+    mine.section_register(
+        "residents:verify", "members only", 30, lambda user: 1, shown_fn=lambda user: False
+    )
+    try:
+        client.force_login(county.resident)
+        page = client.get(ME).content.decode()
+        assert 'data-section="residents:verify"' not in page
+        assert 'data-section="portal:mine"' in page
+        mine.section_register(
+            "residents:verify", "members only", 30, lambda user: 1, shown_fn=lambda user: True
+        )
+        assert 'data-section="residents:verify"' in client.get(ME).content.decode()
+    finally:
+        mine._SECTIONS.pop("residents:verify")
