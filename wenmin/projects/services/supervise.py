@@ -8,11 +8,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wenmin.cases.services.policy import calendar_current
 from wenmin.core.audit import audit_record
+from wenmin.core.models import User
+from wenmin.core.notify import Notification, notify
 from wenmin.core.workdays import Calendar
+from wenmin.organisation.models import Person
 from wenmin.projects import progress, supervision
 from wenmin.projects.models import PlanItem, Project, SupervisionEvent
 from wenmin.projects.selectors import plan_tree
@@ -72,6 +77,7 @@ def project_supervise(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save(update_fields=list(fields))
+        to_person = locked.patron if step == Step.ESCALATION else locked.responsible
         SupervisionEvent.objects.create(
             project=locked,
             step=step,
@@ -79,7 +85,19 @@ def project_supervise(
             progress=locked.progress,
             expected=expected,
             due=due,
-            to_person=locked.patron if step == Step.ESCALATION else locked.responsible,
+            to_person=to_person,
+        )
+        # Told once the step is committed (a rolled-back step tells no one).
+        progress_now = locked.progress
+        transaction.on_commit(
+            lambda: supervision_notify(
+                project=locked,
+                step=step,
+                person=to_person,
+                progress=progress_now,
+                expected=expected,
+                due=due,
+            )
         )
         audit_record(
             actor=None,
@@ -89,6 +107,50 @@ def project_supervise(
             changes={"progress": str(locked.progress), "expected": str(expected)},
         )
     return step
+
+
+def supervision_notify(
+    *,
+    project: Project,
+    step: str,
+    person: Person | None,
+    progress: Decimal,
+    expected: Decimal,
+    due: dt.datetime | None,
+) -> int:
+    """Tell the person a supervision step is addressed to (the responsible cadre; the patron
+    for an escalation) through the notification backends, on each of their active accounts;
+    how many accounts were told. Back on plan tells no one."""
+    subjects: dict[str, str] = {
+        Step.REMINDER: _("Project behind plan: %(name)s"),
+        Step.ORDER: _("Supervision order: %(name)s"),
+        Step.ORDER_REMINDER: _("Supervision order due soon: %(name)s"),
+        Step.ESCALATION: _("Project escalated to you: %(name)s"),
+    }
+    if person is None or step not in subjects:
+        return 0
+    text = _("%(name)s is at %(progress)s %% against %(expected)s %% expected by its plan.") % {
+        "name": project.name,
+        "progress": progress.quantize(Decimal(1)),
+        "expected": expected.quantize(Decimal(1)),
+    }
+    if due is not None:
+        text += " " + _("New date set by the supervision order: %(due)s.") % {
+            "due": timezone.localtime(due).date().isoformat()
+        }
+    link = reverse("projects:detail", args=[project.pk])
+    told = 0
+    for user in User.objects.filter(person=person, is_active=True):
+        notify(
+            Notification(
+                subject=subjects[step] % {"name": project.name},
+                text=f"{text} {link}",
+                user=user,
+                link=link,
+            )
+        )
+        told += 1
+    return told
 
 
 def projects_supervise_sweep(now: dt.datetime | None = None) -> dict[str, int]:

@@ -94,3 +94,51 @@ def test_the_sweep_takes_only_running_projects(world: World, settings) -> None: 
     _running(world)
     assert projects_supervise_sweep() == {Step.REMINDER: 1}
     assert projects_supervise_sweep() == {}
+
+
+def test_each_step_tells_the_person_it_is_addressed_to(world: World) -> None:
+    """The reminder and the order reach the responsible cadre's account, the escalation the
+    patron's, in-app (the configured backends); back on plan tells no one."""
+    from django.test import TestCase
+
+    from wenmin.core.models import InAppNotification, User
+    from wenmin.core.roles import Role
+
+    patron_account = User.objects.create_user(
+        username="panxz", password="x-Unused-9", role=Role.COUNTY_LEADER, person=world.patron
+    )
+    clerk = world.desk.county.department_clerk
+    calendar = Calendar()
+    project = _running(world)
+    now = timezone.now()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        project_supervise(project=project, now=now, ladder=LADDER, calendar=calendar)
+    told = InAppNotification.objects.get(user=clerk)
+    assert world.project.name in told.subject and f"/projects/{project.pk}/" in told.text
+    later = calendar.add_working_days(now, 5)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        project_supervise(project=project, now=later, ladder=LADDER, calendar=calendar)
+    project.refresh_from_db()
+    assert project.order_due is not None
+    order = InAppNotification.objects.filter(user=clerk).order_by("-pk").first()
+    assert order is not None and timezone.localtime(project.order_due).date().isoformat() in (
+        order.text
+    )
+    nudge = later + (project.order_due - later) * 0.8
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        project_supervise(project=project, now=nudge, ladder=LADDER, calendar=calendar)
+    assert InAppNotification.objects.filter(user=clerk).count() == 3
+    assert not InAppNotification.objects.filter(user=patron_account).exists()
+    past = project.order_due + dt.timedelta(hours=1)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert (
+            project_supervise(project=project, now=past, ladder=LADDER, calendar=calendar)
+            == Step.ESCALATION
+        )
+    escalated = InAppNotification.objects.get(user=patron_account)
+    assert world.project.name in escalated.subject
+    Project.objects.filter(pk=project.pk).update(progress=Decimal(100))
+    before = InAppNotification.objects.count()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        project_supervise(project=project, now=past, ladder=LADDER, calendar=calendar)
+    assert InAppNotification.objects.count() == before
