@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:project_id>/plan/", views.project_plan, name="plan"),
     path("<int:project_id>/status/", views.project_status, name="status"),
     path("<int:project_id>/report/", views.project_report, name="report"),
+    path("<int:project_id>/cases/link/", views.project_case_link, name="case_link"),
     path("public/", views_overview.public_list, name="public_list"),
     path("public/<int:project_id>/", views_overview.public_page, name="public"),
     path("photo/<int:photo_id>/", views_overview.photo, name="photo"),

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from wenmin.cases.selectors import cases_visible_to
+from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.councils.models import ProjectRefType, Proposal
 from wenmin.projects import access, dashboard, selectors, services, workflow
@@ -375,6 +377,33 @@ def project_status(request: HttpRequest, project_id: int) -> HttpResponse:
     except ValidationError as error:
         for problem in error.messages:
             messages.error(request, problem)
+    return redirect("projects:detail", project.pk)
+
+
+@login_required
+@require_POST
+def project_case_link(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Link a case raised elsewhere (a resident's complaint about the works, a petition) to the
+    project it is about, by its number; only a case the viewer may see."""
+    user = _user(request)
+    project = selectors.project_get_for(user, project_id)
+    if not access.may_manage(user, project):
+        raise PermissionDenied
+    number = str(request.POST.get("number", "")).strip()
+    if not number or len(number) > 32 or validators.text_problem(number) is not None:
+        messages.error(request, _("Enter a case number."))
+        return redirect("projects:detail", project.pk)
+    case = cases_visible_to(user).filter(number=number).first()
+    if case is None:
+        messages.error(request, _("No case %(number)s among yours.") % {"number": number})
+        return redirect("projects:detail", project.pk)
+    try:
+        services.project_case_link(actor=user, project=project, case=case)
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        messages.success(request, _("Case %(number)s linked.") % {"number": case.number})
     return redirect("projects:detail", project.pk)
 
 

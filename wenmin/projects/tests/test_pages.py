@@ -206,3 +206,31 @@ def test_the_monthly_bulletin_as_a_page_and_as_excel(world: World) -> None:
     assert rows[1][0] == "青石村道路硬化工程"
     assert "内部" not in str(rows)
     assert Case.objects.count() == 1
+
+
+def test_a_case_raised_elsewhere_is_linked_by_its_number_once(world: World) -> None:
+    from django.contrib.messages import get_messages
+
+    from wenmin.cases import services as cases
+    from wenmin.cases.models import Channel
+
+    c = world.desk.county
+    case = cases.case_intake(
+        channel=Channel.PHONE, content="工地夜间施工噪音扰民", region=c.village_a
+    )
+    url = reverse("projects:case_link", args=[world.project.pk])
+    admin = client_for(c.administrator)
+    response = admin.post(url, {"number": case.number})
+    assert response.status_code == 302
+    assert ProjectCase.objects.get().case == case
+    page = admin.get(reverse("projects:detail", args=[world.project.pk])).content.decode()
+    assert case.number in page and "data-case-link" in page
+    # Again, an unknown number, junk: refused with a message, nothing more linked.
+    for number in (case.number, "NO-SUCH-1", "\x00", "x" * 40, ""):
+        response = admin.post(url, {"number": number})
+        assert response.status_code == 302
+        assert {m.level_tag for m in get_messages(response.wsgi_request)} == {"error"}
+    assert ProjectCase.objects.count() == 1
+    # Someone who does not run the project cannot link; another township does not see it.
+    assert client_for(c.other_township_clerk).post(url, {"number": case.number}).status_code == 404
+    assert client_for(c.resident).post(url, {"number": case.number}).status_code == 403
