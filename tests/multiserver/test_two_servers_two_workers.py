@@ -164,13 +164,15 @@ def _start(running: Processes, redis_url: str) -> Site:
     def answering() -> bool:
         try:
             return all(
-                requests.get(f"{base}/open311/v2/services.json", timeout=5).status_code == 200
+                requests.get(f"{base}/open311/v2/services.json", timeout=30).status_code == 200
                 for base in site.bases
             )
-        except requests.ConnectionError:
+        except requests.RequestException:
+            # Refused while gunicorn binds, or slow (a read timeout) while its first workers
+            # import the application on a loaded machine: not answering yet either way.
             return False
 
-    assert until(answering, 60), running.log("server-0") + running.log("server-1")
+    assert until(answering, 120), running.log("server-0") + running.log("server-1")
     return site
 
 
