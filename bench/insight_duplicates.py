@@ -147,14 +147,13 @@ def bulk_signatures(feature_sets: list[set[str]]) -> np.ndarray:
 
 def bulk_band_keys(signatures: np.ndarray) -> np.ndarray:
     """similarity.band_keys for every row at once (the same uint64 arithmetic)."""
-    from wenmin.insight.similarity import _BAND_OFFSETS, _MASK, _ROWS_MIX
+    from wenmin.insight.similarity import _BAND_OFFSETS, _ROWS_MIX
 
     rows = signatures.shape[1] // BANDS
     out = np.empty((signatures.shape[0], BANDS), dtype=np.int64)
     for band in range(BANDS):
         values = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
-        mixed = (values @ _ROWS_MIX + _BAND_OFFSETS[band]) & np.uint64(_MASK)
-        out[:, band] = (mixed - np.uint64(1 << 62)).view(np.int64)
+        out[:, band] = (values @ _ROWS_MIX + _BAND_OFFSETS[band]).view(np.int64)
     return out
 
 
@@ -182,8 +181,8 @@ class Index:
         counts = np.bincount(slots, minlength=1 << self.BITS)
         self.directory = np.r_[0, np.cumsum(counts)].astype(np.int32)
         self.steps = np.arange(int(counts.max()))
-        # keys past the last slot's, for its window: outside every key's range
-        self.keys = np.r_[self.keys, np.full(len(self.steps), np.iinfo(np.int64).max)]
+        # keys past the last slot's, for its window: 0 is in slot 0, never equal to its keys
+        self.keys = np.r_[self.keys, np.zeros(len(self.steps), dtype=np.int64)]
         self.pairs = np.zeros((0, 0), dtype=np.int32)
         self.sizes = np.zeros(0, dtype=np.int32)
         self.marks = np.zeros(0, dtype=bool)
@@ -207,7 +206,8 @@ class Index:
         pair: what the exact Jaccard of a candidate reads (as the app reads the case's text)."""
         sizes = np.diff(matrix.indptr)
         width = matrix.shape[1]
-        self.pairs = np.full((matrix.shape[0], int(sizes.max())), width, dtype=np.int32)
+        small = np.uint16 if width < np.iinfo(np.uint16).max else np.int32  # fewer bytes to read
+        self.pairs = np.full((matrix.shape[0], int(sizes.max())), width, dtype=small)
         column = np.arange(len(matrix.indices)) - np.repeat(matrix.indptr[:-1], sizes)
         self.pairs[np.repeat(np.arange(matrix.shape[0]), sizes), column] = matrix.indices
         self.sizes = sizes.astype(np.int32)
@@ -265,27 +265,36 @@ def lookup(text: str, index: Index, matrix, vocabulary) -> list[int]:  # type: i
     feature_keys), the cases in its bands of at most BUCKET_CAP cases, the CANDIDATES sharing
     most bands (the newest first among equals), ranked by exact Jaccard."""
     items = features(text)
-    query = feature_keys_array(items)
-    if not len(query):
+    if not items:
         return []
-    first, size = index.buckets(query)
-    size[size > BUCKET_CAP] = 0
-    ends = np.cumsum(size)
-    if not ends[-1]:
+    first, size = index.buckets(feature_keys_array(items))
+    ids = index.ids
+    found = [
+        ids[a : a + n]
+        for a, n in zip(first.tolist(), size.tolist(), strict=True)
+        if 0 < n <= BUCKET_CAP
+    ]
+    if not found:
         return []
-    members = np.sort(index.ids[np.arange(ends[-1]) + np.repeat(first - (ends - size), size)])
-    edge = np.flatnonzero(np.diff(members, prepend=-1))
-    cases = members[edge]
+    members = np.concatenate(found)
+    members.sort()
+    # Where each case's run of members ends (-1 first): the cases, and how many bands each shares.
+    last = np.flatnonzero(members[1:] != members[:-1])
+    ends = np.empty(len(last) + 2, dtype=np.int64)
+    ends[0], ends[-1] = -1, len(members) - 1
+    ends[1:-1] = last
+    cases = members[ends[1:]]
     if len(cases) > CANDIDATES:
         # ORDER BY shared bands DESC, case id DESC LIMIT CANDIDATES
-        rank = (np.diff(edge, append=len(members)) << 32) | cases
-        cases = cases[np.argpartition(rank, len(rank) - CANDIDATES)[-CANDIDATES:]]
+        rank = ((ends[1:] - ends[:-1]) << 32) | cases
+        cases = cases[rank.argpartition(len(rank) - CANDIDATES)[-CANDIDATES:]]
     # Exact Jaccard of each candidate's pairs with the query's.
     mine = [vocabulary.ids[item] for item in items if item in vocabulary.ids]
-    index.marks[mine] = True
-    inter = index.marks[index.pairs[cases]].sum(axis=1)
-    index.marks[mine] = False
-    scores = inter / (index.sizes[cases] + len(items) - inter)
+    marks = index.marks
+    marks[mine] = True
+    inter = marks[index.pairs[cases]].sum(axis=1)
+    marks[mine] = False
+    scores = inter / (index.sizes[cases] + (len(items) - inter))
     return cases[np.argsort(-scores, kind="stable")[:TOP]].tolist()
 
 

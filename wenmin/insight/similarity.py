@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
-from datasketch.minhash import _fmix
+from datasketch.minhash import _FMIX_CONSTANTS
 
 from wenmin.core.text_zh import shingles
 
@@ -26,7 +27,6 @@ SEED = 12345
 BUCKET_CAP = 1000
 # The cases sharing most bands that are compared exactly (their texts' Jaccard).
 CANDIDATES = 300
-_MASK = (1 << 63) - 1
 
 
 def text_of(title: str, content: str) -> str:
@@ -50,37 +50,51 @@ _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_crc32)
 _PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
 _EMPTY = np.array(_TEMPLATE.hashvalues)  # the signature of nothing (the scheme's maximum)
 # A band's key: its number and its rows' values, each times an odd 64-bit constant, summed
-# (modulo 2**64: one small matrix product for all the bands of a text), the top bit dropped.
+# modulo 2**64 (one small matrix product for all the bands of a text), as a signed BIGINT.
 _BAND_MULTIPLIER = 0x9E3779B97F4A7C15
 _ROW_MULTIPLIERS = (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93)[:ROWS]
 _BAND_OFFSETS = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(_BAND_MULTIPLIER)
 _ROWS_MIX = np.array(_ROW_MULTIPLIERS, dtype=np.uint64)
+_FMIX = tuple(int(c) for c in _FMIX_CONSTANTS[32])
 
 
-def signature_array(items: Iterable[str]) -> np.ndarray:
+@lru_cache(maxsize=1 << 17)
+def _pair_hash(item: str) -> int:
+    """A feature's 32-bit hash as datasketch's MinHash takes it (CRC32, then MurmurHash3's
+    finaliser), remembered: texts keep using the same few thousand pairs."""
+    s1, m1, s2, m2, s3 = _FMIX
+    h = zlib.crc32(item.encode("utf-8"))
+    h ^= h >> s1
+    h = (h * m1) & 0xFFFFFFFF
+    h ^= h >> s2
+    h = (h * m2) & 0xFFFFFFFF
+    return h ^ (h >> s3)
+
+
+def signature_array(items: Collection[str]) -> np.ndarray:
     """The MinHash of a set of features (NUM_PERM uint32 values): datasketch's MinHash with the
     same permutations, scheme and hash (equal value for value, tests/test_duplicates.py) in a
     few numpy operations instead of an object a text."""
-    hashes = np.fromiter((zlib.crc32(item.encode("utf-8")) for item in items), dtype=np.uint32)
-    if not len(hashes):
+    if not items:
         return _EMPTY.copy()
+    hashes = np.fromiter(map(_pair_hash, items), dtype=np.uint32, count=len(items))
     a, b = _PERMUTATIONS
-    return (_fmix(hashes, 32)[:, None] * a + b).min(axis=0)
+    return (hashes[:, None] * a + b).min(axis=0)
 
 
-def signature(items: Iterable[str]) -> list[int]:
+def signature(items: Collection[str]) -> list[int]:
     """The MinHash of a set of features (NUM_PERM values)."""
     return [int(v) for v in signature_array(items)]
 
 
 def band_keys_array(values: Sequence[int] | np.ndarray) -> np.ndarray:
     """band_keys as an int64 array (uint64 arithmetic wraps modulo 2**64 as the Python does)."""
-    mixed = np.asarray(values, dtype=np.uint64).reshape(BANDS, ROWS) @ _ROWS_MIX + _BAND_OFFSETS
-    return ((mixed & np.uint64(_MASK)) - np.uint64(1 << 62)).view(np.int64)
+    rows = np.asarray(values, dtype=np.uint64).reshape(BANDS, ROWS)
+    return (rows @ _ROWS_MIX + _BAND_OFFSETS).view(np.int64)
 
 
 def band_keys(values: Sequence[int] | np.ndarray) -> list[int]:
-    """One signed 63-bit key per band: the band's number and its values, mixed."""
+    """One signed 64-bit key per band: the band's number and its values, mixed."""
     return band_keys_array(values).tolist()
 
 
@@ -91,7 +105,8 @@ def band_keys_slow(values: Sequence[int]) -> list[int]:
         h = (band + 1) * _BAND_MULTIPLIER
         for r, value in enumerate(values[band * ROWS : (band + 1) * ROWS]):
             h += int(value) * _ROW_MULTIPLIERS[r]
-        keys.append((h & _MASK) - (1 << 62))  # into the range of a signed BIGINT
+        h &= (1 << 64) - 1
+        keys.append(h - (1 << 64) if h >= 1 << 63 else h)  # a signed BIGINT
     return keys
 
 
