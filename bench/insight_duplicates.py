@@ -351,7 +351,7 @@ def duplicates(n: int, queries: int) -> None:
     print(f"  recall of brute force's top {TOP}: {statistics.mean(recalls):.3f} (goal ≥ 0.95)")
 
 
-def intake(data_dir: str, rounds: int = 6, per_round: int = 50) -> None:
+def intake(data_dir: str, intakes: int = 1000) -> None:
     print("2. intake with and without insight's hooks", flush=True)
     work = tempfile.mkdtemp(prefix="insight-bench-")
     for name in os.listdir(data_dir):
@@ -375,13 +375,13 @@ def intake(data_dir: str, rounds: int = 6, per_round: int = 50) -> None:
     cases_index_missing()  # the worker has caught up before the intakes start
     indexed = CaseBand.objects.values("case_id").distinct().count()
     print(f"  {Case.objects.count():,} cases, {indexed:,} indexed", flush=True)
-    texts, _ = generate(rounds * per_round * 2, seed=11)
+    texts, _ = generate(intakes * 2, seed=11)
     times: dict[str, list[float]] = {"with": [], "without": []}
     made: list[int] = []
     # One intake with, one without, in turn: the machine's load drifts less between neighbours.
     # With: everything insight hooks into intake (the verdict hook, in the intake's transaction,
     # which does nothing at intake); the index is the worker's (timed below, off intake's path).
-    for k in range(rounds * per_round * 2):
+    for k in range(intakes * 2):
         name = ("with", "without")[k % 2]
         while suggestion_verdict in events.AFTER_EVENT:
             events.AFTER_EVENT.remove(suggestion_verdict)
@@ -440,6 +440,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--data-dir", default="")
+    parser.add_argument(
+        "--intakes",
+        type=int,
+        default=1000,
+        help="intakes with insight's hooks (and as many without)",
+    )
     parser.add_argument("--city-year", type=int, default=60_000)
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: 1,2,3")
     args = parser.parse_args()
@@ -447,7 +453,7 @@ def main() -> None:
     if "1" not in skip:
         duplicates(args.cases, args.queries)
     if "2" not in skip and args.data_dir:
-        intake(args.data_dir)
+        intake(args.data_dir, args.intakes)
     if "3" not in skip:
         training(args.city_year)
 

@@ -1,13 +1,12 @@
 """Near-duplicate texts: MinHash signatures (datasketch) of a text's character pairs, cut into
 bands for locality-sensitive hashing, and the exact similarity used to rank what the bands find.
-Pure: no database; the index in the database (models.CaseBand) and the bench's in-memory index
-use the same functions."""
+Pure: no database; the index in the database (models.CaseBand) and the bench's in-memory model
+of it use the same functions and constants."""
 
 from __future__ import annotations
 
 import zlib
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -132,23 +131,3 @@ def jaccard(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
-
-
-class BandIndex:
-    """An in-memory LSH index: band key → ids (the bench's, and a model of the database's)."""
-
-    def __init__(self) -> None:
-        self.buckets: dict[int, list[int]] = defaultdict(list)
-
-    def add(self, item: int, keys: Iterable[int]) -> None:
-        for key in keys:
-            self.buckets[key].append(item)
-
-    def candidates(self, keys: Iterable[int], limit: int = 100) -> list[int]:
-        """Ids sharing the most bands with the query, most first."""
-        counts: Counter[int] = Counter()
-        for key in keys:
-            bucket = self.buckets.get(key)
-            if bucket:
-                counts.update(bucket)
-        return [item for item, _n in counts.most_common(limit)]
