@@ -137,7 +137,8 @@ def similar_to(probe: Probe, *, among: QuerySet[Case]) -> list[Match]:
     if not mine:
         return []
     ids = candidate_ids(feature_keys(mine), exclude_id=probe.exclude_id)
-    ids += [pk for pk in unindexed_ids(exclude_id=probe.exclude_id) if pk not in set(ids)]
+    seen = set(ids)
+    ids += [pk for pk in unindexed_ids(exclude_id=probe.exclude_id) if pk not in seen]
     if not ids:
         return []
     now = probe.received_at or timezone.now()
