@@ -23,15 +23,15 @@ class InsightConfig(AppConfig):
         from wenmin.cases.services import events
         from wenmin.core import audit_labels, nav, periodic
         from wenmin.insight import access, panel, schedule
-        from wenmin.insight.services.index import case_index_in_intake
         from wenmin.insight.services.suggestions import suggestion_verdict
 
         nav.menu_register("insight:home", _("Suggestions"), 37, access.insight_user)
         nav.page_register("insight:listed", access.insight_user)
         page_panels.case_page_panel_register("insight:case", panel.case_panel)
-        for hook in (case_index_in_intake, suggestion_verdict):
-            if hook not in events.AFTER_EVENT:
-                events.AFTER_EVENT.append(hook)
+        if suggestion_verdict not in events.AFTER_EVENT:
+            events.AFTER_EVENT.append(suggestion_verdict)
+        # The duplicate index is written by this job, not by intake (services/index.py): at
+        # every tick it indexes the cases taken since, and whatever else the index lacks.
         periodic.periodic_register("insight:train", schedule.insight_periodic)
         audit_labels.register(
             phrases={

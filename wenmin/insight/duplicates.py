@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from wenmin.cases.models import Case
@@ -20,13 +20,19 @@ from wenmin.cases.workflow import FINAL_STATES, State
 from wenmin.core.geo import distance_km
 from wenmin.core.text_zh import tokens, top_shared
 from wenmin.insight.models import CaseBand
-from wenmin.insight.similarity import features, jaccard, text_keys, text_of
+from wenmin.insight.similarity import (
+    BUCKET_CAP,
+    CANDIDATES,
+    feature_keys,
+    features,
+    jaccard,
+    text_of,
+)
 
 DUPLICATE_DAYS = 30
 RELATED_DAYS = 365
 DUPLICATE_KM = 1.0
 MIN_TEXT = 0.2  # exact similarity of character pairs below which nothing is shown
-CANDIDATES = 60
 SHOWN = 5
 
 
@@ -87,24 +93,56 @@ def _place(probe: Probe, case: Case) -> tuple[float, float | None, str]:
     return {"village": 1.0, "township": 0.6}.get(same, 0.0), None, same
 
 
-def similar_to(probe: Probe, *, among: QuerySet[Case]) -> list[Match]:
-    """The index's best matches among `among` (the viewer's cases), duplicates and related,
-    open ones first, then by score."""
-    keys = text_keys(probe.text)
+def candidate_ids(keys: list[int], *, exclude_id: int | None = None) -> list[int]:
+    """The CANDIDATES cases sharing most of these bands (the newest first among equals), bands
+    shared by more than BUCKET_CAP cases left out (a common pair's minimum: they say nothing
+    and would make the count read much of the index). One query; the bench
+    (bench/insight_duplicates.py `lookup`) does the same on a million cases in memory."""
     if not keys:
         return []
-    shared_bands = (
+    small = (
         CaseBand.objects.filter(key__in=keys)
+        .values("key")
+        .annotate(n=Count("id"))
+        .filter(n__lte=BUCKET_CAP)
+        .values("key")
+    )
+    shared = (
+        CaseBand.objects.filter(key__in=small)
         .values("case_id")
         .annotate(n=Count("id"))
         .order_by("-n", "-case_id")
     )
-    if probe.exclude_id is not None:
-        shared_bands = shared_bands.exclude(case_id=probe.exclude_id)
-    ids = [row["case_id"] for row in shared_bands[:CANDIDATES]]
+    if exclude_id is not None:
+        shared = shared.exclude(case_id=exclude_id)
+    return [row["case_id"] for row in shared[:CANDIDATES]]
+
+
+def unindexed_ids(*, exclude_id: int | None = None) -> list[int]:
+    """The newest cases the index does not have yet (taken since the worker's last catch-up:
+    intake does not write the index, services/index.py), at most CANDIDATES: compared directly,
+    so that a report of a minute ago is found as a duplicate all the same. The catch-up indexes
+    oldest first, so they are the cases after the newest indexed one."""
+    newest = CaseBand.objects.aggregate(newest=Max("case_id"))["newest"] or 0
+    recent = Case.objects.filter(pk__gt=newest).order_by("-pk").values_list("pk", flat=True)
+    if exclude_id is not None:
+        recent = recent.exclude(pk=exclude_id)
+    return list(recent[:CANDIDATES])
+
+
+def similar_to(probe: Probe, *, among: QuerySet[Case]) -> list[Match]:
+    """The index's best matches among `among` (the viewer's cases), duplicates and related,
+    open ones first, then by score."""
+    mine = features(probe.text)
+    if not mine:
+        return []
+    ids = candidate_ids(feature_keys(mine), exclude_id=probe.exclude_id)
+    seen = set(ids)
+    ids += [pk for pk in unindexed_ids(exclude_id=probe.exclude_id) if pk not in seen]
+    if not ids:
+        return []
     now = probe.received_at or timezone.now()
     cases = among.filter(pk__in=ids).exclude(state=State.MERGED).select_related("region")
-    mine = features(probe.text)
     my_words = tokens(probe.text)
     matches = []
     for case in cases:

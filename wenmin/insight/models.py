@@ -109,7 +109,11 @@ class CaseBand(models.Model):
     so finding them reads a few index entries instead of every case."""
 
     case = models.ForeignKey(
-        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="+"
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (case, key) index serves the case's lookups
     )
     key = models.BigIntegerField(_("band"))
 
@@ -117,6 +121,11 @@ class CaseBand(models.Model):
         verbose_name = _("duplicate index entry")
         verbose_name_plural = _("duplicate index entries")
         indexes = [models.Index(fields=["key"])]
+        constraints = [
+            # The intake's after-commit hook and the worker's catch-up may both index a case:
+            # the second one's rows are ignored, never doubled.
+            models.UniqueConstraint(fields=["case", "key"], name="insight_caseband_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.key}"

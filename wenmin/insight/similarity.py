@@ -1,23 +1,31 @@
 """Near-duplicate texts: MinHash signatures (datasketch) of a text's character pairs, cut into
 bands for locality-sensitive hashing, and the exact similarity used to rank what the bands find.
-Pure: no database; the index in the database (models.CaseBand) and the bench's in-memory index
-use the same functions."""
+Pure: no database; the index in the database (models.CaseBand) and the bench's in-memory model
+of it use the same functions and constants."""
 
 from __future__ import annotations
 
 import zlib
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
+from functools import lru_cache
 
+import numpy as np
 from datasketch import MinHash
+from datasketch.minhash import _FMIX_CONSTANTS
 
 from wenmin.core.text_zh import shingles
 
-NUM_PERM = 96
-BANDS = 48
-ROWS = NUM_PERM // BANDS  # 2 rows a band: texts sharing a third of their pairs meet (95 %)
+NUM_PERM = 240
+ROWS = 3
+BANDS = NUM_PERM // ROWS  # 80 bands of 3 rows: texts sharing half their pairs meet (99.998 %),
+# a third of them 95 %, a fifth 47 %; three rows (not two) keep a band's bucket small
+# (bench/insight_duplicates.py)
 SEED = 12345
-_MASK = (1 << 63) - 1
+# A band shared by more cases than this says nothing about any of them (a common pair's
+# minimum): the lookup skips it (bench/insight_duplicates.py chose it on a million cases).
+BUCKET_CAP = 1000
+# The cases sharing most bands that are compared exactly (their texts' Jaccard).
+CANDIDATES = 300
 
 
 def text_of(title: str, content: str) -> str:
@@ -39,34 +47,83 @@ def _crc32(data: bytes) -> int:
 
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_crc32)
 _PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
+_EMPTY = np.array(_TEMPLATE.hashvalues)  # the signature of nothing (the scheme's maximum)
+# A band's key: its number and its rows' values, each times an odd 64-bit constant, summed
+# modulo 2**64 (one small matrix product for all the bands of a text), as a signed BIGINT.
+_BAND_MULTIPLIER = 0x9E3779B97F4A7C15
+_ROW_MULTIPLIERS = (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93)[:ROWS]
+_BAND_OFFSETS = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(_BAND_MULTIPLIER)
+_ROWS_MIX = np.array(_ROW_MULTIPLIERS, dtype=np.uint64)
+_FMIX = tuple(int(c) for c in _FMIX_CONSTANTS[32])
 
 
-def signature(items: Iterable[str]) -> list[int]:
+@lru_cache(maxsize=1 << 17)
+def _pair_hash(item: str) -> int:
+    """A feature's 32-bit hash as datasketch's MinHash takes it (CRC32, then MurmurHash3's
+    finaliser), remembered: texts keep using the same few thousand pairs."""
+    s1, m1, s2, m2, s3 = _FMIX
+    h = zlib.crc32(item.encode("utf-8"))
+    h ^= h >> s1
+    h = (h * m1) & 0xFFFFFFFF
+    h ^= h >> s2
+    h = (h * m2) & 0xFFFFFFFF
+    return h ^ (h >> s3)
+
+
+def signature_array(items: Collection[str]) -> np.ndarray:
+    """The MinHash of a set of features (NUM_PERM uint32 values): datasketch's MinHash with the
+    same permutations, scheme and hash (equal value for value, tests/test_duplicates.py) in a
+    few numpy operations instead of an object a text."""
+    if not items:
+        return _EMPTY.copy()
+    hashes = np.fromiter(map(_pair_hash, items), dtype=np.uint32, count=len(items))
+    a, b = _PERMUTATIONS
+    return (hashes[:, None] * a + b).min(axis=0)
+
+
+def signature(items: Collection[str]) -> list[int]:
     """The MinHash of a set of features (NUM_PERM values)."""
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=SEED, permutations=_PERMUTATIONS, scheme=_SCHEME, hashfunc=_crc32
-    )
-    encoded = [item.encode("utf-8") for item in items]
-    if encoded:
-        minhash.update_batch(encoded)
-    return [int(v) for v in minhash.hashvalues]
+    return [int(v) for v in signature_array(items)]
 
 
-def band_keys(values: Sequence[int]) -> list[int]:
-    """One signed 63-bit key per band: the band's number and its values, mixed."""
+def band_keys_array(values: Sequence[int] | np.ndarray) -> np.ndarray:
+    """band_keys as an int64 array (uint64 arithmetic wraps modulo 2**64 as the Python does)."""
+    rows = np.asarray(values, dtype=np.uint64).reshape(BANDS, ROWS)
+    return (rows @ _ROWS_MIX + _BAND_OFFSETS).view(np.int64)
+
+
+def band_keys(values: Sequence[int] | np.ndarray) -> list[int]:
+    """One signed 64-bit key per band: the band's number and its values, mixed."""
+    return band_keys_array(values).tolist()
+
+
+def band_keys_slow(values: Sequence[int]) -> list[int]:
+    """band_keys in plain Python (what the arrays must equal; the tests compare them)."""
     keys = []
     for band in range(BANDS):
-        h = band + 1
-        for value in values[band * ROWS : (band + 1) * ROWS]:
-            h = (h * 1_000_003 ^ int(value)) & _MASK
-        keys.append(h - (1 << 62))  # into the range of a signed BIGINT
+        h = (band + 1) * _BAND_MULTIPLIER
+        for r, value in enumerate(values[band * ROWS : (band + 1) * ROWS]):
+            h += int(value) * _ROW_MULTIPLIERS[r]
+        h &= (1 << 64) - 1
+        keys.append(h - (1 << 64) if h >= 1 << 63 else h)  # a signed BIGINT
     return keys
+
+
+def feature_keys_array(items: set[str]) -> np.ndarray:
+    """The band keys of a text's features as an int64 array (empty: nothing to compare)."""
+    if not items:
+        return np.zeros(0, dtype=np.int64)
+    return band_keys_array(signature_array(items))
+
+
+def feature_keys(items: set[str]) -> list[int]:
+    """The band keys of a text's features; none for a text with nothing to compare."""
+    return feature_keys_array(items).tolist()
 
 
 def text_keys(text: str) -> list[int]:
     """The band keys of a text; none for a text with nothing to compare."""
-    items = features(text)
-    return band_keys(signature(items)) if items else []
+    return feature_keys(features(text))
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -74,23 +131,3 @@ def jaccard(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
-
-
-class BandIndex:
-    """An in-memory LSH index: band key → ids (the bench's, and a model of the database's)."""
-
-    def __init__(self) -> None:
-        self.buckets: dict[int, list[int]] = defaultdict(list)
-
-    def add(self, item: int, keys: Iterable[int]) -> None:
-        for key in keys:
-            self.buckets[key].append(item)
-
-    def candidates(self, keys: Iterable[int], limit: int = 100) -> list[int]:
-        """Ids sharing the most bands with the query, most first."""
-        counts: Counter[int] = Counter()
-        for key in keys:
-            bucket = self.buckets.get(key)
-            if bucket:
-                counts.update(bucket)
-        return [item for item, _n in counts.most_common(limit)]

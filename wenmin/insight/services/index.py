@@ -1,12 +1,17 @@
-"""Keeping the duplicate index in step with the cases: a new case's bands in its intake's
-transaction, and any case the index lacks (older history) in batches."""
+"""Keeping the duplicate index in step with the cases. Intake does not write it: a case's 80
+bands are 80 entries at random places of the key's index, pages written at every commit, which
+made intake up to twice as slow (bench/insight_duplicates.py), in its transaction or in one of
+their own after it. The worker's catch-up (schedule.insight_periodic, at every tick) indexes the
+cases that have no bands yet in batches, oldest first: the new ones, and any the index lacks
+(older history, bands made stale by a change of the method). Until then, duplicates.similar_to
+compares the newest unindexed cases directly, so nothing waits for the index to be found."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from wenmin.cases.models import Case, CaseEvent
+from wenmin.cases.models import Case
 from wenmin.insight.models import CaseBand
 from wenmin.insight.similarity import text_keys, text_of
 
@@ -23,8 +28,11 @@ def case_index(*, case: Case) -> int:
 
 
 def cases_index_missing(*, limit: int | None = None) -> int:
-    """Index the cases that have no bands yet (the demo's bulk-made history, cases from before
-    insight was installed), oldest first; how many cases were indexed."""
+    """Index the cases that have no bands yet (cases taken since the last run, the demo's
+    bulk-made history, cases from before insight was installed or from before a change of the
+    bands), oldest first; how many cases were indexed. A case indexed meanwhile by another run
+    (`wenmin insight train` beside the worker) or by case_index is not doubled (one row per case
+    and band: the conflict is ignored)."""
     done = 0
     while limit is None or done < limit:
         size = BATCH if limit is None else min(BATCH, limit - done)
@@ -40,15 +48,6 @@ def cases_index_missing(*, limit: int | None = None) -> int:
             for pk, title, content in batch
             for key in text_keys(text_of(title, content)) or [0]  # 0: indexed, nothing to compare
         ]
-        CaseBand.objects.bulk_create(rows, batch_size=5000)
+        CaseBand.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
         done += len(batch)
     return done
-
-
-def case_index_in_intake(case: Case, event: CaseEvent) -> None:
-    """cases.services.events.AFTER_EVENT: a case that arrives joins the index in its intake's
-    own transaction (one more INSERT; a separate commit after it cost more than the rest of
-    insight put together, bench/insight_duplicates.py)."""
-    if event.action == "intake":
-        keys = text_keys(text_of(case.title, case.content)) or [0]
-        CaseBand.objects.bulk_create(CaseBand(case=case, key=key) for key in keys)
