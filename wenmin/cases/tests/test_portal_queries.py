@@ -16,9 +16,9 @@ from wenmin.testing import query_shapes
 # A report from a new resident, anonymous, caches warm: the category menu, the resident found
 # or created (and audited), the number, the case, its event and audit event, and the
 # acknowledgement's task written in the same transaction (in a savepoint of its own). No
-# session is read or written; the report has no place, so no daily count changes. Then the
-# case's MinHash bands into insight's duplicate index (one bulk insert) and whether a picked
-# 每月一题 matches it (topics: one indexed read).
+# session is read or written; the report has no place, so no daily count changes. Then
+# whether a picked 每月一题 matches it (topics: one indexed read). Insight writes nothing
+# here: the worker indexes new cases for duplicates.
 PORTAL_INTAKE = [
     "SELECT cases_category",
     "SAVEPOINT",
@@ -32,7 +32,6 @@ PORTAL_INTAKE = [
     "SAVEPOINT",
     "INSERT django_tasks_database_dbtaskresult",
     "RELEASE",
-    "INSERT insight_caseband",
     "SELECT topics_monthlytopic",
     "RELEASE",
 ]

@@ -19,8 +19,8 @@ LEAK = {"service_code": "water.leak", "attribute[where]": "street"}
 # the service, the nearest village (before the write transaction), the resident found or
 # created (and audited), the number, the case, its event and audit event, the
 # acknowledgement's task written in the same transaction (in a savepoint of its own), the
-# village's and township's daily counts in one upsert, the case's MinHash bands in insight's
-# duplicate index (one bulk insert), and whether a picked 每月一题 matches it (one indexed read).
+# village's and township's daily counts in one upsert, and whether a picked 每月一题 matches
+# it (one indexed read). Insight writes nothing here: the worker indexes new cases.
 OPEN311_INTAKE = [
     "SELECT channels_apikey",
     "SELECT cases_category",
@@ -37,7 +37,6 @@ OPEN311_INTAKE = [
     "INSERT django_tasks_database_dbtaskresult",
     "RELEASE",
     "INSERT scoreboard_dailystat",
-    "INSERT insight_caseband",
     "SELECT topics_monthlytopic",
     "RELEASE",
 ]
