@@ -154,6 +154,10 @@ def test_the_township_sees_its_branches_and_each_footer_number_lists_them(quarte
     assert f'data-branch="{c.branch_a.pk}"' not in other.content.decode()
     county = quarter.client_for(c.leader).get(reverse("branchlife:grid") + "?year=2026")
     assert county.content.decode().count("data-branch=") == 3
+    # Each cell opens its branch's month (12 a branch; January and December of 青石村 checked).
+    for month in (1, 12):
+        cell = reverse("branchlife:branch_month", args=[c.branch_a.pk, 2026, month])
+        assert county.content.decode().count(f'href="{cell}"') == 1
     # The footer's "1 missing in January" for the county links to exactly that branch list.
     assert 'data-footer="1-missing">2<' in county.content.decode()
     listed = quarter.client_for(c.leader).get(
