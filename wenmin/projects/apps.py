@@ -42,7 +42,9 @@ class ProjectsConfig(AppConfig):
             "report",
         ):
             nav.page_register(f"projects:{name}", access.projects_user)
-        for name in ("public_list", "public", "photo"):
+        # The public list is in the menu of residents and visitors only (staff have the register);
+        # its projects, photos and the list itself open for everyone.
+        for name in ("public", "photo"):
             nav.page_register(f"projects:{name}", everyone)
         from wenmin.branchlife.outcomes import outcome_register
         from wenmin.projects import meeting_links
