@@ -18,7 +18,7 @@ whole city (every branch). Medians of several runs; ratio grid/sql; the two grid
 cell by cell. SQLite in a temporary directory, then PostgreSQL in a temporary database (created
 with `createdb -h 127.0.0.1 -U postgres`, dropped after) when reachable. Not a test.
 
-    .venv/bin/python bench/branchlife_grid.py [--scale city|county] [--runs 7] [--sqlite-only]
+    .venv/bin/python bench/branchlife_grid.py [--scale city|county] [--runs 7] [--sqlite-only|--postgresql-only]
 """
 
 from __future__ import annotations
@@ -270,6 +270,7 @@ def main() -> int:
     parser.add_argument("--scale", default="city", choices=["county", "city"])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgresql-only", action="store_true")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -286,10 +287,11 @@ def main() -> int:
     results = []
     work = Path(tempfile.mkdtemp(prefix="wenmin-bench-"))
     try:
-        results.append(
-            bench_backend("sqlite", {**base, "WENMIN_DATA_DIR": str(work / "sqlite")}, args)
-        )
-        report(results, args)  # at once: the PostgreSQL load takes as long again
+        if not args.postgresql_only:
+            results.append(
+                bench_backend("sqlite", {**base, "WENMIN_DATA_DIR": str(work / "sqlite")}, args)
+            )
+            report(results, args)  # at once: the PostgreSQL load takes as long again
         pg = _postgres(base, work, args)
         if pg is not None:
             results.append(pg)
