@@ -37,8 +37,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
-PG = ["-h", "127.0.0.1", "-U", "postgres"]
+sys.path.insert(0, str(ROOT))
+from bench.serverload import throwaway_postgres  # noqa: E402
 
 # Severity as rules.SEVERITY numbers it: 1 on time, 2 not yet due, 3 late, 4 overdue, 5 missing.
 SQL = """
@@ -232,18 +232,13 @@ def bench_backend(name: str, env: dict[str, str], args: argparse.Namespace) -> d
 
 
 def _postgres(base: dict[str, str], work: Path, args: argparse.Namespace) -> dict[str, Any] | None:
-    if args.sqlite_only or not shutil.which("createdb"):
+    if args.sqlite_only:
         return None
-    db = f"wenmin_bench_branchlife_{os.getpid()}"
-    created = subprocess.run(["createdb", *PG, db], check=False, capture_output=True)  # noqa: S603,S607
-    if created.returncode != 0:
-        print("-- postgresql: not reachable, skipped", flush=True)
-        return None
-    env = {**base, "WENMIN_DATA_DIR": str(work / "pg"), "DATABASE_URL": PG_URL.format(name=db)}
-    try:
+    with throwaway_postgres(f"wenmin_bench_branchlife_{os.getpid()}") as url:
+        if url is None:
+            return None
+        env = {**base, "WENMIN_DATA_DIR": str(work / "pg"), "DATABASE_URL": url}
         return bench_backend("postgresql", env, args)
-    finally:
-        subprocess.run(["dropdb", *PG, "--if-exists", db], check=False)  # noqa: S603,S607
 
 
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:

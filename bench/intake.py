@@ -31,9 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
+from bench.serverload import throwaway_postgres  # noqa: E402
 from bench.serverload import wenmin as _wenmin  # noqa: E402
-
-PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def _free_port() -> int:
@@ -244,27 +243,11 @@ def main() -> int:
         env = {**base, "WENMIN_DATA_DIR": str(work / "sqlite")}
         env.pop("DATABASE_URL", None)
         results.append(bench_backend("sqlite", env, args))
-        if not args.sqlite_only and shutil.which("createdb"):
-            db = "wenmin_bench_intake"
-            subprocess.run(
-                ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", db], check=False
-            )  # noqa: S603,S607
-            created = subprocess.run(
-                ["createdb", "-h", "127.0.0.1", "-U", "postgres", db], check=False
-            )  # noqa: S603,S607
-            if created.returncode == 0:
-                env = {
-                    **base,
-                    "WENMIN_DATA_DIR": str(work / "pg"),
-                    "DATABASE_URL": PG_URL.format(name=db),
-                }
-                try:
+        if not args.sqlite_only:
+            with throwaway_postgres("wenmin_bench_intake") as url:
+                if url is not None:
+                    env = {**base, "WENMIN_DATA_DIR": str(work / "pg"), "DATABASE_URL": url}
                     results.append(bench_backend("postgresql", env, args))
-                finally:
-                    subprocess.run(
-                        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", db],
-                        check=False,
-                    )  # noqa: S603,S607
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(

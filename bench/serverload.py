@@ -19,7 +19,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,28 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
+
+PG = ["-h", "127.0.0.1", "-U", "postgres"]
+
+
+@contextmanager
+def throwaway_postgres(name: str) -> Iterator[str | None]:
+    """A PostgreSQL database of the bench's own (an earlier run's leftover dropped first), dropped
+    after it: its URL, or None when `createdb` is missing or PostgreSQL is not reachable."""
+    if not shutil.which("createdb"):
+        yield None
+        return
+    subprocess.run(["dropdb", *PG, "--if-exists", name], check=False, capture_output=True)  # noqa: S603,S607
+    created = subprocess.run(["createdb", *PG, name], check=False, capture_output=True)  # noqa: S603,S607
+    if created.returncode != 0:
+        print("-- postgresql: not reachable, skipped", flush=True)
+        yield None
+        return
+    try:
+        yield PG_URL.format(name=name)
+    finally:
+        subprocess.run(["dropdb", *PG, "--if-exists", name], check=False)  # noqa: S603,S607
+
 
 # (URL, body, headers) of the n-th request a client sends.
 Request = tuple[str, str, dict[str, str]]
@@ -211,25 +234,16 @@ def each_backend(
     base.pop("REDIS_URL", None)
     results = []
     work = Path(tempfile.mkdtemp(prefix="wenmin-bench-server-"))
-    pg = ["-h", "127.0.0.1", "-U", "postgres"]
     try:
         if not args.postgresql_only:
             env = {**base, "WENMIN_DATA_DIR": str(work / "sqlite")}
             env.pop("DATABASE_URL", None)
             results.append(bench_backend("sqlite", env, args))
-        if not args.sqlite_only and shutil.which("createdb"):
-            db = args.pg_db
-            subprocess.run(["dropdb", *pg, "--if-exists", db], check=False)  # noqa: S603,S607
-            if subprocess.run(["createdb", *pg, db], check=False).returncode == 0:  # noqa: S603,S607
-                env = {
-                    **base,
-                    "WENMIN_DATA_DIR": str(work / "pg"),
-                    "DATABASE_URL": PG_URL.format(name=db),
-                }
-                try:
+        if not args.sqlite_only:
+            with throwaway_postgres(args.pg_db) as url:
+                if url is not None:
+                    env = {**base, "WENMIN_DATA_DIR": str(work / "pg"), "DATABASE_URL": url}
                     results.append(bench_backend("postgresql", env, args))
-                finally:
-                    subprocess.run(["dropdb", *pg, "--if-exists", db], check=False)  # noqa: S603,S607
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return results
