@@ -91,7 +91,7 @@ def _sent_at(post: SmsPost, now: dt.datetime) -> dt.datetime:
 def sms_post_check(*, gateway: SmsGateway, post: SmsPost, now: dt.datetime) -> dt.datetime:
     """The moment the text was sent, if the post is signed, fresh and well-formed."""
     expected = sms_signature(secret=gateway.secret, gateway=gateway.slug, post=post)
-    if not hmac.compare_digest(expected, post.signature.lower()):
+    if not hmac.compare_digest(expected.encode(), post.signature.lower().encode()):
         raise SmsRefused(403, "bad signature")
     sent_at = _sent_at(post, now)
     if not post.message_id or len(post.message_id) > MAX_MESSAGE_ID:

@@ -100,7 +100,7 @@ def certificate_number_valid(number: str, *, key: str) -> bool:
         return False
     if not (parts[1].isdecimal() and parts[2].isdecimal() and len(parts[1]) == 4):
         return False
-    return hmac.compare_digest(_check("-".join(parts[:3]), key), parts[3])
+    return hmac.compare_digest(_check("-".join(parts[:3]), key).encode(), parts[3].encode())
 
 
 def volunteer_number(serial: int) -> str:

@@ -63,7 +63,7 @@ def sha1_signature(*parts: str) -> str:
 def signature_check(*, token: str, timestamp: str, nonce: str, signature: str) -> None:
     """The URL's `signature` over token, timestamp and nonce, or BadSignature."""
     expected = sha1_signature(token, timestamp, nonce)
-    if not hmac.compare_digest(expected, (signature or "").lower()):
+    if not hmac.compare_digest(expected.encode(), (signature or "").lower().encode()):
         raise BadSignature("signature")
 
 
@@ -72,7 +72,7 @@ def msg_signature_check(
 ) -> None:
     """The URL's `msg_signature` over token, timestamp, nonce and Encrypt, or BadSignature."""
     expected = sha1_signature(token, timestamp, nonce, encrypt)
-    if not hmac.compare_digest(expected, (msg_signature or "").lower()):
+    if not hmac.compare_digest(expected.encode(), (msg_signature or "").lower().encode()):
         raise BadSignature("msg_signature")
 
 

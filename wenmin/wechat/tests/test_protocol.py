@@ -148,3 +148,15 @@ def test_gcj02_to_wgs84_undoes_the_shift_within_a_centimetre():
     back = gcj02_to_wgs84(g_lat, g_lng)
     assert abs(back[0] - lat) < 1e-7 and abs(back[1] - lng) < 1e-7
     assert gcj02_to_wgs84(48.85, 2.35) == (48.85, 2.35)  # outside China: no shift
+
+
+@pytest.mark.parametrize("given", ["签名", "é" * 40, "\u00b2"])
+def test_a_signature_with_other_than_ascii_is_refused_not_a_crash(given: str) -> None:
+    """hmac.compare_digest raises TypeError on non-ASCII str: the callback answered 500 to a
+    junk signature (found by the refusals' hypothesis test). Compared as bytes, it is refused."""
+    with pytest.raises(protocol.BadSignature):
+        protocol.signature_check(token="token", timestamp="1", nonce="n", signature=given)
+    with pytest.raises(protocol.BadSignature):
+        protocol.msg_signature_check(
+            token="token", timestamp="1", nonce="n", encrypt="x", msg_signature=given
+        )
