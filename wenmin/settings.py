@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "ninja",  # the API docs page serves Swagger UI from static files, not a CDN
     "wenmin.core",
     "wenmin.organisation",
+    "wenmin.tallies",  # the daily counts of every source the scoreboard compares
     "wenmin.cases",
     "wenmin.channels",
     "wenmin.scoreboard",

@@ -1,0 +1,164 @@
+"""Reading the daily counts (for the scoreboard's indicators) and the ledger (for the records
+behind a number). No permission is checked here: the scoreboard's selectors decide who may see a
+subject's figures, then read them through these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+
+from wenmin.tallies.models import Entry, Tally
+from wenmin.tallies.registry import Described, Totals, source_get
+
+CHUNK = 500
+
+
+def _id_chunks(ids: Sequence[int]) -> list[list[int]]:
+    ordered = sorted(set(ids))
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)] or [[]]
+
+
+def totals(
+    source_key: str,
+    subject_type: str,
+    ids: Sequence[int],
+    start: dt.date,
+    end: dt.date,
+    counters: Sequence[str],
+) -> Totals:
+    """{subject id: {counter: sum over the days start…end}} of these subjects."""
+    source = source_get(source_key)
+    if source.totals is not None:
+        return source.totals(subject_type, ids, start, end, counters)
+    found: Totals = defaultdict(dict)
+    if not ids or not counters:
+        return found
+    for part in _id_chunks(ids):
+        rows = (
+            Tally.objects.filter(
+                source=source_key,
+                subject_type=subject_type,
+                counter__in=list(counters),
+                day__range=(start, end),
+                subject_id__in=part,
+            )
+            .order_by()
+            .values("subject_id", "counter")
+            .annotate(total=Sum("amount"))
+        )
+        for row in rows:
+            found[row["subject_id"]][row["counter"]] = float(row["total"] or 0)
+    return found
+
+
+def totals_by_month(
+    source_key: str,
+    subject_type: str,
+    ids: Sequence[int],
+    start: dt.date,
+    end: dt.date,
+    counters: Sequence[str],
+) -> dict[dt.date, Totals]:
+    """{first day of a month: {subject id: {counter: sum}}} over start…end, one grouped query
+    per 500 subjects (a source keeping its own counts: one call per month)."""
+    source = source_get(source_key)
+    months: dict[dt.date, Totals] = defaultdict(lambda: defaultdict(dict))
+    if source.totals is not None:
+        month = start.replace(day=1)
+        while month <= end:
+            nxt = (month + dt.timedelta(days=32)).replace(day=1)
+            last = min(end, nxt - dt.timedelta(days=1))
+            months[month] = source.totals(subject_type, ids, max(start, month), last, counters)
+            month = nxt
+        return months
+    for part in _id_chunks(ids):
+        rows = (
+            Tally.objects.filter(
+                source=source_key,
+                subject_type=subject_type,
+                counter__in=list(counters),
+                day__range=(start, end),
+                subject_id__in=part,
+            )
+            .annotate(month=TruncMonth("day"))
+            .order_by()
+            .values("subject_id", "counter", "month")
+            .annotate(total=Sum("amount"))
+        )
+        for row in rows:
+            month = row["month"]
+            month = month.date() if isinstance(month, dt.datetime) else month
+            months[month][row["subject_id"]][row["counter"]] = float(row["total"] or 0)
+    return months
+
+
+@dataclass
+class EvidenceRow:
+    """One record behind a number, with what it counts there."""
+
+    record: int
+    day: dt.date
+    amounts: dict[str, float]
+    described: Described
+    excluded: bool = False
+
+
+def evidence(
+    source_key: str,
+    subject_type: str,
+    subject_id: int,
+    start: dt.date,
+    end: dt.date,
+    counters: Sequence[str],
+    *,
+    limit: int = 2000,
+) -> tuple[list[EvidenceRow], int]:
+    """The records behind a subject's figures over a period, newest first, and how many records
+    count there in all (the list keeps the first `limit`). Excluded entries are listed, marked."""
+    source = source_get(source_key)
+    rows = (
+        Entry.objects.filter(
+            source=source_key,
+            subject_type=subject_type,
+            counter__in=list(counters),
+            subject_id=subject_id,
+            day__range=(start, end),
+        )
+        .order_by("-day", "-record")
+        .values_list("record", "day", "counter", "amount", "excluded")
+    )
+    by_record: dict[int, EvidenceRow] = {}
+    for record, day, counter, amount, excluded in rows.iterator(chunk_size=2000):
+        row = by_record.get(record)
+        if row is None:
+            if len(by_record) >= limit:
+                by_record.setdefault(-1, EvidenceRow(-1, day, {}, Described("")))
+                continue
+            row = by_record[record] = EvidenceRow(record, day, {}, Described(str(record)))
+        if excluded:
+            row.excluded = True
+            continue
+        row.amounts[counter] = row.amounts.get(counter, 0.0) + amount
+    total = (
+        Entry.objects.filter(
+            source=source_key,
+            subject_type=subject_type,
+            counter__in=list(counters),
+            subject_id=subject_id,
+            day__range=(start, end),
+        )
+        .values("record")
+        .distinct()
+        .count()
+    )
+    found = [r for k, r in by_record.items() if k != -1]
+    if source.describe is not None and found:
+        described = source.describe([r.record for r in found])
+        for row in found:
+            row.described = described.get(row.record, row.described)
+    return found, total

@@ -1,0 +1,149 @@
+"""The one door for writing the ledger and the daily counts: a source's record changed.
+
+A module calls `record_changed(source, *ids)` inside the transaction of its own write (a
+milestone done, a meeting closed, hours approved); the entries of those records are recomputed
+from the source's `facts` and the daily counts move by the difference, so they are always what a
+rebuild from the records would give.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+
+from wenmin.tallies.models import Entry, Exclusion, Tally
+from wenmin.tallies.registry import Fact, source_get
+
+Key = tuple[str, str, int, dt.date]  # counter, subject type, subject id, day
+CHUNK = 500
+
+
+def _sums(rows: Iterable[tuple[str, str, int, dt.date, float]]) -> dict[Key, float]:
+    sums: dict[Key, float] = defaultdict(float)
+    for counter, subject_type, subject_id, day, amount in rows:
+        sums[(counter, subject_type, subject_id, day)] += amount
+    return sums
+
+
+def tally_add(source: str, changes: dict[Key, float]) -> None:
+    """Add amounts to the daily counts, creating rows as needed, in one upsert per 200 rows and
+    in one lock order for every writer."""
+    rows = sorted((k, v) for k, v in changes.items() if abs(v) > 1e-12)
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(Tally._meta.db_table)
+    columns = ["source", "counter", "subject_type", "subject_id", "day", "amount"]
+    unique = ", ".join(quote(c) for c in columns[:-1])
+    adapt = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 200):
+            part = rows[start : start + 200]
+            params: list[Any] = []
+            for (counter, subject_type, subject_id, day), amount in part:
+                params += [source, counter, subject_type, subject_id, adapt(day), amount]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(part))
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+                f"VALUES {values} ON CONFLICT ({unique}) DO UPDATE SET "
+                f"{quote('amount')} = {table}.{quote('amount')} + excluded.{quote('amount')}",
+                params,
+            )
+
+
+def _excluded(source: str, records: Sequence[int]) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(records), CHUNK):
+        rows = Exclusion.objects.filter(
+            source=source, record__in=records[start : start + CHUNK]
+        ).values_list("record", "unit_id")
+        for record, unit in rows:
+            found[record].add(unit)
+    return found
+
+
+def entries_of(
+    source: str, facts: dict[int, list[Fact]], excluded: dict[int, set[int]]
+) -> list[Entry]:
+    return [
+        Entry(
+            source=source,
+            record=record,
+            subject_type=f.subject_type,
+            subject_id=f.subject_id,
+            day=f.day,
+            counter=f.counter,
+            amount=f.amount,
+            for_unit=f.for_unit,
+            excluded=f.for_unit is not None and f.for_unit in excluded.get(record, ()),
+        )
+        for record, record_facts in facts.items()
+        for f in record_facts
+        if f.amount
+    ]
+
+
+def _signature(e: Entry) -> tuple[Any, ...]:
+    return (
+        e.record,
+        e.subject_type,
+        e.subject_id,
+        e.day,
+        e.counter,
+        e.amount,
+        e.for_unit,
+        e.excluded,
+    )
+
+
+def record_changed(source_key: str, *records: int) -> None:
+    """Bring these records' entries and the daily counts in step with the records as they are
+    now (a record deleted: its entries go). Call it inside the write's own transaction."""
+    source = source_get(source_key)
+    ids = sorted({int(r) for r in records if r is not None})
+    if not ids or source.facts is None:
+        return
+    with transaction.atomic():
+        facts = {k: v for k, v in source.facts(ids).items() if k in ids}
+        new = entries_of(source_key, dict(facts), _excluded(source_key, ids))
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start : start + CHUNK]
+            old = list(Entry.objects.filter(source=source_key, record__in=part))
+            part_set = set(part)
+            mine = [e for e in new if e.record in part_set]
+            if sorted(map(_signature, old), key=repr) == sorted(map(_signature, mine), key=repr):
+                continue
+            change = _sums(
+                (e.counter, e.subject_type, e.subject_id, e.day, e.amount)
+                for e in mine
+                if not e.excluded
+            )
+            for key, amount in _sums(
+                (e.counter, e.subject_type, e.subject_id, e.day, e.amount)
+                for e in old
+                if not e.excluded
+            ).items():
+                change[key] -= amount
+            Entry.objects.filter(pk__in=[e.pk for e in old]).delete()
+            Entry.objects.bulk_create(mine, batch_size=1000)
+            tally_add(source_key, change)
+
+
+def exclusion_add(*, source: str, record: int, unit_id: int, note: str = "") -> None:
+    """A record no longer counts for a unit (an accepted appeal): its entries for that unit leave
+    the daily counts; the list behind a number no longer shows it for that unit."""
+    with transaction.atomic():
+        Exclusion.objects.get_or_create(
+            source=source, record=record, unit_id=unit_id, defaults={"note": note[:200]}
+        )
+        record_changed(source, record)
+
+
+def exclusion_remove(*, source: str, record: int, unit_id: int) -> None:
+    with transaction.atomic():
+        Exclusion.objects.filter(source=source, record=record, unit_id=unit_id).delete()
+        record_changed(source, record)
