@@ -134,6 +134,7 @@ def test_incremental_counts_equal_a_rebuild_over_random_histories(steps, django_
         _county()
     person = Person.objects.order_by("pk").first()
     unit = Unit.objects.order_by("pk").first()
+    assert unit is not None
     for action, n in steps:
         posts = list(Position.objects.order_by("pk"))
         if action == "add" or not posts:
