@@ -15,6 +15,9 @@ class ScoreboardConfig(AppConfig):
 
         if rollup_event not in AFTER_EVENT:
             AFTER_EVENT.append(rollup_event)
+        from wenmin.scoreboard.cases_source import cases_source_register
+
+        cases_source_register()
         self._pages()
 
     def demo_finish(self, *, progress: bool) -> list[str]:
@@ -38,7 +41,8 @@ class ScoreboardConfig(AppConfig):
         from wenmin.core import nav
         from wenmin.scoreboard.selectors import can_open_appeals, can_see_rankings
 
-        nav.menu_register("scoreboard:ranking", _("Compare and see"), 30, can_see_rankings)
+        nav.menu_register("scoreboard:overall", _("Compare and see"), 30, can_see_rankings)
+        nav.page_register("scoreboard:ranking", can_see_rankings)
         nav.page_register("scoreboard:appeals", can_open_appeals)
 
         from wenmin.core import audit_labels
@@ -47,5 +51,6 @@ class ScoreboardConfig(AppConfig):
             phrases={
                 "scoreboard.bulletin_export": _("Monthly bulletin exported"),
                 "scoreboard.rebuild": _("Scoreboard counts rebuilt"),
+                "scoreboard.tree_save": _("Indicator system saved"),
             }
         )

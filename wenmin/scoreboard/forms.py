@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wenmin.core import formfields, validators
-from wenmin.scoreboard.models import AppealStatus
+from wenmin.scoreboard.models import AppealStatus, TreeGroup
 from wenmin.scoreboard.periods import Period, PeriodError
 from wenmin.scoreboard.ranking import Group
 
@@ -177,3 +177,49 @@ class AppealFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any status")), *AppealStatus.choices],
     )
+
+
+class OverallForm(ScoreboardForm):
+    """The comparison across all the work: the same query, with party members as a group."""
+
+    group = forms.ChoiceField(label=_("Compare"), choices=TreeGroup.choices, required=False)
+
+
+class EvidenceForm(forms.Form):
+    """?group=…&subject=…&measure=…&period=…: the records behind one indicator of a subject."""
+
+    group = forms.ChoiceField(choices=TreeGroup.choices)
+    subject = forms.IntegerField(min_value=1, max_value=validators.ID_MAX)
+    measure = formfields.TextField(max_length=64)
+    period = formfields.TextField(required=False, max_length=32)
+
+    def clean_period(self) -> Period:
+        text = self.cleaned_data.get("period") or ""
+        if not text:
+            return this_month()
+        try:
+            return Period.parse(text)
+        except PeriodError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
+class TreeVersionForm(forms.Form):
+    """A new version of a group's indicator tree: the month it is in force from, the sample
+    rules and a note; the indicators come as rows named weight_<i>, half_<i>, direction_<i>."""
+
+    valid_from = formfields.TextField(label=_("In force from (month)"), max_length=7)
+    minimum_sample = forms.IntegerField(label=_("Minimum sample"), min_value=1, max_value=1000)
+    prior_weight = forms.IntegerField(label=_("Prior weight"), min_value=0, max_value=1000)
+    note = formfields.TextField(
+        label=_("Why it changes"), required=False, max_length=2000, multiline=True
+    )
+
+    def clean_valid_from(self) -> dt.date:
+        text = (self.cleaned_data.get("valid_from") or "").strip()
+        try:
+            period = Period.parse(text)
+        except PeriodError as error:
+            raise forms.ValidationError(error.messages) from None
+        if period.kind != "month":
+            raise forms.ValidationError(_("Write a month, such as 2027-01."))
+        return period.start

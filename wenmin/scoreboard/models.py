@@ -80,8 +80,17 @@ class Appeal(models.Model):
     """A unit contests how a case counts against it (申诉); a reviewer decides."""
 
     case = models.ForeignKey(
-        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="appeals"
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        null=True,
+        blank=True,
     )
+    # Any other source's record (a project's milestone, a branch meeting…): its key and id.
+    source = models.CharField(_("source"), max_length=24, default="cases")
+    record = models.BigIntegerField(_("record"), null=True, blank=True)
+    record_label = models.CharField(_("record"), max_length=200, blank=True)
     unit = models.ForeignKey(
         "organisation.Unit",
         verbose_name=_("unit"),
@@ -120,11 +129,21 @@ class Appeal(models.Model):
                 fields=["case", "unit"],
                 condition=models.Q(status="pending"),
                 name="one_pending_appeal",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["source", "record", "unit"],
+                condition=models.Q(status="pending", record__isnull=False),
+                name="one_pending_record_appeal",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} · {self.unit}"
+        return f"{self.case or self.record_label} · {self.unit}"
+
+    @property
+    def about(self) -> str:
+        """What is appealed: the case's number or the record's label."""
+        return self.case.number if self.case_id and self.case else self.record_label
 
 
 class Exclusion(models.Model):
@@ -180,3 +199,78 @@ class ScoreSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_weight}/{self.resolution_weight}/{self.satisfaction_weight}"
+
+
+class TreeGroup(models.TextChoices):
+    TOWNSHIP = "township", _("Townships")
+    DEPARTMENT = "department", _("Departments")
+    BRANCH = "branch", _("Party branches")
+    CADRE = "cadre", _("Cadres")
+    MEMBER = "member", _("Party members")
+
+
+class Half(models.TextChoices):
+    QUALITY = "quality", _("Compare quality, see results (比素质看成效)")
+    EFFICIENCY = "efficiency", _("Compare efficiency, see work style (比效能看作风)")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class IndicatorTree(models.Model):
+    """One version of a group's indicator system (指标体系), in force from the first day of a
+    month until the next version's; a month is always scored with the version in force then."""
+
+    group = models.CharField(_("group"), max_length=16, choices=TreeGroup.choices)
+    valid_from = models.DateField(_("in force from"))
+    minimum_sample = models.PositiveIntegerField(
+        _("minimum sample"), default=DEFAULT_MINIMUM_SAMPLE
+    )
+    prior_weight = models.PositiveIntegerField(_("prior weight"), default=10)
+    note = models.TextField(_("why it changed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("indicator system")
+        verbose_name_plural = _("indicator systems")
+        ordering = ["group", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "valid_from"], name="tree_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()} {self.valid_from:%Y-%m}"
+
+
+class TreeIndicator(models.Model):
+    """An indicator of a tree version: a source's measure, its half, weight and direction."""
+
+    tree = models.ForeignKey(IndicatorTree, on_delete=models.CASCADE, related_name="indicators")
+    measure = models.CharField(_("indicator"), max_length=64)
+    half = models.CharField(_("half"), max_length=16, choices=Half.choices)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["tree", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tree", "measure"], name="tree_indicator_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} × {self.weight}"

@@ -273,3 +273,26 @@ def unit_cases_for(*, user: User, unit: Unit, limit: int = 20) -> list[Case]:
         .select_related("region", "lead_unit")
         .order_by("-received_at", "-id")[:limit]
     )
+
+
+def overall_subject_get_for(*, user: User, group: str, pk: object) -> Subject:
+    """A subject of the comparison across all the work: as `subject_get_for`, and a party member
+    of a branch in one of the viewer's counties."""
+    if group != "member":
+        return subject_get_for(user=user, group=group, pk=pk)
+    counties = counties_visible_to(user)
+    if not can_see_rankings(user) or not counties:
+        raise PermissionDenied
+    try:
+        person = Person.objects.select_related("party_membership__branch__region").get(
+            pk=int(str(pk)), party_membership__isnull=False
+        )
+    except (ValueError, Person.DoesNotExist):
+        raise Http404 from None
+    path = person.party_membership.branch.region.path
+    for county in counties:
+        if path.startswith(county.path):
+            return Subject(
+                group=group, obj=person, unit=person.party_membership.branch, county=county
+            )
+    raise Http404

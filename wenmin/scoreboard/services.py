@@ -23,6 +23,10 @@ from wenmin.scoreboard.models import (
     ScoreSettings,
 )
 from wenmin.scoreboard.rollups import exclusion_apply
+from wenmin.tallies.models import Entry
+from wenmin.tallies.models import Exclusion as TallyExclusion
+from wenmin.tallies.registry import source_get
+from wenmin.tallies.services import exclusion_add
 
 REVIEWER_ROLES = frozenset({Role.ADMINISTRATOR, Role.COUNTY_LEADER})
 
@@ -92,16 +96,77 @@ def appeal_decide(*, actor: User, appeal: Appeal, accept: bool, note: str) -> Ap
         locked.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
         locked.reviewer, locked.decided_at, locked.decision_note = actor, timezone.now(), note
         locked.save(update_fields=["status", "reviewer", "decided_at", "decision_note"])
-        if accept:
+        if accept and locked.case is not None:
             Exclusion.objects.create(case=locked.case, unit=locked.unit, appeal=locked)
             exclusion_apply(case=locked.case, unit_id=locked.unit_id)
+        elif accept and locked.record is not None:
+            exclusion_add(
+                source=locked.source,
+                record=locked.record,
+                unit_id=locked.unit_id,
+                note=f"appeal {locked.pk}",
+            )
         audit_record(
             actor=actor,
             action="appeal.decide",
             target=locked,
-            changes={"accepted": accept, "case": locked.case.number, "unit": locked.unit.code},
+            changes={"accepted": accept, "about": locked.about, "unit": locked.unit.code},
         )
     return locked
+
+
+def record_appeal_submit(
+    *,
+    actor: User,
+    source: str,
+    record: int,
+    reason: str,
+    evidence: UploadedFile | None = None,
+) -> Appeal:
+    """A unit's staff contest how a record of another source (a milestone, a meeting…) counts
+    against their unit; accepted, it stops counting for the unit as a case does."""
+    unit = actor.unit
+    if unit is None or actor.role not in (Role.TOWNSHIP_STAFF, Role.DEPARTMENT_STAFF):
+        raise PermissionDenied(_("Only a unit's staff can appeal for their unit."))
+    counted = Entry.objects.filter(source=source, record=record, for_unit=unit.pk)
+    if source == "cases" or not counted.exists():
+        raise ValidationError(_("This record does not count for your unit."))
+    reason = _text(reason, "reason")
+    if not reason:
+        raise ValidationError({"reason": [_("Explain why the record should not count.")]})
+    if evidence is not None:
+        try:
+            attachments_check([evidence])
+        except ValidationError as error:
+            raise ValidationError({"evidence": error.messages}) from None
+    described = source_get(source).describe
+    label = described([record]).get(record) if described else None
+    with transaction.atomic():
+        pending = Appeal.objects.filter(
+            source=source, record=record, unit=unit, status=AppealStatus.PENDING
+        )
+        if pending.exists():
+            raise ValidationError(_("An appeal for this record is already waiting for review."))
+        if TallyExclusion.objects.filter(source=source, record=record, unit_id=unit.pk).exists():
+            raise ValidationError(_("This record already does not count for your unit."))
+        appeal = Appeal.objects.create(
+            case=None,
+            source=source,
+            record=record,
+            record_label=(label.label if label else f"{source} {record}")[:200],
+            unit=unit,
+            reason=reason,
+            submitted_by=actor,
+        )
+        if evidence is not None:
+            appeal.evidence.save(evidence.name or "evidence", evidence, save=True)
+        audit_record(
+            actor=actor,
+            action="appeal.submit",
+            target=appeal,
+            changes={"source": source, "record": record},
+        )
+    return appeal
 
 
 def score_settings_save(

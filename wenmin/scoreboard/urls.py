@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from wenmin.scoreboard import views, views_appeals, views_figures
+from wenmin.scoreboard import views, views_appeals, views_figures, views_overall
 
 app_name = "scoreboard"
 urlpatterns = [
     path("", views.ranking_page, name="ranking"),
     path("lists/", views.lists_page, name="lists"),
+    path("overall/", views_overall.overall_page, name="overall"),
+    path("evidence/", views_overall.evidence_page, name="evidence"),
+    path("indicators/", views_overall.indicators_page, name="indicators"),
+    path("appeals/record/", views_overall.record_appeal_new, name="record_appeal_new"),
     path("bulletin/", views.bulletin_page, name="bulletin"),
     path("card/<str:group>/<int:pk>/", views.scorecard_page, name="scorecard"),
     path("figure/", views_figures.figure_page, name="figure"),

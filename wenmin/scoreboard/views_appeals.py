@@ -18,6 +18,7 @@ from wenmin.organisation.views import staff_page
 from wenmin.scoreboard import selectors, services
 from wenmin.scoreboard.forms import AppealFilterForm, AppealForm, DecisionForm
 from wenmin.scoreboard.models import AppealStatus
+from wenmin.tallies.registry import SOURCES
 
 PAGE_SIZE = 50
 
@@ -122,10 +123,16 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
                 messages.success(request, _("The decision was recorded."))
                 return redirect("scoreboard:appeal_detail", appeal_id=appeal.pk)
         status = 400
+    record_url = ""
+    if appeal.case_id is None and appeal.record is not None and appeal.source in SOURCES:
+        describe = SOURCES[appeal.source].describe
+        described = describe([appeal.record]).get(appeal.record) if describe else None
+        record_url = described.url if described else ""
     context = {
         "appeal": appeal,
         "form": form,
         "can_decide": reviewer and appeal.status == AppealStatus.PENDING,
+        "record_url": record_url,
     }
     return render(request, "scoreboard/appeal_detail.html", context, status=status)
 

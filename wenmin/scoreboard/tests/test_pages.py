@@ -136,7 +136,7 @@ def test_every_staff_role_sees_the_ranking_and_the_public_is_refused(client, des
 
 def test_the_staff_navigation_links_to_the_scoreboard(client, desk):
     response = _page(client, desk.county.township_clerk, reverse("cases:workbench"))
-    assert f'href="{RANKING}"' in response.content.decode()
+    assert f'href="{reverse("scoreboard:overall")}"' in response.content.decode()
 
 
 def test_a_county_leader_picks_among_counties_and_a_clerk_stays_in_hers(client, desk):

@@ -1,0 +1,214 @@
+"""The comparison across all the work, end to end on a small county with a toy source: the tree
+version in force each month, the ranking page's numbers opening their records, the indicator
+system's versions, and an appeal on a record of a source other than the cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from wenmin.organisation.models import Position, PositionKind
+from wenmin.scoreboard import trees
+from wenmin.scoreboard.models import Appeal, AppealStatus, IndicatorTree
+from wenmin.scoreboard.overall import standing
+from wenmin.scoreboard.periods import Period
+from wenmin.tallies.models import Tally
+from wenmin.tallies.rebuild import tallies_rebuild
+from wenmin.tallies.registry import SOURCES, UNIT
+from wenmin.tallies.services import record_changed
+from wenmin.tallies.testing import TOY, toy_source_register
+from wenmin.testing import build_small_county
+
+pytestmark = pytest.mark.django_db
+OVERALL = reverse("scoreboard:overall")
+
+
+@pytest.fixture
+def county():  # type: ignore[no-untyped-def]
+    kept = dict(SOURCES)
+    toy_source_register()
+    county = build_small_county()
+    tallies_rebuild(sources=[TOY])
+    yield county
+    SOURCES.clear()
+    SOURCES.update(kept)
+
+
+def _post(county, start, days):  # type: ignore[no-untyped-def]
+    post = Position.objects.create(
+        person=county.cadre_department,
+        unit=county.department,
+        kind=PositionKind.CASE_HANDLER,
+        start_date=start,
+        end_date=start + dt.timedelta(days=days),
+    )
+    record_changed(TOY, post.pk)
+    return post
+
+
+def _version(group, month, measure, today):  # type: ignore[no-untyped-def]
+    return trees.tree_version_save(
+        actor=None,
+        group=group,
+        valid_from=month,
+        indicators=[trees.IndicatorInput(measure, "quality", "1", "higher")],
+        minimum_sample=1,
+        prior_weight=0,
+        note="",
+        today=today,
+    )
+
+
+def test_each_month_is_scored_with_the_version_in_force_that_month(county):  # type: ignore[no-untyped-def]
+    spring = _version("department", dt.date(2026, 1, 1), "toy.posts", dt.date(2026, 1, 5))
+    summer = _version("department", dt.date(2026, 7, 1), "toy.days", dt.date(2026, 6, 20))
+    _post(county, dt.date(2026, 3, 2), 12)
+    _post(county, dt.date(2026, 8, 3), 7)
+    march = standing(group="department", period=Period.month(2026, 3), county=county.county)
+    august = standing(group="department", period=Period.month(2026, 8), county=county.county)
+    assert march.tree.version == spring.pk and august.tree.version == summer.pk
+    [m] = [r for r in march.rows if r.pk == county.department.pk]
+    [a] = [r for r in august.rows if r.pk == county.department.pk]
+    assert list(m.values) == ["toy.posts"] and m.values["toy.posts"].amount == 1
+    assert list(a.values) == ["toy.days"] and a.values["toy.days"].raw == 7
+    # December 2025 is before either version: the built-in default, which has no toy indicator.
+    before = standing(group="department", period=Period.month(2025, 12), county=county.county)
+    assert before.tree.version is None and "toy.posts" not in before.rows[0].values
+
+
+def test_a_month_already_begun_keeps_its_version(county):  # type: ignore[no-untyped-def]
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        _version("department", dt.date(2026, 3, 1), "toy.posts", dt.date(2026, 4, 2))
+    with pytest.raises(ValidationError):  # a township has no toy indicator
+        _version("township", dt.date(2026, 5, 1), "toy.posts", dt.date(2026, 4, 2))
+    assert not IndicatorTree.objects.exists()
+
+
+def test_every_number_opens_its_records_and_an_appeal_takes_one_away(client, county):  # type: ignore[no-untyped-def]
+    _version("department", dt.date(2026, 1, 1), "toy.posts", dt.date(2026, 1, 5))
+    first = _post(county, dt.date(2026, 3, 2), 12)
+    _post(county, dt.date(2026, 3, 9), 5)
+    client.force_login(county.leader)
+    page = client.get(OVERALL, {"group": "department", "period": "2026-03"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    row = re.search(
+        rf'<tr data-subject="{county.department.pk}" data-rank="1">(.*?)</tr>', body, re.S
+    )
+    assert row is not None
+    cell = re.search(
+        r'data-figure="toy.posts"><a href="([^"]+)"[^>]*><span class="v">(\d+)</span>', row.group(1)
+    )
+    assert cell is not None and cell.group(2) == "2"
+    evidence = client.get(cell.group(1).replace("&amp;", "&"))
+    assert evidence.status_code == 200
+    listed = re.findall(r'<tr data-record="(\d+)"', evidence.content.decode())
+    assert len(listed) == 2 and 'data-total="2"' in evidence.content.decode()
+    # The department's clerk appeals the first post; the leader accepts; it no longer counts.
+    client.logout()
+    client.force_login(county.department_clerk)
+    evidence = client.get(cell.group(1).replace("&amp;", "&"))
+    assert "appeals/record/" in evidence.content.decode()
+    sent = client.post(
+        reverse("scoreboard:record_appeal_new"),
+        {"source": TOY, "record": first.pk, "reason": "这不是本单位的岗位"},
+    )
+    assert sent.status_code == 302
+    appeal = Appeal.objects.get(source=TOY, record=first.pk)
+    assert appeal.case is None and appeal.status == AppealStatus.PENDING
+    again = client.post(
+        reverse("scoreboard:record_appeal_new"),
+        {"source": TOY, "record": first.pk, "reason": "再次申诉"},
+    )
+    assert again.status_code == 400
+    client.logout()
+    client.force_login(county.leader)
+    detail = client.get(reverse("scoreboard:appeal_detail", args=[appeal.pk]))
+    assert detail.status_code == 200
+    decided = client.post(
+        reverse("scoreboard:appeal_detail", args=[appeal.pk]),
+        {"decision": "accept", "note": "属实"},
+    )
+    assert decided.status_code == 302
+    march = standing(group="department", period=Period.month(2026, 3), county=county.county)
+    [dept] = [r for r in march.rows if r.pk == county.department.pk]
+    assert dept.values["toy.posts"].amount == 1
+    [report] = tallies_rebuild(sources=[TOY], dry_run=True)
+    assert report.difference_count == 0
+    kept = Tally.objects.filter(
+        source=TOY, subject_type=UNIT, subject_id=county.department.pk, counter="posts"
+    )
+    assert (
+        sum(t.amount for t in kept) == Position.objects.filter(unit=county.department).count() - 1
+    )
+
+
+def test_a_record_of_another_unit_cannot_be_appealed(client, county):  # type: ignore[no-untyped-def]
+    post = Position.objects.create(
+        person=county.cadre_department,
+        unit=county.other_department,
+        kind=PositionKind.CASE_HANDLER,
+        start_date=dt.date(2026, 3, 2),
+    )
+    record_changed(TOY, post.pk)
+    client.force_login(county.department_clerk)
+    url = reverse("scoreboard:record_appeal_new")
+    assert client.get(url, {"source": TOY, "record": post.pk}).status_code == 404
+    assert client.get(url, {"source": "nope", "record": post.pk}).status_code == 404
+    assert client.get(url, {"source": TOY, "record": "１２"}).status_code == 404
+
+
+def test_the_indicator_system_page_saves_a_version_for_the_administrator_only(client, county):  # type: ignore[no-untyped-def]
+    url = reverse("scoreboard:indicators")
+    client.force_login(county.leader)
+    page = client.get(url, {"group": "department"})
+    body = page.content.decode()
+    assert page.status_code == 200 and 'data-measure="cases.response"' in body
+    assert "weight_0" not in body  # the form is the administrator's
+    assert client.post(f"{url}?group=department", {}).status_code == 403
+    client.logout()
+    client.force_login(county.administrator)
+    page = client.get(url, {"group": "department"})
+    rows = re.findall(r'<tr data-measure="([^"]+)"><td><label for="w-(\d+)"', page.content.decode())
+    index = {key: i for key, i in rows}
+    month = trees.timezone.localdate() + dt.timedelta(days=40)
+    data = {
+        "valid_from": f"{month:%Y-%m}",
+        "minimum_sample": "3",
+        "prior_weight": "5",
+        "note": "加入岗位数",
+    }
+    for key, i in index.items():
+        data[f"weight_{i}"] = "2" if key == "toy.posts" else "0"
+        data[f"half_{i}"] = "efficiency"
+        data[f"direction_{i}"] = "higher"
+    saved = client.post(f"{url}?group=department", data)
+    assert saved.status_code == 302
+    tree = IndicatorTree.objects.get(group="department")
+    assert [(i.measure, i.half, float(i.weight)) for i in tree.indicators.all()] == [
+        ("toy.posts", "efficiency", 2.0)
+    ]
+    assert tree.minimum_sample == 3 and tree.valid_from == month.replace(day=1)
+    data["weight_" + index["toy.posts"]] = "abc"
+    assert client.post(f"{url}?group=department", data).status_code == 400
+    assert client.get(url, {"group": "nope"}).status_code == 404
+
+
+@pytest.mark.parametrize("group", ["township", "department", "branch", "cadre", "member"])
+def test_every_group_opens_and_junk_is_refused(client, county, group):  # type: ignore[no-untyped-def]
+    client.force_login(county.leader)
+    assert client.get(OVERALL, {"group": group, "period": "2026-03"}).status_code == 200
+    assert client.get(OVERALL, {"group": group, "period": "20x6"}).status_code == 400
+    evidence = reverse("scoreboard:evidence")
+    assert client.get(evidence, {"group": group, "subject": "x"}).status_code == 400
+    assert (
+        client.get(
+            evidence, {"group": group, "subject": 999999, "measure": "toy.posts"}
+        ).status_code
+        == 404
+    )
