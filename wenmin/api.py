@@ -34,6 +34,7 @@ from wenmin.core.api_auth import SESSION, BearerToken
 from wenmin.core.api_support import ApiError, error_body
 from wenmin.insight.api import router as insight_router
 from wenmin.organisation.api import router as organisation_router
+from wenmin.scoreboard.api import router as scoreboard_router
 
 # For developers, like the rest of the OpenAPI document: English only.
 DESCRIPTION = (
@@ -49,6 +50,7 @@ ROUTERS = (
     ("", config_router),
     ("", organisation_router),
     ("/insight", insight_router),
+    ("/scoreboard", scoreboard_router),
 )
 
 

@@ -212,3 +212,23 @@ def test_every_group_opens_and_junk_is_refused(client, county, group):  # type: 
         ).status_code
         == 404
     )
+
+
+def test_the_api_answers_the_same_standing_as_the_page(client, county):  # type: ignore[no-untyped-def]
+    _version("department", dt.date(2026, 1, 1), "toy.posts", dt.date(2026, 1, 5))
+    _post(county, dt.date(2026, 3, 2), 12)
+    url = "/api/v1/scoreboard/standing"
+    assert client.get(url, {"group": "department"}).status_code == 401
+    client.force_login(county.leader)
+    answer = client.get(url, {"group": "department", "period": "2026-03"})
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["tree_valid_from"] == "2026-01-01" and body["group"] == "department"
+    [row] = [r for r in body["rows"] if r["id"] == county.department.pk]
+    [posts] = row["indicators"]
+    assert posts["measure"] == "toy.posts" and posts["value"] == 1 and row["rank"] == 1
+    assert posts["records"].startswith(reverse("scoreboard:evidence"))
+    assert client.get(url, {"group": "nope"}).status_code == 400
+    assert client.get(url, {"period": "2026-13"}).status_code == 400
+    client.force_login(county.resident)
+    assert client.get(url).status_code == 403
