@@ -111,13 +111,16 @@ def _records() -> Iterator[int]:
 
 
 def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
+    """The activity, the volunteer's number (not their name) and the hours; the link opens the
+    team's page, which the county and township staff comparing the figures may read (the
+    activity's own page is its organisers')."""
     rows = Participation.objects.filter(pk__in=ids).values_list(
         "pk",
         "hours",
         "profile__number",
-        "activity_id",
         "activity__title",
         "activity__starts_at",
+        "activity__team_id",
         "activity__team__unit__name",
     )
     return {
@@ -129,10 +132,10 @@ def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
                 "number": number,
                 "hours": f"{float(hours or 0):g}",
             },
-            url=reverse("volunteers:activity_manage", args=[activity]),
-            detail=team,
+            url=reverse("volunteers:team", args=[team]),
+            detail=team_name,
         )
-        for pk, hours, number, activity, title, starts_at, team in rows
+        for pk, hours, number, title, starts_at, team, team_name in rows
     }
 
 

@@ -141,7 +141,7 @@ def test_a_mixed_history_equals_a_rebuild_and_is_listed_behind_the_number(corps:
     assert person[c.cadre_department.pk] == {HOURS: 3.25, PARTICIPATIONS: 2.0}
     listed, total = readers.evidence(SOURCE, PERSON, c.volunteer_a.pk, start, end, [HOURS])
     assert total == 2 and [row.amounts[HOURS] for row in listed] == [2.0, 0.75]  # newest first
-    assert listed[0].described.url.endswith(f"/activities/{seat.pk}/manage/")
+    assert listed[0].described.url.endswith(f"/teams/{corps.team.pk}/")
     assert corps.profile.number in listed[0].described.label
     [report] = tallies_rebuild(sources=[SOURCE], dry_run=True)
     assert report.difference_count == 0, report.differences[:5]
