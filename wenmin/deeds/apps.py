@@ -20,10 +20,12 @@ class DeedsConfig(AppConfig):
         from wenmin.core import audit_labels, dashboard, nav
         from wenmin.deeds import access, selectors, views
         from wenmin.deeds.services.sources import deed_from_activity
+        from wenmin.deeds.tally_source import deeds_source_register
         from wenmin.residents import mine
         from wenmin.surveys import need_actions
         from wenmin.volunteers.services import ACTIVITY_COMPLETED
 
+        deeds_source_register()
         # A volunteer activity whose hours the organiser confirmed is a deed for its village.
         if deed_from_activity not in ACTIVITY_COMPLETED:
             ACTIVITY_COMPLETED.append(deed_from_activity)

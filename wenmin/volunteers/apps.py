@@ -22,9 +22,12 @@ class VolunteersConfig(AppConfig):
         from wenmin.core import audit_labels, nav
         from wenmin.organisation import volunteer_links
         from wenmin.volunteers import access, case_links
+        from wenmin.volunteers.tally_source import volunteers_source_register
 
         def everyone(user: Any) -> bool:
             return True
+
+        volunteers_source_register()
 
         nav.menu_register("volunteers:me", _("My volunteer service"), 4, access.volunteer_user)
         nav.menu_register("volunteers:teams", _("Volunteer teams"), 36, access.staff_user)

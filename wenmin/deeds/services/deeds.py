@@ -26,6 +26,7 @@ from wenmin.deeds.models import (
     DoerKind,
     SourceKind,
 )
+from wenmin.deeds.tally_source import deeds_changed
 from wenmin.households.models import Household, HouseholdMember
 from wenmin.organisation.models import Person, Region, RegionLevel, Unit, UnitKind
 from wenmin.organisation.selectors import branch_area, regions_visible_to
@@ -187,6 +188,7 @@ def deed_record(
                     content_type=content_type,
                     size=upload.size or 0,
                 )
+            deeds_changed(deed.pk)
             audit_record(
                 actor=actor,
                 action="deeds.record",
@@ -262,6 +264,7 @@ def deed_confirm(*, deed: Deed, actor: User, confirmer_kind: str, note: str = ""
                 "confirm_note",
             ]
         )
+        deeds_changed(locked.pk)
         audit_record(
             actor=actor,
             action="deeds.confirm",

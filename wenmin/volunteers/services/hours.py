@@ -18,6 +18,7 @@ from wenmin.core.audit import audit_record
 from wenmin.core.models import User
 from wenmin.volunteers import access, rules
 from wenmin.volunteers.models import Activity, ActivityState, HoursCorrection, Participation
+from wenmin.volunteers.tally_source import participations_changed
 
 # Called after the commit with the activity whose hours were just confirmed (the deeds ledger
 # records a deed from it). Register from an AppConfig.ready(): ACTIVITY_COMPLETED.append(f).
@@ -96,6 +97,7 @@ def hours_confirm(
         Participation.objects.bulk_update(
             [row for row in rows if row.pk in given], ["hours", "confirmed_at", "confirmed_by"]
         )
+        participations_changed(*given)
         locked.state = ActivityState.CONFIRMED
         locked.confirmed_at = now
         locked.confirmed_by = actor
@@ -176,4 +178,5 @@ def hours_correct(
         )
         locked.hours = hours
         locked.save(update_fields=["hours"])
+        participations_changed(locked.pk)
     return correction

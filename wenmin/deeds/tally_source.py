@@ -1,0 +1,147 @@
+"""The deeds ledger as a source of the shared daily counts (wenmin.tallies): each confirmed deed
+counts one deed on the day it was done, for who did it (the party member or the cadre), its
+branch, its township and its department.
+
+Only a confirmed deed counts: the village or the resident said it was done, and never its
+author nor its doer (rules.confirm_refusal), so a deed cannot be counted on its recorder's word
+alone. A department's deeds are those the ledger shows as its own (selectors.deeds_visible_to):
+done by one of its cadres or recorded by its staff. The deed's branch is the one kept on the row
+(the branch itself, or the member's branch when it was recorded); a team's deed counts for no
+branch, as on the ledger's page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from django.db.models import F, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from wenmin.deeds.models import Deed, DeedState
+from wenmin.organisation.models import UnitKind
+from wenmin.tallies.registry import (
+    BRANCH,
+    CADRE,
+    COUNT,
+    DEPARTMENT,
+    HIGHER,
+    MEMBER,
+    PERSON,
+    QUALITY,
+    REGION,
+    TOWNSHIP,
+    UNIT,
+    Described,
+    Fact,
+    Measure,
+    Source,
+    source_register,
+)
+from wenmin.tallies.services import record_changed
+
+SOURCE = "deeds"
+DEEDS = "deeds"  # the party members' points read this counter on PERSON: keep its name
+
+
+def counted_deeds() -> QuerySet[Deed]:
+    """The deeds that count: confirmed by the village or the resident."""
+    return Deed.objects.filter(state=DeedState.CONFIRMED)
+
+
+def deeds_changed(*ids: int) -> None:
+    """Bring these deeds' counts in step (inside the caller's transaction)."""
+    record_changed(SOURCE, *ids)
+
+
+def _facts(ids: Sequence[int]) -> Mapping[int, list[Fact]]:
+    rows = (
+        counted_deeds()
+        .filter(pk__in=ids)
+        .values(
+            "pk",
+            "done_on",
+            "township_id",
+            "branch_id",
+            "team_id",
+            "person_id",
+            cadre_unit=F("person__cadre__unit_id"),
+            cadre_kind=F("person__cadre__unit__kind"),
+            author_unit=F("author__unit_id"),
+            author_kind=F("author__unit__kind"),
+        )
+    )
+    found: dict[int, list[Fact]] = {}
+    for row in rows:
+        departments = [
+            unit
+            for unit, kind in (
+                (row["cadre_unit"], row["cadre_kind"]),
+                (row["author_unit"], row["author_kind"]),
+            )
+            if unit is not None and kind == UnitKind.DEPARTMENT
+        ]
+        branch, team = row["branch_id"], row["team_id"]
+        subjects: list[tuple[str, int]] = []
+        if row["person_id"] is not None:
+            subjects.append((PERSON, row["person_id"]))
+        if branch is not None:
+            subjects.append((UNIT, branch))
+        subjects += [(UNIT, unit) for unit in departments]
+        if row["township_id"] is not None:
+            subjects.append((REGION, row["township_id"]))
+        responsible = branch or team or (departments[0] if departments else None)
+        found[row["pk"]] = [
+            Fact(subject_type, subject_id, row["done_on"], DEEDS, 1.0, responsible)
+            for subject_type, subject_id in dict.fromkeys(subjects)
+        ]
+    return found
+
+
+def _records() -> Iterator[int]:
+    return counted_deeds().order_by("pk").values_list("pk", flat=True).iterator()
+
+
+def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
+    rows = Deed.objects.filter(pk__in=ids).values_list("pk", "done_on", "title", "village__name")
+    return {
+        pk: Described(
+            label=f"{done_on:%Y-%m-%d} {title}",
+            url=reverse("deeds:detail", args=[pk]),
+            detail=village,
+        )
+        for pk, done_on, title, village in rows
+    }
+
+
+def deeds_source_register() -> Source:
+    """Register the deeds ledger with the daily counts (from the app's ready())."""
+    source = Source(
+        key=SOURCE,
+        label=_("Practical deeds (实事好事)"),
+        counters={DEEDS: _("confirmed practical deeds")},
+        measures=[
+            Measure(
+                "deeds.count",
+                _("Practical deeds done"),
+                COUNT,
+                DEEDS,
+                direction=HIGHER,
+                half=QUALITY,
+                subjects={
+                    MEMBER: PERSON,
+                    CADRE: PERSON,
+                    BRANCH: UNIT,
+                    TOWNSHIP: REGION,
+                    DEPARTMENT: UNIT,
+                },
+                unit_label=pgettext_lazy("unit of a count", "deeds"),
+            )
+        ],
+        facts=_facts,
+        records=_records,
+        describe=_describe,
+    )
+    source_register(source)
+    return source
