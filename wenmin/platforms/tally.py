@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wenmin.organisation.models import UnitKind
 from wenmin.platforms.models import SATISFIED_FROM, SERVICE_RESULTS, Result, ServiceRecord
@@ -101,7 +102,7 @@ def platforms_source_register() -> Source:
         counters={
             "satisfied": _("satisfied ratings"),
             "rated": _("ratings"),
-            "served": _("services given"),
+            "served": pgettext_lazy("counter", "services given"),
         },
         measures=[
             Measure(
@@ -120,7 +121,7 @@ def platforms_source_register() -> Source:
                 "served",
                 half=EFFICIENCY,
                 subjects=SUBJECTS,
-                unit_label=_("services"),
+                unit_label=_("services given"),
             ),
         ],
         facts=_facts,

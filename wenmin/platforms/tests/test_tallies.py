@@ -14,7 +14,7 @@ from django.urls import reverse
 from wenmin.core.models import User
 from wenmin.core.roles import Role
 from wenmin.organisation import services as org
-from wenmin.organisation.models import Unit, UnitKind
+from wenmin.organisation.models import Person, Unit, UnitKind
 from wenmin.platforms import services
 from wenmin.platforms.models import SERVICE_RESULTS, Rating, Result, ServiceItem, ServiceRecord
 from wenmin.platforms.tally import SOURCE
@@ -116,7 +116,11 @@ def test_services_and_ratings_count_for_the_township_the_department_and_the_cler
     assert _totals(REGION, c.township_b.pk) == {"served": 1}
     assert _totals(UNIT, c.department.pk) == {"served": 1, "rated": 1, "satisfied": 1}
     assert _totals(PERSON, p.cadre.person_id) == {"served": 2, "rated": 3, "satisfied": 2}
-    assert _totals(PERSON, window_clerk.person_id) == {"served": 1, "rated": 1, "satisfied": 1}
+    assert _totals(PERSON, Person.objects.get(name="吴涛").pk) == {
+        "served": 1,
+        "rated": 1,
+        "satisfied": 1,
+    }
     # Each on its own day: services on the day, the ratings the day after (and the next).
     assert _totals(REGION, c.township_a.pk, DAY, DAY) == {"served": 3}
     assert _totals(REGION, c.township_a.pk, DAY + dt.timedelta(days=2), DAY + dt.timedelta(2)) == {
