@@ -9,8 +9,9 @@ exceed 100 %; this way needs met ≤ needs raised over any period, at the price 
 count growing when one of its needs is met later (the daily counts follow at once).
 
 A need counts for its village's township, its village's party branch, the department its case
-was dispatched to (the unit it is assigned to) and the volunteer who took it at the door; the
-branch and the department may each have it taken away from them by an accepted appeal."""
+was dispatched to (the unit it is assigned to) and the people who took it on: the volunteer who
+took it at the door and whoever took a waiting need on later (resolved it, or made it a case).
+The branch and the department may each have it taken away from them by an accepted appeal."""
 
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ FIELDS = (
     "case__lead_unit_id",
     "case__lead_unit__kind",
     "visit__volunteer__person_id",
+    "resolved_by__person_id",
 )
 
 
@@ -90,8 +92,9 @@ def _facts(ids: Sequence[int]) -> Mapping[int, list[Fact]]:
             (REGION, row["village__township_id"], None),
             (UNIT, branch, branch),
             (UNIT, department, department),
-            (PERSON, row["visit__volunteer__person_id"], None),
         ]
+        people = (row["visit__volunteer__person_id"], row["resolved_by__person_id"])
+        subjects += [(PERSON, person, None) for person in dict.fromkeys(people)]
         day = timezone.localtime(row["visit__visited_at"]).date()
         met = need_met(row["state"], row["case__state"])
         facts: list[Fact] = []

@@ -14,6 +14,9 @@ from django.db.models import Q
 from wenmin.cases import services as cases
 from wenmin.cases.models import Case
 from wenmin.cases.workflow import State as CaseState
+from wenmin.core.models import User
+from wenmin.core.roles import Role
+from wenmin.organisation import services as org
 from wenmin.organisation.models import Unit
 from wenmin.surveys import services
 from wenmin.surveys.models import Need, NeedState, Resolution, Visit
@@ -85,10 +88,16 @@ def test_needs_met_count_on_the_day_raised_for_township_branch_department_and_vo
     care, roof, doctor = first.needs.order_by("pk")
     [wall] = second.needs.all()
     assert _totals(REGION, c.township_a.pk) == {"needs": 4, "needs_met": 1}
-    services.need_resolve(
-        need=roof, actor=c.township_clerk, resolution=Resolution.ACTIVITY, note="义工队修好屋顶"
+    # 孙磊 of 青石镇 takes the two waiting needs on: one resolved, one made a case.
+    cadre = org.person_create(actor=None, name="孙磊", phone="13900007777")
+    org.cadre_set(actor=None, person=cadre, unit=c.government_a, position="副镇长")
+    clerk = User.objects.create_user(
+        username="sunlei", role=Role.TOWNSHIP_STAFF, unit=c.government_a, person=cadre
     )
-    services.need_resolve(need=wall, actor=c.township_clerk, resolution=Resolution.CASE, note="")
+    services.need_resolve(
+        need=roof, actor=clerk, resolution=Resolution.ACTIVITY, note="义工队修好屋顶"
+    )
+    services.need_resolve(need=wall, actor=clerk, resolution=Resolution.CASE, note="")
     wall.refresh_from_db()
     assert wall.case is not None
     cases.case_dispatch(case=wall.case, actor=desk.dispatcher, unit=c.other_department)
@@ -101,7 +110,7 @@ def test_needs_met_count_on_the_day_raised_for_township_branch_department_and_vo
     for subject_type, subject_id in (
         (REGION, c.township_a.pk),
         (UNIT, c.branch_a.pk),
-        (PERSON, c.volunteer_a.pk),
+        (PERSON, c.volunteer_a.pk),  # the volunteer who took them at the door
     ):
         assert _totals(subject_type, subject_id) == {"needs": 4, "needs_met": 3}
     # Met needs count on the day they were raised: none on the day the roof was mended.
@@ -110,6 +119,7 @@ def test_needs_met_count_on_the_day_raised_for_township_branch_department_and_vo
         "needs": 1
     }
     assert _totals(UNIT, c.department.pk) == {"needs": 1, "needs_met": 1}
+    assert _totals(PERSON, cadre.pk) == {"needs": 2, "needs_met": 1}
     assert _totals(UNIT, c.other_department.pk) == {"needs": 1}
     assert _totals(REGION, c.township_b.pk) == {}
     [report] = tallies_rebuild(sources=[SOURCE], dry_run=True)
