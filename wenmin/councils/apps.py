@@ -22,6 +22,7 @@ class CouncilsConfig(AppConfig):
         from wenmin.councils import case_links
         from wenmin.councils.selectors import can_view_councils, supports_count_for
         from wenmin.councils.services import notices_end_due
+        from wenmin.councils.tally import councils_source_register
         from wenmin.residents import mine
 
         def everyone(user: Any) -> bool:
@@ -90,6 +91,7 @@ class CouncilsConfig(AppConfig):
                 "councils.publish_result": _("Result made public"),
             }
         )
+        councils_source_register()
 
     def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
         """This app's demo data on top of the demo county's cases (core.composition)."""

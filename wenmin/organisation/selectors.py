@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -55,6 +56,31 @@ AREA_LEVELS = frozenset({RegionLevel.VILLAGE, RegionLevel.GROUP})
 def branch_area(unit: Unit) -> Region | None:
     """The village (or villagers' group) a party branch serves, None for an organ branch."""
     return unit.region if unit.region.level in AREA_LEVELS else None
+
+
+def village_of(*, level: str, region_id: int, parent_id: int | None) -> int | None:
+    """The village of a village or of a villagers' group (None above them)."""
+    if level == RegionLevel.VILLAGE:
+        return region_id
+    return parent_id if level == RegionLevel.GROUP else None
+
+
+def village_branches(village_ids: Iterable[int]) -> dict[int, int]:
+    """{village id: the party branch serving it} (the first by code where a village has several;
+    a village without one left out), in one query: the branch group of the scoreboard."""
+    found: dict[int, int] = {}
+    rows = (
+        Unit.objects.filter(
+            kind=UnitKind.PARTY_BRANCH,
+            region__level=RegionLevel.VILLAGE,
+            region_id__in=sorted(set(village_ids)),
+        )
+        .order_by("code")
+        .values_list("region_id", "pk")
+    )
+    for region_id, pk in rows:
+        found.setdefault(region_id, pk)
+    return found
 
 
 def scope_for(user: User) -> Scope:

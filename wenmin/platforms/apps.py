@@ -20,6 +20,7 @@ class PlatformsConfig(AppConfig):
     def ready(self) -> None:
         from wenmin.core import audit_labels, nav
         from wenmin.platforms import access
+        from wenmin.platforms.tally import platforms_source_register
 
         nav.menu_register("platforms:home", _("Centres and stations"), 36, access.platforms_user)
         nav.menu_register("platforms:my_errands", _("Errands (代办)"), 7, access.errand_user)
@@ -43,6 +44,7 @@ class PlatformsConfig(AppConfig):
                 "platforms.rating": _("Service rated by a resident"),
             }
         )
+        platforms_source_register()
 
     def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
         """The demo county's catalogues and a year of services and queue tickets."""

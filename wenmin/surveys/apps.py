@@ -20,9 +20,10 @@ class SurveysConfig(AppConfig):
     reference_data = ("wenmin.surveys.migrations.0002_need_kinds:add_need_kinds",)
 
     def ready(self) -> None:
+        from wenmin.cases.services import events
         from wenmin.core import audit_labels, nav
         from wenmin.residents import mine
-        from wenmin.surveys import access, selectors
+        from wenmin.surveys import access, selectors, tally
 
         nav.menu_register("surveys:home", _("Needs surveys"), 35, access.surveys_user)
         nav.menu_register("surveys:my_visits", _("Households to visit"), 6, access.visiting_user)
@@ -44,6 +45,9 @@ class SurveysConfig(AppConfig):
                 "surveys.export": _("Survey results exported"),
             }
         )
+        tally.surveys_source_register()
+        if tally.case_changed not in events.AFTER_EVENT:
+            events.AFTER_EVENT.append(tally.case_changed)
 
     def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
         """This app's demo data on top of the demo county's cases (core.composition)."""

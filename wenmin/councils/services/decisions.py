@@ -32,7 +32,9 @@ from wenmin.councils.services.common import (
     require_manager,
     text,
 )
+from wenmin.councils.tally import SOURCE
 from wenmin.residents.selectors import verified_person
+from wenmin.tallies.services import record_changed
 
 OBJECTION_MAX = 2000
 
@@ -67,6 +69,7 @@ def _transition(
             changes={"state": [before, locked.state]}
             | {k: str(v) for k, v in set_fields.items() if k != "result"},
         )
+        record_changed(SOURCE, locked.pk)
     return locked
 
 
@@ -127,6 +130,7 @@ def objection_handle(*, objection: Objection, actor: User, uphold: bool, note: s
             target=locked,
             changes={"state": locked.state, "proposal": [before, locked_proposal.state]},
         )
+        record_changed(SOURCE, locked_proposal.pk)
     return locked
 
 

@@ -34,6 +34,8 @@ from wenmin.councils.procedure import (
 from wenmin.councils.selectors import rules_for
 from wenmin.councils.services.common import PLACE_MAX, TEXT_MAX, refuse, require_manager, text
 from wenmin.councils.services.decisions import not_now
+from wenmin.councils.tally import SOURCE
+from wenmin.tallies.services import record_changed
 
 COUNT_MAX = 100_000
 
@@ -160,6 +162,7 @@ def _meeting_save(
                 "state": [before, after],
             },
         )
+        record_changed(SOURCE, locked.pk)
     return meeting
 
 

@@ -50,8 +50,10 @@ from wenmin.councils.services.common import (
     require_manager,
     text,
 )
+from wenmin.councils.tally import SOURCE
 from wenmin.organisation.models import Person, Region
 from wenmin.residents.selectors import verified_person
+from wenmin.tallies.services import record_changed
 
 MAX_PHOTOS = 6
 COMMENT_MAX = 1000
@@ -306,4 +308,5 @@ def proposal_withdraw(*, proposal: Proposal, actor: User, note: str = "") -> Pro
             target=locked,
             changes={"state": [before, locked.state], "note": note},
         )
+        record_changed(SOURCE, locked.pk)
     return locked

@@ -13,6 +13,8 @@ from wenmin.core import validators
 from wenmin.core.audit import audit_record
 from wenmin.platforms.models import Rating, ServiceRecord
 from wenmin.platforms.services.common import now_or, texts
+from wenmin.platforms.tally import SOURCE
+from wenmin.tallies.services import record_changed
 
 RATING_DAYS = 30  # a service may be rated this long after it ended
 
@@ -68,4 +70,5 @@ def rating_submit(
             target=rating,
             changes={"record": record.pk, "score": value},
         )
+        record_changed(SOURCE, record.pk)
     return rating

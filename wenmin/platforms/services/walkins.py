@@ -30,6 +30,8 @@ from wenmin.platforms.services.common import (
     resident_at_counter,
     texts,
 )
+from wenmin.platforms.tally import SOURCE
+from wenmin.tallies.services import record_changed
 
 MAX_NOTE = 500
 MAX_CONTENT = 4000
@@ -126,6 +128,7 @@ def service_record(
             target=record,
             changes={"unit": unit.code, "item": item.pk if item else None, "result": result},
         )
+        record_changed(SOURCE, record.pk)
     return record
 
 
@@ -191,4 +194,5 @@ def walkin_case_open(
             target=record,
             changes={"unit": unit.code, "case": case.number},
         )
+        record_changed(SOURCE, record.pk)
     return record

@@ -19,6 +19,8 @@ from wenmin.core.audit import audit_record
 from wenmin.core.models import User
 from wenmin.surveys import access, rules
 from wenmin.surveys.models import Need, NeedKind, NeedState, Resolution, Visit
+from wenmin.surveys.tally import SOURCE
+from wenmin.tallies.services import record_changed
 
 MAX_NOTE = 1000
 
@@ -48,12 +50,14 @@ def need_case(
 
 
 def needs_save(visit: Visit, actor: User, needs: list[tuple[NeedKind, str, str]]) -> None:
-    """Each need of a stored visit, made a case when it was sent to the county."""
+    """Each need of a stored visit, made a case when it was sent to the county (call inside the
+    visit's transaction: the needs' daily counts move with it)."""
+    created = []
     for kind, text, resolution in needs:
         case = None
         if resolution == Resolution.CASE:
             case = need_case(need_kind=kind, text=text, visit=visit, actor=actor)
-        Need.objects.create(
+        need = Need.objects.create(
             visit=visit,
             household=visit.household,
             village=visit.village,
@@ -63,6 +67,8 @@ def needs_save(visit: Visit, actor: User, needs: list[tuple[NeedKind, str, str]]
             state=NeedState.RESOLVED if resolution == Resolution.ON_THE_SPOT else NeedState.OPEN,
             case=case,
         )
+        created.append(need.pk)
+    record_changed(SOURCE, *created)
 
 
 def need_resolve(*, need: Need, actor: User | None, resolution: str, note: str = "") -> Need:
@@ -125,4 +131,5 @@ def need_resolve(*, need: Need, actor: User | None, resolution: str, note: str =
             target=locked,
             changes={"resolution": [before, resolution], "case": locked.case_id},
         )
+        record_changed(SOURCE, locked.pk)
     return locked
