@@ -288,12 +288,14 @@ def _period_label(meeting_type: MeetingType, period: tuple[dt.date, dt.date]) ->
 def describe(ids: Sequence[int]) -> Mapping[int, Described]:
     """A meeting: its branch, type and day; an obligation: its branch, type, period, status."""
     found: dict[int, Described] = {}
-    for pk, branch, kind, day in Meeting.objects.filter(
+    for pk, branch, kind, day, expected, present, online in Meeting.objects.filter(
         pk__in=[r for r in ids if r < OBLIGATIONS_FROM]
-    ).values_list("pk", "branch__name", "type__name", "held_on"):
+    ).values_list("pk", "branch__name", "type__name", "held_on", "expected", "present", "online"):
         found[pk] = Described(
             label=f"{branch} · {kind} · {day.isoformat()}",
             url=reverse("branchlife:meeting", args=[pk]),
+            detail=_("%(attended)s of %(expected)s members attended")
+            % {"attended": present + online, "expected": expected},
         )
     judged = obligations([r for r in ids if r >= OBLIGATIONS_FROM])
     names = dict(

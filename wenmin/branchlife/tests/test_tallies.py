@@ -131,6 +131,9 @@ def test_march_counted_by_hand(branches: Branches) -> None:
     assert rows[-1].described.label == f"{c.branch_b.name} · {b.life_day.name} · 2025-03"
     assert rows[-1].amounts == {"meetings_due": 1.0, "meetings_on_time": 1.0}
     assert rows[-1].described.url.endswith(f"/branches/{c.branch_b.pk}/")
+    [row], _total = readers.evidence(SOURCE, PERSON, b.members[3].person_id, *YEAR, ["expected"])
+    assert row.record == life_day.pk and row.amounts == {"expected": 1.0}
+    assert row.described.url.endswith(f"/meetings/{life_day.pk}/")
 
 
 ACTIONS = st.lists(
