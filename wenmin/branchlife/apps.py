@@ -21,6 +21,7 @@ class BranchlifeConfig(AppConfig):
     def ready(self) -> None:
         from wenmin.branchlife import access, outcomes, selectors
         from wenmin.branchlife.services.reminders import reminders_send
+        from wenmin.branchlife.tallies import source_branchlife_register
         from wenmin.core import audit_labels, nav, periodic
         from wenmin.residents import mine
 
@@ -36,6 +37,8 @@ class BranchlifeConfig(AppConfig):
             shown_fn=lambda user: selectors.member_of(user) is not None,
         )
         outcomes.register_builtin()
+        # Required meetings on time and attendance: counted in the shared daily counts.
+        source_branchlife_register()
         periodic.periodic_register("branchlife.reminders", reminders_send, lease_seconds=600)
         audit_labels.register(
             phrases={

@@ -24,6 +24,7 @@ class ProjectsConfig(AppConfig):
         from wenmin.core.roles import public_user
         from wenmin.projects import access, case_links
         from wenmin.projects.services import projects_supervise_sweep
+        from wenmin.projects.tallies import source_projects_register
 
         def everyone(user: Any) -> bool:
             return True
@@ -61,6 +62,8 @@ class ProjectsConfig(AppConfig):
         page_actions.case_page_action_register(
             "projects:propose", _("Make it a project"), case_links.propose_url
         )
+        # Milestones on time, progress and pace: counted in the shared daily counts.
+        source_projects_register()
         # Projects behind their plan: reminder, supervision order, escalation to the patron.
         periodic.periodic_register(
             "projects.supervise", projects_supervise_sweep, lease_seconds=600

@@ -118,3 +118,66 @@ def speed(
     if started is None or finished is None or not normal_days or finished < started:
         return None
     return Speed(actual_days=duration_days(started, finished), normal_days=normal_days)
+
+
+# Pace against the normal duration while the works run, and milestones on time ------------------
+
+# A few days into the works one report can read as tens of times the normal pace: one sample is
+# never taken above this, so that it cannot outweigh a project's other months.
+PACE_CAP = Decimal(5)
+PACE_PLACES = Decimal("0.01")
+
+
+def pace(*, progress: Decimal, started: dt.date, day: dt.date, normal_days: int) -> Decimal:
+    """How many times the normal pace a piece of work goes at on `day`: the share done over the
+    share of its normal duration gone since it started (1 is as fast as normal; once finished
+    it is `Speed.ratio`, normal over actual days). At most PACE_CAP."""
+    if normal_days <= 0:
+        return Decimal(0)
+    gone = Decimal(duration_days(started, day)) / Decimal(normal_days)
+    value = (Decimal(progress) / HUNDRED) / gone
+    return min(value, PACE_CAP).quantize(PACE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def milestone_done(
+    finished: dt.date | None, tasks_finished: Sequence[dt.date | None]
+) -> dt.date | None:
+    """The day a milestone was done: the day its last task was finished once all are (a
+    milestone is never reported on itself), a milestone without tasks on its own finish."""
+    if not tasks_finished:
+        return finished
+    if any(day is None for day in tasks_finished):
+        return None
+    return max(day for day in tasks_finished if day is not None)
+
+
+def on_time(*, done: dt.date | None, due: dt.date) -> bool:
+    """A milestone done by its planned finish."""
+    return done is not None and done <= due
+
+
+def progress_history(
+    items: Sequence[tuple[int, int | None, Decimal]],
+    reports: Sequence[tuple[int, int, Decimal]],
+    wanted: Iterable[int],
+) -> dict[int, Decimal]:
+    """The project's progress just after each wanted report, replaying its reports in order:
+    `items` are (id, parent id, weight) of its plan, `reports` (id, task id, percent) in the
+    order they count (by date, then as recorded); a task has the percentage of its last report
+    so far, as `plan_progress` reads it."""
+    wanted = set(wanted)
+    children: dict[int | None, list[tuple[int, Decimal]]] = {}
+    for pk, parent, weight in items:
+        children.setdefault(parent, []).append((pk, Decimal(weight)))
+    percents: dict[int, Decimal] = {}
+
+    def node(pk: int, weight: Decimal) -> Node:
+        below = [node(child, w) for child, w in children.get(pk, [])]
+        return Node(weight=weight, percent=percents.get(pk, Decimal(0)), children=below)
+
+    found: dict[int, Decimal] = {}
+    for pk, task, percent in reports:
+        percents[task] = Decimal(percent)
+        if pk in wanted:
+            found[pk] = plan_progress([node(top, w) for top, w in children.get(None, [])])
+    return found

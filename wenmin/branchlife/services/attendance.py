@@ -23,6 +23,7 @@ from wenmin.branchlife.models import (
 )
 from wenmin.branchlife.services.common import refuse, require_keeper, text
 from wenmin.branchlife.services.meetings import REASON_MAX, recount
+from wenmin.branchlife.tallies import meeting_figures_tallied
 from wenmin.core.audit import audit_record
 from wenmin.core.models import User
 from wenmin.organisation.models import PartyMember
@@ -91,6 +92,7 @@ def member_sign_in(*, actor: User, code: str) -> Attendance:
         row.signed_at = timezone.now()
         row.save(update_fields=["status", "signed_by", "signed_at"])
         recount(meeting)
+        meeting_figures_tallied(meeting.pk)
         audit_record(
             actor=actor,
             action="branchlife.sign_in",
@@ -120,6 +122,7 @@ def attendance_tick(
         row.signed_at = timezone.now()
         row.save(update_fields=["status", "signed_by", "signed_at"])
         recount(meeting)
+        meeting_figures_tallied(meeting.pk)
         audit_record(
             actor=actor,
             action="branchlife.attendance_tick",
@@ -168,6 +171,7 @@ def leave_decide(*, actor: User | None, leave: LeaveRequest, approve: bool) -> L
             ).update(status=AttendanceStatus.LEAVE)
             if updated:
                 recount(leave.meeting)
+                meeting_figures_tallied(leave.meeting_id)
         audit_record(
             actor=actor,
             action="branchlife.leave_decide",

@@ -19,6 +19,7 @@ from wenmin.branchlife.models import (
     ThemeMaterial,
 )
 from wenmin.branchlife.services.common import refuse, text
+from wenmin.branchlife.tallies import branch_tallied, type_tallied
 from wenmin.core.audit import audit_record, field_changes
 from wenmin.core.models import User
 from wenmin.organisation.models import Unit
@@ -52,6 +53,8 @@ def type_update(
         for name, value in new.items():
             setattr(meeting_type, name, value)
         meeting_type.save(update_fields=list(new))
+        if changes:
+            type_tallied(meeting_type.pk)
         audit_record(
             actor=actor, action="branchlife.type_update", target=meeting_type, changes=changes
         )
@@ -117,6 +120,8 @@ def life_day_set(*, actor: User | None, branch: Unit, day: int | None) -> Branch
             fixed, _created = BranchLifeDay.objects.update_or_create(
                 branch=branch, defaults={"day": day, "updated_by": actor}
             )
+        if before != day:
+            branch_tallied(branch.pk)
         audit_record(
             actor=actor,
             action="branchlife.life_day_set",

@@ -27,6 +27,7 @@ from wenmin.branchlife.models import (
     month_key_of,
 )
 from wenmin.branchlife.services.common import counts_check, refuse, require_keeper, text
+from wenmin.branchlife.tallies import meeting_figures_tallied, meeting_tallied
 from wenmin.core.audit import audit_record, field_changes
 from wenmin.core.models import User
 from wenmin.organisation.models import PartyMember, Unit, UnitKind
@@ -181,6 +182,7 @@ def meeting_create(
                 )
                 meeting.save()
             _credit(meeting)
+            meeting_tallied(meeting)
         audit_record(
             actor=actor,
             action="branchlife.meeting_hold" if hold else "branchlife.meeting_plan",
@@ -208,6 +210,7 @@ def meeting_start(*, actor: User | None, meeting: Meeting, today: dt.date | None
         meeting.save(update_fields=["state", "held_on", "month_key"])
         _attendance_rows(meeting)
         _credit(meeting)
+        meeting_tallied(meeting)
         audit_record(actor=actor, action="branchlife.meeting_start", target=meeting)
     return meeting
 
@@ -266,6 +269,7 @@ def meeting_record_update(
         for name in RECORD_FIELDS:
             setattr(meeting, name, clean[name])
         meeting.save()
+        meeting_figures_tallied(meeting.pk)
         audit_record(
             actor=actor,
             action=(
@@ -290,6 +294,7 @@ def meeting_close(*, actor: User | None, meeting: Meeting) -> Meeting:
             refuse("minutes", _("Write the minutes before closing the record."))
         meeting.state, meeting.closed_at = MeetingState.CLOSED, timezone.now()
         meeting.save(update_fields=["state", "closed_at"])
+        meeting_figures_tallied(meeting.pk)
         audit_record(actor=actor, action="branchlife.meeting_close", target=meeting)
     return meeting
 

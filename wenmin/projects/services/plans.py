@@ -17,6 +17,7 @@ from wenmin.core.models import User
 from wenmin.projects import progress
 from wenmin.projects.models import ItemKind, PlanItem, Project, QuantityUnit, WorkKind
 from wenmin.projects.services.common import dates_in_order, day, refuse, text
+from wenmin.projects.tallies import project_records, projects_tallied
 
 WEIGHT_MAX = Decimal(100)
 QUANTITY_MAX = Decimal(10) ** 9
@@ -135,6 +136,7 @@ def plan_set(*, actor: User | None, project: Project, items: Sequence[ItemInput]
                 "weight",
                 _("Progress has been reported on this plan: it can no longer be replaced."),
             )
+        replaced = project_records([locked.pk])
         locked.items.all().delete()
         order = 0
         for top, children in cleaned:
@@ -152,6 +154,7 @@ def plan_set(*, actor: User | None, project: Project, items: Sequence[ItemInput]
                 )
         locked.progress = Decimal(0)
         locked.save(update_fields=["progress"])
+        projects_tallied(locked.pk, gone=replaced)
         audit_record(
             actor=actor, action="projects.plan_set", target=locked, changes={"plan_items": count}
         )

@@ -29,6 +29,7 @@ from wenmin.projects.services.common import (
     refuse,
     text,
 )
+from wenmin.projects.tallies import projects_tallied
 from wenmin.projects.workflow import Status
 
 
@@ -232,6 +233,7 @@ def project_patron_set(*, actor: User | None, project: Project, patron: Person) 
         locked = Project.objects.select_for_update().get(pk=project.pk)
         before = locked.patron_id
         _patron_link(locked, patron)
+        projects_tallied(locked.pk)
         audit_record(
             actor=actor,
             action="projects.patron_set",
@@ -258,6 +260,8 @@ EDITABLE = frozenset(
         "planned_finish",
     }
 )
+# The fields the project's counts read (its subjects, its normal duration).
+TALLIED_FIELDS = frozenset({"region", "owner", "responsible", "planned_start", "planned_finish"})
 _RELATED: dict[str, tuple[type[Any], bool]] = {
     "region": (Region, False),
     "owner": (Unit, False),
@@ -331,6 +335,8 @@ def project_update(*, actor: User | None, project: Project, **changes: Any) -> P
                 Funding(project=locked, source=source, amount=value)
                 for source, value in after["fundings"]
             )
+        if set(changed) & TALLIED_FIELDS:
+            projects_tallied(locked.pk)
         audit_record(actor=actor, action="projects.update", target=locked, changes=changed)
     return locked
 
@@ -368,6 +374,7 @@ def project_status_set(
             locked.finished_on = today
             fields.append("finished_on")
         locked.save(update_fields=fields)
+        projects_tallied(locked.pk)
         audit_record(
             actor=actor,
             action="projects.status_set",

@@ -32,6 +32,7 @@ from wenmin.projects.models import (
 )
 from wenmin.projects.selectors import plan_tree
 from wenmin.projects.services.common import TEXT_MAX, amount, day, refuse, text
+from wenmin.projects.tallies import projects_tallied
 from wenmin.projects.workflow import REPORTING, Status
 
 HUNDRED = Decimal(100)
@@ -188,6 +189,9 @@ def report_submit(
                 data={"project": locked.pk},
             )
             ProjectCase.objects.create(project=locked, case=case, report=report)
+        # A report may end a task (the milestone done), start the works, and change the
+        # month's last report and every later month's progress: the project's records, all.
+        projects_tallied(locked.pk)
         audit_record(
             actor=actor,
             action="projects.report",
