@@ -74,13 +74,17 @@ def _filtered(request: HttpRequest, user: User) -> tuple[dict[str, Any], Any]:
     return {**data, "year": year}, members
 
 
-def _list_rows(user: User, request: HttpRequest) -> tuple[dict[str, Any], list[Any], Any]:
+def _list_rows(
+    user: User, request: HttpRequest
+) -> tuple[dict[str, Any], list[breakdown.RankedRow], list[breakdown.RankedRow], Any]:
+    """The filters, every member ranked, those of the stars asked for, the year's rules."""
     data, members = _filtered(request, user)
     rules = selectors.year_rules(data["year"])
-    rows = breakdown.ranked(members, rules, data["year"]) if rules is not None else []
+    ranked = breakdown.ranked(members, rules, data["year"]) if rules is not None else []
+    rows = ranked
     if data.get("stars") is not None:
-        rows = [row for row in rows if row.points.stars == data["stars"]]
-    return data, rows, rules
+        rows = [row for row in ranked if row.points.stars == data["stars"]]
+    return data, ranked, rows, rules
 
 
 @login_required
@@ -89,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The members the viewer reads, ranked by points, with their stars and filters."""
     user = _reader(request)
     try:
-        data, rows, rules = _list_rows(user, request)
+        data, ranked, rows, rules = _list_rows(user, request)
     except BadRequest:
         return _bad(request, reverse("points:home"))
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
@@ -105,7 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "rules": rules,
             "page": page,
             "count": len(rows),
-            "star_counts": breakdown.star_counts(rows),
+            "star_counts": breakdown.star_counts(ranked),
             "townships": selectors.townships_visible_to(user),
             "branches": selectors.branches_for_filter(user, data.get("township")),
             "may_export": roles.can_export(user.role),
@@ -125,7 +129,7 @@ def export(request: HttpRequest) -> HttpResponse | FileResponse:
     if not roles.can_export(user.role):
         raise PermissionDenied
     try:
-        data, rows, rules = _list_rows(user, request)
+        data, _ranked, rows, rules = _list_rows(user, request)
     except BadRequest:
         return _bad(request, reverse("points:home"))
     handle = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)

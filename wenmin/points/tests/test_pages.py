@@ -150,6 +150,9 @@ def test_the_county_ranks_every_member_by_points(world: PointsWorld) -> None:
         reverse("points:home") + f"?year=2026&township={c.township_a.pk}&stars=1"
     )
     assert re.findall(r'data-member="(\d+)"', filtered.content.decode()) == [str(c.member_a.pk)]
+    four = client_of(c.leader).get(reverse("points:home") + "?year=2026&stars=4").content.decode()
+    assert re.findall(r'data-member="(\d+)"', four) == [str(c.member_b.pk)]
+    assert 'data-stars-count="1">2<' in four  # the cards still count every member
     member_page = client_of(c.leader).get(
         reverse("points:member", args=[c.member_b.pk]) + "?year=2026"
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import BytesIO
 
 import openpyxl
@@ -177,3 +178,30 @@ def test_the_whole_county_is_read_with_one_call_per_source(
     monkeypatch.setattr(scoring.readers, "totals", counting)
     client_of(world.county.leader).get(reverse("points:home") + "?year=2026")
     assert sorted(calls) == [("branchlife", 3), ("cases", 3), ("deeds", 3), ("volunteers", 3)]
+
+
+def test_the_list_reads_as_many_queries_for_twenty_more_members(world: PointsWorld) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wenmin.organisation import services as org
+
+    c = world.county
+    client = client_of(c.leader)
+    url = reverse("points:home") + "?year=2026"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    before = queries()
+    for n in range(20):
+        person = org.person_create(actor=None, name=f"党员{n}", region=c.village_b)
+        org.party_member_set(
+            actor=None, person=person, branch=c.branch_b, joined_on=dt.date(2010, 1, 1)
+        )
+        world.ledger.add("deeds", person, dt.date(2026, 2, 1), deeds=n % 3)
+    assert queries() == before
+    page = client.get(url).content.decode()
+    assert page.count("data-member=") == 23
