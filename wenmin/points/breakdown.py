@@ -40,7 +40,7 @@ def rule_text(rule: scoring.Rule) -> str:
             "counter": what,
             "less": counter_label(rule.source, rule.less_counter),
         }
-    text = _("each %(per)s of %(what)s: %(points)s points") % {
+    text = _("points: %(points)s for each %(per)s of %(what)s") % {
         "per": f"{rule.per:g}",
         "what": what,
         "points": f"{rule.points:g}",

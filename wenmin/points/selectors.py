@@ -109,10 +109,11 @@ def rule_spec(rule: PointsRule) -> scoring.Rule:
     )
 
 
-def years_known() -> list[int]:
-    """The years with rules, and this year, newest first (the year picker)."""
+def years_known(*also: int) -> list[int]:
+    """The years with rules, this year and those given, newest first (the year picker)."""
     years = set(PointsYear.objects.values_list("year", flat=True))
     years.add(timezone.localdate().year)
+    years.update(also)
     return sorted(years, reverse=True)
 
 

@@ -104,7 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "points/home.html",
         {
             "year": data["year"],
-            "years": selectors.years_known(),
+            "years": selectors.years_known(data["year"]),
             "filters": data,
             "rules": rules,
             "page": page,
@@ -168,7 +168,7 @@ def _member_page(
         {
             "member": member,
             "b": breakdown.breakdown(member, year),
-            "years": selectors.years_known(),
+            "years": selectors.years_known(year),
             "year": year,
             "adjusts": adjusts,
             "form": form
@@ -334,7 +334,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "member": found,
             "b": breakdown.breakdown(found, year),
-            "years": selectors.years_known(),
+            "years": selectors.years_known(year),
             "year": year,
             "adjusts": False,
             "evidence_url": reverse("points:mine_evidence"),

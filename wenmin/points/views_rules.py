@@ -12,6 +12,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -77,17 +78,16 @@ def _page(
         rows.append(
             {"rule": rule, "text": breakdown.rule_text(spec), "available": scoring.available(spec)}
         )
-    others = [
-        y
-        for y in selectors.years_known()
-        if y != year and PointsYear.objects.filter(year=y).exists()
-    ]
+    others = list(
+        PointsYear.objects.exclude(year=year).order_by("-year").values_list("year", flat=True)
+    )
     return render(
         request,
         "points/rules.html",
         {
             "year": year,
-            "years": selectors.years_known(),
+            # The coming year too: its rules are set before it starts.
+            "years": selectors.years_known(year, timezone.localdate().year + 1),
             "points_year": found,
             "rows": rows,
             "sets": sets,
