@@ -4,7 +4,7 @@ the records behind each number, a member's own page, bonuses and penalties."""
 from __future__ import annotations
 
 import tempfile
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from wenmin.core import roles, validators
+from wenmin.core import roles
 from wenmin.core.audit import audit_record
 from wenmin.core.excel import XLSX_CONTENT_TYPE
 from wenmin.core.lookups import id_or_404
@@ -28,34 +28,15 @@ from wenmin.points import access, breakdown, selectors, services
 from wenmin.points.export import points_workbook
 from wenmin.points.forms import AdjustmentForm, PointsFilterForm, WithdrawForm
 from wenmin.points.models import Adjustment, PointsRule
-from wenmin.points.selectors import YEAR_MAX, YEAR_MIN
+from wenmin.points.views_common import (
+    BadRequest,
+    bad_request,
+    errors_to_form,
+    reader,
+    year_param,
+)
 
 PAGE = 100
-
-
-class BadRequest(Exception):
-    """A query the page cannot answer (a junk year, a filter out of range): a 400."""
-
-
-def _reader(request: HttpRequest) -> User:
-    user = cast(User, request.user)
-    if not access.points_reader(user):
-        raise PermissionDenied
-    return user
-
-
-def _year(request: HttpRequest) -> int:
-    text = request.GET.get("year", "")
-    if not text:
-        return timezone.localdate().year
-    try:
-        return validators.check_int(text, minimum=YEAR_MIN, maximum=YEAR_MAX)
-    except ValidationError:
-        raise BadRequest from None
-
-
-def _bad(request: HttpRequest, back: str) -> HttpResponse:
-    return render(request, "points/bad_request.html", {"back": back}, status=400)
 
 
 def _filtered(request: HttpRequest, user: User) -> tuple[dict[str, Any], Any]:
@@ -91,11 +72,11 @@ def _list_rows(
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The members the viewer reads, ranked by points, with their stars and filters."""
-    user = _reader(request)
+    user = reader(request)
     try:
         data, ranked, rows, rules = _list_rows(user, request)
     except BadRequest:
-        return _bad(request, reverse("points:home"))
+        return bad_request(request, reverse("points:home"))
     page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -125,13 +106,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse | FileResponse:
     """The listed members' points as an Excel workbook (staff who may export)."""
-    user = _reader(request)
+    user = reader(request)
     if not roles.can_export(user.role):
         raise PermissionDenied
     try:
         data, _ranked, rows, rules = _list_rows(user, request)
     except BadRequest:
-        return _bad(request, reverse("points:home"))
+        return bad_request(request, reverse("points:home"))
     handle = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it)
     try:
         points_workbook(rows=rows, rules=rules, year=data["year"], target=handle)
@@ -173,7 +154,6 @@ def _member_page(
             "adjusts": adjusts,
             "form": form
             or (AdjustmentForm(initial={"day": timezone.localdate()}) if adjusts else None),
-            "withdraw_form": WithdrawForm() if adjusts else None,
             "evidence_url": reverse("points:member_evidence", args=[member.person_id]),
             "mine": False,
         },
@@ -185,12 +165,12 @@ def _member_page(
 @require_GET
 def member(request: HttpRequest, person_id: int) -> HttpResponse:
     """A member's year (a branch secretary: their branch's members only; others 404)."""
-    user = _reader(request)
+    user = reader(request)
     found = selectors.member_get_for(user, person_id)
     try:
-        year = _year(request)
+        year = year_param(request)
     except BadRequest:
-        return _bad(request, reverse("points:home"))
+        return bad_request(request, reverse("points:home"))
     return _member_page(request, user, found, year)
 
 
@@ -198,7 +178,7 @@ def member(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def adjust(request: HttpRequest, person_id: int) -> HttpResponse:
     """Record a bonus or a penalty for a member."""
-    user = _reader(request)
+    user = reader(request)
     found = selectors.member_get_for(user, person_id)
     if not access.adjusts(user, found):
         raise PermissionDenied
@@ -214,7 +194,7 @@ def adjust(request: HttpRequest, person_id: int) -> HttpResponse:
                 decided_by=form.cleaned_data["decided_by"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The bonus or penalty is recorded."))
             url = reverse("points:member", args=[found.person_id])
@@ -229,7 +209,7 @@ def adjust(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, person_id: int, adjustment_id: int) -> HttpResponse:
     """Withdraw a bonus or penalty recorded by mistake (it stays listed)."""
-    user = _reader(request)
+    user = reader(request)
     found = selectors.member_get_for(user, person_id)
     if not access.adjusts(user, found):
         raise PermissionDenied
@@ -258,14 +238,6 @@ def withdraw(request: HttpRequest, person_id: int, adjustment_id: int) -> HttpRe
     return _member_page(request, user, found, adjustment.day.year, status=400)
 
 
-def _errors_to_form(form: AdjustmentForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _evidence_page(
     request: HttpRequest, member: PartyMember, *, back: str, mine: bool
 ) -> HttpResponse:
@@ -278,9 +250,9 @@ def _evidence_page(
         raise Http404
     if request.GET.get("year"):
         try:
-            year = _year(request)
+            year = year_param(request)
         except BadRequest:
-            return _bad(request, back)
+            return bad_request(request, back)
         if year != rule.year.year:
             raise Http404
     spec = selectors.rule_spec(rule)
@@ -304,7 +276,7 @@ def _evidence_page(
 @require_GET
 def member_evidence(request: HttpRequest, person_id: int) -> HttpResponse:
     """The records behind one rule's number for a member the viewer reads."""
-    user = _reader(request)
+    user = reader(request)
     found = selectors.member_get_for(user, person_id)
     return _evidence_page(
         request, found, back=reverse("points:member", args=[found.person_id]), mine=False
@@ -325,9 +297,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     penalties with their reasons, the months and the stars."""
     found = _own(request)
     try:
-        year = _year(request)
+        year = year_param(request)
     except BadRequest:
-        return _bad(request, reverse("points:mine"))
+        return bad_request(request, reverse("points:mine"))
     return render(
         request,
         "points/member.html",

@@ -8,7 +8,6 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,14 +21,13 @@ from wenmin.points import access, breakdown, scoring, selectors, services
 from wenmin.points.forms import CopyForm, RuleForm, YearForm, rule_initial
 from wenmin.points.models import STAR_FIELDS, PointsRule, PointsYear
 from wenmin.points.selectors import YEAR_MAX, YEAR_MIN
-from wenmin.points.views import BadRequest, _bad, _year
-
-
-def _reader(request: HttpRequest) -> User:
-    user = cast(User, request.user)
-    if not access.points_reader(user):
-        raise PermissionDenied
-    return user
+from wenmin.points.views_common import (
+    BadRequest,
+    bad_request,
+    errors_to_form,
+    reader,
+    year_param,
+)
 
 
 def _setter(request: HttpRequest) -> User:
@@ -43,14 +41,6 @@ def _year_in_path(year: int) -> int:
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise Http404
     return year
-
-
-def _errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _year_initial(found: PointsYear | None) -> dict[str, Any]:
@@ -109,11 +99,11 @@ def _page(
 @require_GET
 def rules(request: HttpRequest) -> HttpResponse:
     """A year's base, star thresholds and rules."""
-    user = _reader(request)
+    user = reader(request)
     try:
-        year = _year(request)
+        year = year_param(request)
     except BadRequest:
-        return _bad(request, reverse("points:rules"))
+        return bad_request(request, reverse("points:rules"))
     return _page(request, user, year)
 
 
@@ -138,7 +128,7 @@ def year_save(request: HttpRequest, year: int) -> HttpResponse:
                 stars=[data[name] for name in STAR_FIELDS],
             )
         except ValidationError as error:
-            _errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The year's base and stars are saved."))
             return _back(year)
@@ -160,7 +150,7 @@ def year_copy(request: HttpRequest, year: int) -> HttpResponse:
             try:
                 services.year_copy(actor=user, year=year, from_year=source)
             except ValidationError as error:
-                _errors(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -183,7 +173,7 @@ def rule_new(request: HttpRequest, year: int) -> HttpResponse:
         try:
             services.rule_add(actor=user, points_year=found, data=form.rule_data())
         except ValidationError as error:
-            _errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("The rule is added."))
             return _back(found.year)
@@ -209,7 +199,7 @@ def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
             try:
                 services.rule_update(actor=user, rule=rule, data=form.rule_data())
             except ValidationError as error:
-                _errors(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("The rule is saved."))
                 return _back(rule.year.year)
