@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "wenmin.villages",
     "wenmin.insight",
     "wenmin.topics",
+    "wenmin.points",
 ]
 
 MIDDLEWARE = [
