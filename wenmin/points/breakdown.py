@@ -12,11 +12,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from wenmin.organisation.models import PartyMember
+from wenmin.organisation.models import Cadre, PartyMember
 from wenmin.points import scoring, selectors
 from wenmin.points.models import Adjustment
+from wenmin.scoreboard.periods import Period
 from wenmin.tallies import readers
-from wenmin.tallies.registry import PERSON, SOURCES
+from wenmin.tallies.registry import CADRE, PERSON, SOURCES, Source
 
 EVIDENCE_LIMIT = 500
 
@@ -109,6 +110,22 @@ class EvidenceLine:
     excluded: bool
 
 
+def _own_counts_url(
+    source: Source, rule: scoring.Rule, person_id: int, start: dt.date, end: dt.date
+) -> str:
+    """The page of a source that keeps its own counts (the cases) listing a person's records of
+    the rule's counter: its figure page for the person as a cadre ("" when they are none)."""
+    measure = next(
+        (m for m in source.measures if rule.counter in m.counters and CADRE in m.subjects), None
+    )
+    if source.evidence_url is None or measure is None or end < start:
+        return ""
+    if not Cadre.objects.filter(person_id=person_id).exists():
+        return ""
+    period = Period(start, end, "year" if (start.month, start.day) == (1, 1) else "custom")
+    return str(source.evidence_url(group=CADRE, pk=person_id, measure=measure.key, period=period))
+
+
 def evidence(rule: scoring.Rule, person_id: int, year: int) -> dict[str, Any]:
     """The records behind a rule's amount for a member: what each counted for the rule."""
     start, end = selectors.period(year)
@@ -117,11 +134,7 @@ def evidence(rule: scoring.Rule, person_id: int, year: int) -> dict[str, Any]:
         return {"available": False, "rows": [], "total": 0, "elsewhere": ""}
     if source.keeps_own_counts:
         # The source keeps its own counts (the cases): its own page lists the records.
-        url = (
-            source.evidence_url(PERSON, person_id, start, end, rule.counters)
-            if (source.evidence_url is not None and end >= start)
-            else ""
-        )
+        url = _own_counts_url(source, rule, person_id, start, end)
         return {"available": True, "rows": [], "total": 0, "elsewhere": url or ""}
     rows, total = (
         readers.evidence(
