@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "wenmin.villages",
     "wenmin.insight",
     "wenmin.topics",
+    "wenmin.frontline",  # 一线考察: cadres' dossiers, field inspections, lists, yearly reports
 ]
 
 MIDDLEWARE = [
