@@ -5,6 +5,7 @@ accounts signed for or replied to in the period, and the outcomes of those cases
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.urls import reverse
@@ -27,7 +28,7 @@ def dossier_section_register() -> None:
     dossier.section_register("cases", gettext_lazy("Cases led"), 10, cases_section)
 
 
-def _tags(case: dict[str, Any]) -> tuple[str, ...]:
+def _tags(case: Mapping[str, Any]) -> tuple[str, ...]:
     """The figures a case counts in."""
     tags = ["cases"]
     closed = case["state"] == State.CLOSED
@@ -47,7 +48,7 @@ def _tags(case: dict[str, Any]) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def _detail(case: dict[str, Any]) -> str:
+def _detail(case: Mapping[str, Any]) -> str:
     parts = [str(State(case["state"]).label)]
     if case["resolved"] is not None:
         parts.append(_("resolved") if case["resolved"] else _("not resolved"))

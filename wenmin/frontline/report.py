@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wenmin.core import dossier
 from wenmin.core.excel import StreamedWorkbook, Styled
@@ -151,7 +152,7 @@ def _section_rows(sheet: Any, section: dossier.Section) -> None:
         sheet.append([str(figure.label), figure.value, str(figure.unit)])
     rows = section.listed
     if rows:
-        sheet.header([_("Record"), _("Date"), _("Detail")])
+        sheet.header([pgettext("a record behind a figure", "Record"), _("Date"), _("Detail")])
         for row in rows:
             sheet.append([row.label, row.day, row.detail])
     elif section.is_empty:

@@ -83,8 +83,9 @@ def cadre_standing(
     facts = plans_read(projects, start=start, end=end, today=timezone.localdate())
     by_person: dict[int, list[PlanFacts]] = defaultdict(list)
     for p in projects:
-        for person_id in {p.patron_id, p.responsible_id} - {None}:
-            by_person[int(person_id)].append(facts[p.pk])
+        for person_id in {p.patron_id, p.responsible_id}:
+            if person_id is not None:
+                by_person[person_id].append(facts[p.pk])
     people = (
         Person.objects.filter(cadre_of_county, pk__in=list(by_person))
         .select_related("cadre__unit")

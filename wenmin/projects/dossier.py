@@ -139,11 +139,11 @@ def plans_read(
             nodes[parent].children.append(nodes[pk])
     leaves: dict[int, list[int]] = defaultdict(list)  # item → its tasks (a task: itself)
     for pk in rows:
-        top = pk
-        while rows[top][2] is not None and rows[top][2] in rows:
-            top = rows[top][2]
+        above = pk
+        while rows[above][2] is not None and rows[above][2] in rows:
+            above = rows[above][2]
         if not nodes[pk].children:
-            leaves[top].append(pk)
+            leaves[above].append(pk)
     limit = margin()
     for project_id, found in facts.items():
         top = roots.get(project_id, [])

@@ -99,7 +99,7 @@ def test_the_cadre_report_prints_and_its_excel_holds_the_numbers(front: Front) -
     assert page.status_code == 200
     text = page.content.decode()
     assert "data-print" in text and "fl-assessment" in text and "称职" in text
-    workbook = client.get(url, {"year": front.today.year, "format": "xlsx"})
+    workbook = client.get(url, {"year": str(front.today.year), "format": "xlsx"})
     assert workbook.status_code == 200
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = _cells(workbook)
@@ -126,7 +126,7 @@ def test_the_unit_report_lists_its_cadres_section_by_section(front: Front) -> No
     assert report.cadres == [front.zhang]
     inspections = report.inspections
     assert inspections is not None and inspections.rows[0][1][0] == 1
-    rows = _cells(client.get(url, {"year": front.today.year, "format": "xlsx"}))
+    rows = _cells(client.get(url, {"year": str(front.today.year), "format": "xlsx"}))
     zhang_rows = [row for row in rows if row[0] == "张伟"]
     # one row per section, plus the grades table
     assert len(zhang_rows) == len(report.tables) + 1
