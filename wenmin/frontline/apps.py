@@ -3,6 +3,9 @@ dossier, its field inspections, the lists for personnel decisions and the yearly
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -41,3 +44,15 @@ class FrontlineConfig(AppConfig):
                 "frontline.report_export": _("Yearly evaluation report exported"),
             },
         )
+
+    def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
+        """The demo county's field inspections (core.composition)."""
+        from wenmin.frontline.demo import demo_inspections
+
+        return demo_inspections(seed=seed, now=now)
+
+    def stats(self) -> dict[str, Any]:
+        """This app's figures for `wenmin stats --json` (core.composition)."""
+        from wenmin.frontline.demo import frontline_stats
+
+        return frontline_stats()

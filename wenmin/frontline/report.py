@@ -16,12 +16,25 @@ from django.utils.translation import pgettext
 from wenmin.core import dossier
 from wenmin.core.excel import StreamedWorkbook, Styled
 from wenmin.frontline.dossier import KEY as INSPECTIONS
+from wenmin.frontline.links import figure_url
 from wenmin.frontline.selectors import Post, posts_of, unit_cadres, year_bounds
 from wenmin.organisation.models import Person, Region, Unit
 
 SCORES = "scores"  # the year's comparison scores: a section the scoreboard registers
 GRADES = ("优秀", "称职", "基本称职", "不称职")  # the four grades of 年度考核
 UNIT_CADRES_MAX = 200
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A section as the report shows it: each figure with the page of its records."""
+
+    section: dossier.Section
+    figures: list[tuple[dossier.Figure, str]]
+
+    @property
+    def key(self) -> str:
+        return self.section.key
 
 
 @dataclass
@@ -32,13 +45,13 @@ class CadreReport:
     start: dt.date
     end: dt.date
     posts: list[Post]
-    work: list[dossier.Section]
-    inspections: dossier.Section | None
-    scores: dossier.Section | None
+    work: list[ReportSection]
+    inspections: ReportSection | None
+    scores: ReportSection | None
     generated: dt.datetime = field(default_factory=timezone.now)
 
 
-def split(sections: list[dossier.Section]) -> tuple[list[dossier.Section], Any, Any]:
+def split(sections: list[ReportSection]) -> tuple[list[ReportSection], Any, Any]:
     """The work sections, the inspections and the scores, apart (the form's order)."""
     work = [s for s in sections if s.key not in (INSPECTIONS, SCORES)]
     inspections = next((s for s in sections if s.key == INSPECTIONS), None)
@@ -49,7 +62,10 @@ def split(sections: list[dossier.Section]) -> tuple[list[dossier.Section], Any, 
 def cadre_report(*, viewer: Any, person: Person, county: Region, year: int) -> CadreReport:
     """A cadre's report for a year: every registered section over its days."""
     start, end = year_bounds(year)
-    sections = dossier.dossier_sections(person=person, start=start, end=end, viewer=viewer)
+    sections = [
+        ReportSection(s, [(f, figure_url(person.pk, s.key, f, year)) for f in s.figures])
+        for s in dossier.dossier_sections(person=person, start=start, end=end, viewer=viewer)
+    ]
     work, inspections, scores = split(sections)
     return CadreReport(
         person=person,
@@ -71,7 +87,7 @@ class SectionTable:
     key: str
     title: Any
     labels: list[Any]
-    rows: list[tuple[Person, list[Any]]]
+    rows: list[tuple[Person, list[tuple[dossier.Value, str]]]]  # each figure's value and link
 
 
 @dataclass
@@ -114,7 +130,10 @@ def unit_report(*, viewer: Any, unit: Unit, county: Region, year: int) -> UnitRe
                 registered.key,
                 SectionTable(registered.key, section.title, [f.label for f in section.figures], []),
             )
-            table.rows.append((person, [f.value for f in section.figures]))
+            cells = [
+                (f.value, figure_url(person.pk, section.key, f, year)) for f in section.figures
+            ]
+            table.rows.append((person, cells))
     return UnitReport(
         unit=unit,
         county=county,
@@ -146,7 +165,8 @@ def _assessment(sheet: Any) -> None:
     sheet.append([_("Signature"), "", _("Date"), ""])
 
 
-def _section_rows(sheet: Any, section: dossier.Section) -> None:
+def _section_rows(sheet: Any, shown: ReportSection) -> None:
+    section = shown.section
     _heading(sheet, section.title)
     for figure in section.figures:
         sheet.append([str(figure.label), figure.value, str(figure.unit)])
@@ -205,8 +225,8 @@ def unit_workbook(report: UnitReport, target: IO[bytes]) -> None:
             continue
         _heading(sheet, table.title)
         sheet.header([_("Name"), _("Position"), *[str(label) for label in table.labels]])
-        for person, values in table.rows:
-            sheet.append([person.name, person.cadre.position, *values])
+        for person, cells in table.rows:
+            sheet.append([person.name, person.cadre.position, *[value for value, _url in cells]])
     _heading(sheet, _("Grades"))
     sheet.header([_("Name"), _("Position"), _("Grade")])
     for person in report.cadres:

@@ -19,6 +19,7 @@ from wenmin.core import dossier, roles
 from wenmin.core.audit import audit_record
 from wenmin.core.excel import XLSX_CONTENT_TYPE
 from wenmin.frontline import criteria, report, selectors, standing
+from wenmin.frontline.links import figure_url
 from wenmin.frontline.views import org_page, viewer, year_of, years_offered
 from wenmin.organisation.models import Person
 from wenmin.scoreboard import selectors as scoreboard
@@ -40,19 +41,13 @@ class SectionView:
     more: int  # listed rows beyond those shown
 
 
-def figure_url(person: Person, section: dossier.Section, figure: dossier.Figure, year: int) -> str:
-    """Where a figure's records are listed: its own page, or the dossier's list of its rows."""
-    if figure.url:
-        return figure.url
-    url = reverse("frontline:records", args=[person.pk, section.key, figure.key])
-    return f"{url}?{urlencode({'year': year})}"
-
-
 def section_view(person: Person, section: dossier.Section, year: int) -> SectionView:
     listed = section.listed
     return SectionView(
         section=section,
-        figures=[FigureView(f, figure_url(person, section, f, year)) for f in section.figures],
+        figures=[
+            FigureView(f, figure_url(person.pk, section.key, f, year)) for f in section.figures
+        ],
         rows=listed[:ROWS_SHOWN],
         more=max(len(listed) - ROWS_SHOWN, 0),
     )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from wenmin.core import dossier
+from wenmin.frontline.services import inspection_add
 from wenmin.organisation import services as org
 from wenmin.organisation.models import PositionKind
 
@@ -111,11 +112,21 @@ def test_the_dossier_reads_in_a_constant_number_of_queries(front: Front) -> None
     url = reverse("frontline:cadre", args=[front.zhang.pk])
     with CaptureQueriesContext(connection) as first:
         assert client.get(url).status_code == 200
-    for _ in range(3):
+    c = front.desk.county
+    for n in range(3):
         a_case(front.desk)
+        inspection_add(
+            actor=c.leader,
+            cadre=front.zhang,
+            inspected_on=front.today,
+            region=c.village_b,
+            observed=f"第{n + 2}次一线考察：现场进度正常。",
+            rating="good",
+        )
     with CaptureQueriesContext(connection) as more:
         page = client.get(url).content.decode()
     assert _figure(page, "cases", "cases")[0] == "4"
+    assert _figure(page, "inspections", "good")[0] == "3"
     assert len(more.captured_queries) == len(first.captured_queries)
 
 
@@ -162,7 +173,7 @@ def test_a_section_registered_later_appears_in_the_dossier_and_the_report(front:
         report = client_for(front.desk.county.leader).get(
             reverse("frontline:report_cadre", args=[front.zhang.pk])
         )
-        assert report.context["report"].scores.figures[0].value == 87.5
+        assert report.context["report"].scores.section.figures[0].value == 87.5
         assert "综合得分" in report.content.decode()
     finally:
         dossier.section_unregister("scores")

@@ -125,7 +125,9 @@ def test_the_unit_report_lists_its_cadres_section_by_section(front: Front) -> No
     report = page.context["report"]
     assert report.cadres == [front.zhang]
     inspections = report.inspections
-    assert inspections is not None and inspections.rows[0][1][0] == 1
+    assert inspections is not None
+    value, link = inspections.rows[0][1][0]  # 张伟's inspections: one, and where they are listed
+    assert value == 1 and client.get(link).context["rows"][0].label == "青石村道路硬化工程 · 青石村"
     rows = _cells(client.get(url, {"year": str(front.today.year), "format": "xlsx"}))
     zhang_rows = [row for row in rows if row[0] == "张伟"]
     # one row per section, plus the grades table
