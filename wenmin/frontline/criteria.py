@@ -20,11 +20,13 @@ class Thresholds:
     """The lines the criteria draw (the margin is the county's, WENMIN_PROJECTS_BEHIND_MARGIN)."""
 
     margin: Decimal = Decimal(10)  # points behind its plan that make a project "behind"
+    behind_share: Decimal = Decimal("0.25")  # of the running key projects, behind: fell behind
     min_projects: int = 1  # key projects patronised or run, to be on either list
     on_time_share: Decimal = Decimal("0.9")  # of the milestones due, on time, to excel
     min_lead: Decimal = Decimal(5)  # points ahead of plan on average (running), to excel …
     min_faster: int = 1  # … or this many tasks finished faster than normal
-    late_milestones: int = 2  # milestones late in the year that put a cadre behind
+    late_milestones: int = 2  # milestones late in the year that put a cadre behind …
+    late_share: Decimal = Decimal("0.5")  # … when more than this share of those due
     escalations: int = 1  # escalations to the patron (提级督办) that put a cadre behind
 
     def rules(self) -> dict[str, list[str]]:
@@ -46,8 +48,15 @@ class Thresholds:
                 _("no field inspection rated poor (差) in the year."),
             ],
             BEHIND: [
-                _("a key project behind its plan by more than %(n)s points now;") % margin,
-                _("or %(n)s or more milestones late in the year;") % {"n": self.late_milestones},
+                _(
+                    "more than %(share)s%% of the key projects under construction behind their "
+                    "plan by more than %(n)s points now;"
+                )
+                % {**margin, "share": int(self.behind_share * 100)},
+                _(
+                    "or %(n)s or more milestones late in the year, more than %(share)s%% of those due;"
+                )
+                % {"n": self.late_milestones, "share": int(self.late_share * 100)},
                 _("or %(n)s or more escalations to the patron (提级督办) in the year;")
                 % {"n": self.escalations},
                 _("or a field inspection rated poor (差) in the year."),
@@ -60,6 +69,7 @@ class Facts:
     """What is known of one cadre's key projects and inspections over a year."""
 
     projects: int = 0
+    running: int = 0  # projects under construction
     behind: int = 0  # running projects behind their plan now
     on_time: int = 0  # milestones due in the year, finished by their day
     late: int = 0  # milestones due in the year, finished after it or still open
@@ -86,24 +96,27 @@ def judge(facts: Facts, thresholds: Thresholds) -> Judgement:
     if facts.projects < t.min_projects:
         return Judgement(None, ())
     behind = []
-    if facts.behind:
-        behind.append(_("%(n)s key project(s) behind plan") % {"n": facts.behind})
-    if facts.late >= t.late_milestones:
-        behind.append(_("%(n)s milestones late") % {"n": facts.late})
+    if facts.behind and Decimal(facts.behind) > t.behind_share * facts.running:
+        behind.append(
+            _("%(n)s of %(m)s key projects under construction behind plan")
+            % {"n": facts.behind, "m": facts.running}
+        )
+    due = facts.on_time + facts.late
+    if facts.late >= t.late_milestones and Decimal(facts.late) > t.late_share * due:
+        behind.append(_("%(n)s of %(m)s milestones late") % {"n": facts.late, "m": due})
     if facts.escalations >= t.escalations:
         behind.append(_("%(n)s escalation(s) to the patron") % {"n": facts.escalations})
     if facts.poor:
         behind.append(_("%(n)s inspection(s) rated poor") % {"n": facts.poor})
     if behind:
         return Judgement(BEHIND, tuple(behind))
-    due = facts.on_time + facts.late
     on_time = due == 0 or Decimal(facts.on_time) >= t.on_time_share * due
     fast = (
         facts.faster >= t.min_faster
         or facts.finished_early > 0
         or (facts.mean_lead is not None and facts.mean_lead >= t.min_lead)
     )
-    if on_time and fast and not facts.orders and not facts.escalations:
+    if on_time and fast and not facts.behind and not facts.orders and not facts.escalations:
         reasons = [_("no project behind plan")]
         if due:
             reasons.append(_("%(n)s of %(m)s milestones on time") % {"n": facts.on_time, "m": due})

@@ -53,6 +53,7 @@ def facts_of(projects: list[PlanFacts], ratings: Counter[str]) -> criteria.Facts
     )
     return criteria.Facts(
         projects=len(projects),
+        running=sum(1 for f in projects if f.project.status in RUNNING),
         behind=sum(1 for f in projects if f.behind),
         on_time=sum(len(f.on_time()) for f in projects),
         late=sum(len(f.late()) for f in projects),

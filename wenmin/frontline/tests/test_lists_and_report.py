@@ -35,13 +35,19 @@ def test_the_criteria_put_a_cadre_behind_on_any_sign_and_ahead_only_on_all() -> 
     )
     assert criteria.judge(criteria.Facts(projects=1, faster=1, orders=1), T).verdict is None
     for sign in (
-        criteria.Facts(projects=1, faster=3, behind=1),
-        criteria.Facts(projects=1, faster=3, late=2),
+        criteria.Facts(projects=1, faster=3, running=1, behind=1),
+        criteria.Facts(projects=1, faster=3, on_time=1, late=2),
         criteria.Facts(projects=1, faster=3, escalations=1),
         criteria.Facts(projects=1, faster=3, poor=1),
     ):
         assert criteria.judge(sign, T).verdict == criteria.BEHIND, sign
     assert criteria.judge(criteria.Facts(projects=0, behind=1), T).verdict is None
+    # One of four under construction behind is not more than a quarter: on no list.
+    assert (
+        criteria.judge(criteria.Facts(projects=4, running=4, behind=1, faster=2), T).verdict is None
+    )
+    # Two late of four due is not more than half: late, but not behind.
+    assert criteria.judge(criteria.Facts(projects=3, on_time=2, late=2), T).verdict is None
 
 
 def test_the_lists_name_the_cadre_ahead_and_the_one_behind_with_their_evidence(
@@ -63,7 +69,7 @@ def test_the_lists_name_the_cadre_ahead_and_the_one_behind_with_their_evidence(
     assert [s.person for s in excelled] == [front.li]
     assert [s.person for s in behind] == [front.zhang]
     zhang = behind[0]
-    assert (zhang.facts.behind, zhang.facts.late, zhang.facts.projects) == (1, 1, 1)
+    assert (zhang.facts.running, zhang.facts.behind, zhang.facts.late) == (1, 1, 1)
     assert zhang.projects[0].expected == Decimal("70.0")  # 40 + 60 × (路基 100 %) / 2
     assert zhang.projects[0].project.progress == Decimal("40.0")
     assert zhang.ratings == {"fair": 1}
