@@ -53,7 +53,7 @@ def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
     return {
         i.pk: Described(
             label=f"{i.inspected_on:%Y-%m-%d} · {i.project or i.region}",
-            url=reverse("frontline:inspection_edit", args=[i.pk]),
+            url=reverse("frontline:inspection", args=[i.pk]),
             detail=str(Rating(i.rating).label),
         )
         for i in rows

@@ -185,3 +185,9 @@ def test_inspections_keep_the_daily_counts_equal_to_a_rebuild(desk: CaseDesk) ->
     )
     # good 4 + fair 2 (changed from poor) + fairly good 3; two of three rated good or fairly good
     assert totals[c.cadre_department.pk] == {"inspections": 3.0, "points": 9.0, "good": 2.0}
+    listed, total = readers.evidence(
+        "frontline", PERSON, c.cadre_department.pk, today - dt.timedelta(days=10), today, ["good"]
+    )
+    assert total == 2 and listed[0].described.url == reverse(
+        "frontline:inspection", args=[made[0].pk]
+    )
