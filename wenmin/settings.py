@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "wenmin.insight",
     "wenmin.topics",
     "wenmin.points",
+    "wenmin.frontline",  # 一线考察: cadres' dossiers, field inspections, lists, yearly reports
 ]
 
 MIDDLEWARE = [
