@@ -37,7 +37,8 @@ def demo_inspections(*, seed: int, now: dt.datetime) -> list[str]:
     rows = []
     chosen = list(projects.order_by("pk"))
     for project in chosen:
-        if project.responsible_id is None:
+        cadre = project.responsible_id
+        if cadre is None:
             continue
         for _n in range(rng.choice((1, 1, 2))):
             lagging = project.pk in behind
@@ -46,7 +47,7 @@ def demo_inspections(*, seed: int, now: dt.datetime) -> list[str]:
             day = max(today - dt.timedelta(days=rng.randint(3, 200)), project.planned_start)
             rows.append(
                 FieldInspection(
-                    cadre_id=project.responsible_id,
+                    cadre_id=cadre,
                     inspected_on=min(day, today),
                     region_id=project.region_id,
                     project=project,
