@@ -66,24 +66,48 @@ def _excluded(source: str, records: Sequence[int]) -> dict[int, set[int]]:
     return found
 
 
+EntryRow = tuple[str, int, str, int, dt.date, str, float, int | None, bool]
+
+
+def entry_rows(
+    source: str, facts: dict[int, list[Fact]], excluded: dict[int, set[int]]
+) -> list[EntryRow]:
+    """The ledger rows of these records' facts, as tuples in `Entry`'s column order (source,
+    record, subject type, subject id, day, counter, amount, for unit, excluded)."""
+    return [
+        (
+            source,
+            record,
+            f.subject_type,
+            f.subject_id,
+            f.day,
+            f.counter,
+            f.amount,
+            f.for_unit,
+            f.for_unit is not None and f.for_unit in excluded.get(record, ()),
+        )
+        for record, record_facts in facts.items()
+        for f in record_facts
+        if f.amount
+    ]
+
+
 def entries_of(
     source: str, facts: dict[int, list[Fact]], excluded: dict[int, set[int]]
 ) -> list[Entry]:
     return [
         Entry(
-            source=source,
-            record=record,
-            subject_type=f.subject_type,
-            subject_id=f.subject_id,
-            day=f.day,
-            counter=f.counter,
-            amount=f.amount,
-            for_unit=f.for_unit,
-            excluded=f.for_unit is not None and f.for_unit in excluded.get(record, ()),
+            source=row[0],
+            record=row[1],
+            subject_type=row[2],
+            subject_id=row[3],
+            day=row[4],
+            counter=row[5],
+            amount=row[6],
+            for_unit=row[7],
+            excluded=row[8],
         )
-        for record, record_facts in facts.items()
-        for f in record_facts
-        if f.amount
+        for row in entry_rows(source, facts, excluded)
     ]
 
 

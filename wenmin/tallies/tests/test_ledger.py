@@ -80,6 +80,18 @@ def test_a_write_past_the_hook_is_found_by_check_and_repaired_by_rebuild():
     assert _tally(UNIT, county.department.pk, "posts") == before + 1
     [again] = tallies_rebuild(sources=[TOY], dry_run=True)
     assert again.difference_count == 0
+    # Without a comparison (after a bulk load) the ledger is written in place: the same counts.
+    _post(county.cadre_department, county.department)
+    [direct] = tallies_rebuild(sources=[TOY], compare=False)
+    assert (
+        direct.difference_count == 0
+        and direct.entries
+        == 4 * Position.objects.filter(unit__isnull=False).count()
+        + 2 * Position.objects.filter(unit__isnull=True).count()
+    )
+    assert _tally(UNIT, county.department.pk, "posts") == before + 2
+    [checked] = tallies_rebuild(sources=[TOY], dry_run=True)
+    assert checked.difference_count == 0
 
 
 def test_an_exclusion_takes_a_record_away_from_its_unit_and_back():
