@@ -4,8 +4,9 @@ deeds recorded and confirmed, branch meetings held, ticked, typed and closed, pr
 (milestones done or not, a problem raised as a case), services given and rated, needs raised and
 met (by an activity whose hours are confirmed, or made cases), a need solved on the spot recorded
 as a deed, council decisions taken, carried out or withdrawn, and case steps (with the hooks the
-steps leave for after their commit run); after each history, a dry-run recount of every source,
-and of the cases' own counts, finds no difference.
+steps leave for after their commit run), and field inspections recorded and corrected; after
+each history, a dry-run recount of every source, and of the cases' own counts, finds no
+difference.
 
 The county is built once and the examples add to it: a recount must match whatever came before.
 """
@@ -31,6 +32,8 @@ from wenmin.councils.procedure import State as ProposalState
 from wenmin.deeds.models import Deed, DeedState
 from wenmin.deeds.services import deed_confirm, deed_from_need
 from wenmin.deeds.services.sources import need_deed_input, need_recordable
+from wenmin.frontline.models import FieldInspection
+from wenmin.frontline.services import inspection_edit
 from wenmin.platforms.models import ServiceRecord
 from wenmin.projects import services as projects
 from wenmin.projects.models import PlanItem
@@ -67,7 +70,21 @@ ACTIONS = (
     "withdraw",
     "case",
     "case_step",
+    "inspection",
+    "inspection_edit",
 )
+RATINGS = ("good", "fairly_good", "fair", "poor")
+# Every source keeping its counts in the shared ledger; a new one belongs in this test too.
+SOURCES = {
+    "projects",
+    "branchlife",
+    "volunteers",
+    "deeds",
+    "platforms",
+    "surveys",
+    "councils",
+    "frontline",
+}
 STEPS = st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 400)), min_size=4, max_size=16)
 STATUSES = ("present", "online", "leave", "absent")
 RESOLUTIONS = (Resolution.ON_THE_SPOT, Resolution.WAITING, Resolution.CASE)
@@ -235,6 +252,25 @@ def _step(w: world.Everything, action: str, n: int) -> None:  # noqa: C901, PLR0
         case = world.case_new(w, village, unit)
         for _ in range(2 + n % 3):  # signed and planned; replied; called back (5 or less)
             case = world.case_step(w, case, satisfaction=1 + n // 3 % 5)
+    elif action == "inspection":
+        cadre = (c.cadre_department, w.platforms.cadre.person)[n % 2]
+        world.inspected(c, cadre, day, RATINGS[n % 4])
+    elif action == "inspection_edit":
+        inspection = _pick(list(FieldInspection.objects.order_by("pk")), n)
+        if inspection is not None:
+            rating = RATINGS[n % 4]
+            if rating == inspection.rating and day == inspection.inspected_on:
+                rating = RATINGS[(n + 1) % 4]
+            inspection_edit(
+                actor=c.leader,
+                inspection=inspection,
+                reason="复核后更正",
+                inspected_on=day,
+                observed=inspection.observed,
+                rating=rating,
+                region=inspection.region,
+                project=inspection.project,
+            )
     elif action == "case_step":
         open_cases = list(Case.objects.filter(state__in=OPEN_STATES).order_by("pk"))
         case = _pick(open_cases, n)
@@ -258,8 +294,7 @@ def test_every_source_and_the_cases_equal_a_recount_after_any_history(
         with django_capture_on_commit_callbacks(execute=True):
             _step(everything, action, n)
     reports = tallies_rebuild(dry_run=True)
-    assert {r.source for r in reports} == {s.key for s in counted_sources()}
-    assert len(reports) == 7  # every module but the cases, which keep their own counts
+    assert {r.source for r in reports} == {s.key for s in counted_sources()} == SOURCES
     for report in reports:
         assert report.difference_count == 0, (report.source, steps, report.differences[:5])
     cases_report = rollups_rebuild(dry_run=True)

@@ -1,10 +1,11 @@
-"""An indicator tree with an indicator from every source, computed by hand on the small county.
+"""Indicator trees with an indicator from every source, computed by hand on the small county.
 
-The township group is the one every source counts for: the cases (for each township's
+The township group is the one nearly every source counts for: the cases (for each township's
 government), the projects, the branch meetings, volunteering, the deeds, the centres, the needs
-surveys and the councils (for the township itself). A handful of records is made through each
-module's services, in the last weeks; the standing of the two townships over the last 90 days is
-then checked figure by figure: each indicator's sum and sample, its value pulled toward the
+surveys and the councils (for the township itself); the field inspections count for cadres only,
+so a cadre tree takes them with the projects (for the cadre responsible). A handful of records
+is made through each module's services, in the last weeks; the standings over the last 90 days
+are then checked figure by figure: each indicator's sum and sample, its value pulled toward the
 group's (prior 2) or placed between the group's lowest and highest, the two halves and the
 composite with the tree's weights, and the places.
 """
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import pytest
 
+from wenmin.organisation import services as org
 from wenmin.scoreboard import trees
+from wenmin.scoreboard.models import IndicatorTree
 from wenmin.scoreboard.overall import standing
 from wenmin.scoreboard.periods import Period
 from wenmin.surveys.models import Resolution
@@ -115,24 +118,29 @@ def _pulled(amount: float, base: float, mean: float) -> float:
     return (amount + PRIOR * mean) / (base + PRIOR)
 
 
-def test_every_source_in_one_tree_scored_by_hand() -> None:
-    w = world.build_everything()
-    c = w.county
-    _history(w)
-    period = Period.custom(days_ago(90), world.today())
-    tree = trees.tree_version_save(
+def _tree(group: str, period: Period, items: dict[str, tuple[str, int]]) -> IndicatorTree:
+    """The group's tree in force from the period's first month (saved as of that month)."""
+    return trees.tree_version_save(
         actor=None,
-        group="township",
+        group=group,
         valid_from=period.start,
         indicators=[
             trees.IndicatorInput(measure, half, str(weight), "higher")
-            for measure, (half, weight) in TREE.items()
+            for measure, (half, weight) in items.items()
         ],
         minimum_sample=1,
         prior_weight=PRIOR,
         note="每个来源一项指标",
         today=period.start,
     )
+
+
+def test_every_source_in_an_indicator_tree_scored_by_hand() -> None:
+    w = world.build_everything()
+    c = w.county
+    _history(w)
+    period = Period.custom(days_ago(90), world.today())
+    tree = _tree("township", period, TREE)
     found = standing(group="township", period=period, county=c.county)
     assert found.tree.version == tree.pk
     assert set(found.measures) == set(TREE)  # every source offers its indicator to townships
@@ -214,5 +222,67 @@ def test_every_source_in_one_tree_scored_by_hand() -> None:
     )
     assert all(v.n == 0 for row in before.rows for v in row.values.values())
 
+    _cadres_scored_by_hand(w, period)
     for report in tallies_rebuild(dry_run=True):
         assert report.difference_count == 0, (report.source, report.differences[:5])
+
+
+def _cadres_scored_by_hand(w: world.Everything, period: Period) -> None:
+    """The cadres: 张伟 (the housing bureau, responsible for both projects above), 孙磊 (青石镇)
+    and 李强 (the water bureau, new: nothing counts for him yet), on the field inspections' mean
+    rating and share rated good or fairly good, and the milestones of their projects."""
+    c = w.county
+    zhang, sun = c.cadre_department, w.platforms.cadre.person
+    li = org.person_create(actor=None, name="李强", gender="male", birth_year=1978)
+    org.cadre_set(actor=None, person=li, unit=c.other_department, position="副局长")
+    world.inspected(c, zhang, days_ago(9), "good")
+    world.inspected(c, zhang, days_ago(20), "good")
+    world.inspected(c, sun, days_ago(9), "fair")
+    items = {
+        "frontline.rating": (E, 2),
+        "frontline.good": (E, 1),
+        "projects.milestones_on_time": (Q, 1),
+    }
+    tree = _tree("cadre", period, items)
+    found = standing(group="cadre", period=period, county=c.county)
+    assert found.tree.version == tree.pk and set(found.measures) == set(items)
+    rows = {row.pk: row for row in found.rows}
+    assert set(rows) == {zhang.pk, sun.pk, li.pk}
+    z, s, n = rows[zhang.pk], rows[sun.pk], rows[li.pk]
+    # The mean rating: 张伟 4 + 4 over 2, 孙磊 2 over 1, 李强 none; the group's 10 / 3.
+    # Pulled: (8 + 2 × 10/3) / 4 = 11/3, (2 + 20/3) / 3 = 26/9, 李强 the group's 10/3;
+    # placed between 26/9 (0) and 11/3 (100): 李强 at (30/9 − 26/9) / (33/9 − 26/9) = 4/7.
+    rating = {
+        zhang.pk: (8, 2, 11 / 3, 100.0),
+        sun.pk: (2, 1, 26 / 9, 0.0),
+        li.pk: (0, 0, 10 / 3, 400 / 7),
+    }
+    # Rated good or fairly good: 2 of 2, 0 of 1; the group's 2/3: (2 + 4/3) / 4, (0 + 4/3) / 3.
+    good = {zhang.pk: (2, 2, 5 / 6), sun.pk: (0, 1, 4 / 9), li.pk: (0, 0, 2 / 3)}
+    # Milestones of the projects 张伟 is responsible for: 2 of 3 on time; the group's the same.
+    milestones = {zhang.pk: (2, 3, 2 / 3), sun.pk: (0, 0, 2 / 3), li.pk: (0, 0, 2 / 3)}
+    for row in (z, s, n):
+        value = row.values["frontline.rating"]
+        amount, base, pulled, score = rating[row.pk]
+        assert (value.amount, value.base, value.n) == (amount, base, base)
+        assert value.shrunk == pytest.approx(pulled) and value.score == pytest.approx(score)
+        for key, expected in (
+            ("frontline.good", good),
+            ("projects.milestones_on_time", milestones),
+        ):
+            value = row.values[key]
+            amount, base, pulled = expected[row.pk]
+            assert (value.amount, value.base) == (amount, base), key
+            assert value.shrunk == pytest.approx(pulled), key
+            assert value.score == pytest.approx(100 * pulled), key
+        halves = (2 * rating[row.pk][3] + 100 * good[row.pk][2]) / 3, 100 * milestones[row.pk][2]
+        assert (row.halves[E], row.halves[Q]) == (
+            pytest.approx(halves[0]),
+            pytest.approx(halves[1]),
+        )
+        assert row.composite == pytest.approx((3 * halves[0] + halves[1]) / 4)
+    # 张伟: (200 + 83.3 + 66.7) / 4 = 87.5; 孙磊: (0 + 44.4 + 66.7) / 4 = 27.8; 李强 unranked: no
+    # sample (nothing counts for him), though his pulled figures score 61.9.
+    assert z.composite == pytest.approx(87.5) and s.composite == pytest.approx(250 / 9)
+    assert [(r.pk, r.rank) for r in found.rows] == [(zhang.pk, 1), (sun.pk, 2), (li.pk, None)]
+    assert (z.sample, s.sample, n.sample) == (3.0, 1.0, 0.0)

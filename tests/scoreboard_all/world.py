@@ -28,7 +28,9 @@ from wenmin.councils.tests.conftest import at, meeting
 from wenmin.deeds.models import Deed
 from wenmin.deeds.services import deed_confirm
 from wenmin.deeds.tests.conftest import DeedWorld, a_deed, build_deed_world
-from wenmin.organisation.models import Region, Unit
+from wenmin.frontline.models import FieldInspection
+from wenmin.frontline.services import inspection_add
+from wenmin.organisation.models import Person, Region, Unit
 from wenmin.platforms import services as platforms
 from wenmin.platforms.models import Rating, Result, ServiceRecord
 from wenmin.platforms.tests.conftest import Platforms, build_platforms
@@ -351,6 +353,21 @@ def need_met(w: Everything, need: Need) -> None:
 
     surveys.need_resolve(
         need=need, actor=w.county.township_clerk, resolution=Resolution.ACTIVITY, note="义工队办好"
+    )
+
+
+# Field inspections ----------------------------------------------------------------------------
+
+
+def inspected(c: SmallCounty, cadre: Person, day: dt.date, rating: str) -> FieldInspection:
+    """A field inspection of the cadre in 青石村, recorded by a county leader."""
+    return inspection_add(
+        actor=c.leader,
+        cadre=cadre,
+        inspected_on=day,
+        region=c.village_a,
+        observed="现场查看项目进度，走访群众了解情况。",
+        rating=rating,
     )
 
 
