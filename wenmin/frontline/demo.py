@@ -37,6 +37,8 @@ def demo_inspections(*, seed: int, now: dt.datetime) -> list[str]:
     rows = []
     chosen = list(projects.order_by("pk"))
     for project in chosen:
+        if project.responsible_id is None:
+            continue
         for _n in range(rng.choice((1, 1, 2))):
             lagging = project.pk in behind
             weights = (1, 2, 4, 3) if lagging else (5, 4, 1, 0)
