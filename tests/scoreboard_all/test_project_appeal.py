@@ -44,6 +44,23 @@ def _places(period: Period, county) -> dict[int, tuple[int | None, float, float]
     return {r.pk: (r.rank, r.values[MEASURE].amount, r.values[MEASURE].base) for r in found.rows}
 
 
+def _township(period: Period, c) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """青石镇's milestones on time and due, on the townships' comparison."""
+    trees.tree_version_save(
+        actor=None,
+        group="township",
+        valid_from=period.start,
+        indicators=[trees.IndicatorInput(MEASURE, "efficiency", "1", "higher")],
+        minimum_sample=1,
+        prior_weight=0,
+        note="",
+        today=period.start,
+    )
+    found = standing(group="township", period=period, county=c.county)
+    [row] = [r for r in found.rows if r.pk == c.township_a.pk]
+    return row.values[MEASURE].amount, row.values[MEASURE].base
+
+
 def test_a_late_milestone_appealed_and_accepted_no_longer_counts_against_the_department(
     client,  # type: ignore[no-untyped-def]
 ) -> None:
@@ -81,6 +98,8 @@ def test_a_late_milestone_appealed_and_accepted_no_longer_counts_against_the_dep
         today=period.start,
     )
     before = _places(period, c.county)
+    township = _township(period, c)
+    assert township == (1.0, 2.0)  # 青石镇: the housing bureau's two milestones
     assert before[c.other_department.pk] == (1, 2.0, 3.0)
     assert before[c.department.pk] == (2, 1.0, 2.0)
 
@@ -149,6 +168,8 @@ def test_a_late_milestone_appealed_and_accepted_no_longer_counts_against_the_dep
     body = client.get(link).content.decode()
     assert f'<tr data-record="{late}" class="excluded">' in body
 
+    # The department's appeal is the department's: the township's figure keeps the milestone.
+    assert _township(period, c) == township
     reports = tallies_rebuild(dry_run=True)
     assert [r.difference_count for r in reports] == [0] * len(reports), [
         (r.source, r.differences[:5]) for r in reports if r.difference_count
