@@ -123,6 +123,8 @@ INSTALLED_APPS = [
     "wenmin.villages",
     "wenmin.insight",
     "wenmin.topics",
+    "wenmin.points",
+    "wenmin.frontline",  # 一线考察: cadres' dossiers, field inspections, lists, yearly reports
 ]
 
 MIDDLEWARE = [

@@ -42,6 +42,8 @@ urlpatterns = [
     path("villages/", include("wenmin.villages.urls")),
     path("branchlife/", include("wenmin.branchlife.urls")),
     path("topics/", include("wenmin.topics.urls")),
+    path("points/", include("wenmin.points.urls")),
+    path("frontline/", include("wenmin.frontline.urls")),
     path("open311/v2/", include("wenmin.channels.open311.urls")),
     path("api/v1/", api.urls),
 ]

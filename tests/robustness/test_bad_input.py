@@ -196,12 +196,11 @@ def test_supervision_refuses_a_unit_id_beyond_the_database(client, desk):
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
 
 
-SCOREBOARD_PAGES = ["scoreboard:ranking", "scoreboard:bulletin", "scoreboard:dossier"]
+# The dossier's old address leads to the front line's page, which reads a year, not a period.
+SCOREBOARD_PAGES = ["scoreboard:ranking", "scoreboard:bulletin"]
 
 
 def _scoreboard_url(name: str, desk: CaseDesk) -> str:
-    if name == "scoreboard:dossier":
-        return reverse(name, args=[desk.county.cadre_department.pk])
     return reverse(name)
 
 

@@ -223,6 +223,7 @@ def test_the_baselines_succeed(world: World) -> None:
     assert status("administrator", "GET", "scoreboard:ranking") == 200
     assert status("administrator", "GET", "scoreboard:bulletin") == 200
     dossier = {"person_id": c.cadre_department.pk}
-    assert status("administrator", "GET", "scoreboard:dossier", **dossier) == 200
+    assert status("administrator", "GET", "scoreboard:dossier", **dossier) == 302
+    assert status("administrator", "GET", "frontline:cadre", **dossier) == 200
     note = {"case_id": world.case(2).pk, "action": "note"}
     assert status("township_clerk", "POST", "cases:case_act", **note) == 302

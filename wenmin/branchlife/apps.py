@@ -19,6 +19,9 @@ class BranchlifeConfig(AppConfig):
     reference_data = ("wenmin.branchlife.migrations.0002_meeting_types:add_meeting_types",)
 
     def ready(self) -> None:
+        from wenmin.branchlife.dossier import dossier_section_register
+
+        dossier_section_register()  # its part of a cadre's front-line dossier
         from wenmin.branchlife import access, outcomes, selectors
         from wenmin.branchlife.services.reminders import reminders_send
         from wenmin.branchlife.tallies import source_branchlife_register

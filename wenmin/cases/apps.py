@@ -13,6 +13,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from wenmin.cases.dossier import dossier_section_register
+
+        dossier_section_register()  # its part of a cadre's front-line dossier
         from django.core import checks as django_checks
         from django.db.models.signals import post_delete, post_save
 

@@ -17,6 +17,9 @@ class DeedsConfig(AppConfig):
     verbose_name = _("Practical deeds (实事好事)")
 
     def ready(self) -> None:
+        from wenmin.deeds.dossier import dossier_section_register
+
+        dossier_section_register()  # its part of a cadre's front-line dossier
         from wenmin.core import audit_labels, dashboard, nav
         from wenmin.deeds import access, selectors, views
         from wenmin.deeds.services.sources import deed_from_activity

@@ -19,6 +19,9 @@ class ProjectsConfig(AppConfig):
     reference_data = ("wenmin.projects.migrations.0002_work_kinds:add_work_kinds",)
 
     def ready(self) -> None:
+        from wenmin.projects.dossier import dossier_section_register
+
+        dossier_section_register()  # its part of a cadre's front-line dossier
         from wenmin.cases import page_actions
         from wenmin.core import audit_labels, nav, periodic
         from wenmin.core.roles import public_user

@@ -18,6 +18,9 @@ class ScoreboardConfig(AppConfig):
         from wenmin.scoreboard.cases_source import cases_source_register
 
         cases_source_register()
+        from wenmin.scoreboard.dossier import dossier_section_register
+
+        dossier_section_register()  # the scores in a cadre's dossier and yearly report
         self._pages()
 
     def demo_finish(self, *, progress: bool) -> list[str]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Model
+from django.utils import timezone
 
 from wenmin.organisation.models import Person, Region
 from wenmin.scoreboard.indicators import Scored, TreeSpec, score
@@ -81,6 +82,13 @@ def figures_for(
     return {key: read[(m.source, m.subjects[tree.group])] for key, m in wanted.items()}
 
 
+def counted_days(period: Period, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The days of a period that have happened: a source writes some facts ahead (a milestone's
+    planned finish, a meeting's deadline), which must not count as missed before their day."""
+    today = today or timezone.localdate()
+    return period.start, min(period.end, today)
+
+
 @dataclass
 class Standing:
     """A group's comparison over a period: the tree version used and every subject scored."""
@@ -103,7 +111,10 @@ def standing(
     period's last day (a month: the version in force that month)."""
     tree = tree_in_force(group=group, day=period.end)
     subjects = list(subjects) if subjects is not None else subjects_of(group, county)
-    figures = figures_for(tree=tree, subjects=subjects, start=period.start, end=period.end)
+    start, end = counted_days(period)
+    figures = (
+        figures_for(tree=tree, subjects=subjects, start=start, end=end) if start <= end else {}
+    )
     wanted = tree_measures(tree)
     rows = score(
         tree=tree, subjects=[(s.obj, s.pk) for s in subjects], figures=figures, measures=wanted

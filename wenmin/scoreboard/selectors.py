@@ -11,17 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from wenmin.cases.models import Case, CaseEvent
+from wenmin.cases.models import Case
 from wenmin.cases.selectors import cases_visible_to
-from wenmin.cases.workflow import Action, State
 from wenmin.core import validators
 from wenmin.core.models import User
 from wenmin.core.roles import COUNTY_WIDE_ROLES, Role, can_use_staff_pages
 from wenmin.organisation.models import Person, Region, RegionLevel, Unit, UnitKind
-from wenmin.scoreboard.contributions import SATISFIED_FROM
 from wenmin.scoreboard.figures import (
     COUNTY,
     Figure,
@@ -234,35 +232,6 @@ def appeal_case_for(*, user: User, number: str) -> Case:
     if case is None:
         raise Http404
     return case
-
-
-CADRE_CASES_LISTED = 50
-
-
-def cadre_cases_for(*, user: User, person: Person) -> tuple[list[Case], dict[str, int]]:
-    """The cases a person's accounts signed for or replied to that the viewer sees, the latest
-    first, and their outcomes as they stand."""
-    led = CaseEvent.objects.filter(
-        actor__person=person, action__in=(Action.SIGN_FOR, Action.REPLY)
-    ).values("case_id")
-    cases = cases_visible_to(user).filter(pk__in=led)
-    closed = Q(state=State.CLOSED)
-    outcomes = cases.order_by().aggregate(
-        total=Count("id"),
-        closed=Count("id", filter=closed),
-        resolved=Count("id", filter=Q(resolved=True)),
-        satisfied=Count("id", filter=Q(satisfaction__gte=SATISFIED_FROM)),
-        rated=Count("id", filter=Q(satisfaction__isnull=False)),
-        reworked=Count("id", filter=Q(rework_count__gt=0)),
-        on_time=Count("id", filter=closed & Q(closed_at__lte=F("result_due"))),
-        open=Count("id", filter=Q(state__in=(State.SIGNED, State.IN_PROGRESS, State.REPLIED))),
-    )
-    listed = list(
-        cases.select_related("lead_unit", "region", "category").order_by("-received_at", "-id")[
-            :CADRE_CASES_LISTED
-        ]
-    )
-    return listed, {k: int(v or 0) for k, v in outcomes.items()}
 
 
 def unit_cases_for(*, user: User, unit: Unit, limit: int = 20) -> list[Case]:

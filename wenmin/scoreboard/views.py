@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,6 @@ from wenmin.core import roles
 from wenmin.core.models import User
 from wenmin.core.replica import use_replica
 from wenmin.organisation.excel import XLSX_CONTENT_TYPE
-from wenmin.organisation.models import Person
 from wenmin.organisation.views import staff_page
 from wenmin.scoreboard import selectors
 from wenmin.scoreboard.bulletin import bulletin_build, bulletin_export, bulletin_filename
@@ -250,66 +249,15 @@ def _subject_id(subject: selectors.Subject) -> int:
 
 @staff_page
 @require_GET
-@use_replica
 def dossier_page(request: HttpRequest, person_id: int) -> HttpResponse:
-    """A cadre's front-line dossier (一线考察) for the organisation department."""
-    user = _viewer(request)
-    subject = selectors.cadre_get_for(user=user, person_id=person_id)
-    person = cast(Person, subject.obj)
+    """A cadre's front-line dossier (一线考察) lives with the front line now: the ranking's link
+    leads there, to the year of the period shown (403 and 404 as before for who may not)."""
+    subject = selectors.cadre_get_for(user=_viewer(request), person_id=person_id)
     form = ScoreboardForm(request.GET)
     form.is_valid()
-    period = form.chosen_period
-    weights = Weights.current()
-    rows = ranking(group=Group.CADRE, period=period, county=subject.county, weights=weights)
-    mine = next((r for r in rows if r.subject_id == person.pk), None)
-    months = ranking_by_month(
-        group=Group.CADRE, county=subject.county, months=last_months(period), weights=weights
-    )
-    series = _monthly(person.pk, months)
-    chart = _chart(series)
-    chart["names"] = _chart_labels()
-    cases, outcomes = selectors.cadre_cases_for(user=user, person=person)
-    view = row_view(group=Group.CADRE, row=mine, period=period) if mine else None
-
-    def link(figure: str) -> str:
-        return figure_link(group=Group.CADRE, pk=person.pk, figure=figure, period=period)
-
-    counts = {k: int(v) for k, v in mine.counts.items()} if mine else {}
-    context = {
-        "subject": subject,
-        "person": person,
-        "cadre": person.cadre,
-        "period": period,
-        "period_value": query_value(period),
-        "first": series[0]["period"] if series else period,
-        "row": mine,
-        "ranked": len(ranked_only(rows)),
-        "figures": [
-            (name, label, counts.get(counter, 0), link(name))
-            for name, label, counter in (
-                ("signed", _("signed for"), "signed"),
-                ("handling", _("replied"), "handled"),
-                ("returned", _("returned"), "returned"),
-            )
-        ],
-        "rates": [c for c in view.cells if c.key in COMPOSITE_RATES] if view else [],
-        "sample": view.sample if view else None,
-        "weights": weights,
-        "chart": chart,
-        "table": _table(series, subject),
-        "rate_names": _rate_names(Group.CADRE),
-        "cases": cases,
-        "outcomes": outcomes,
-        "outcome_rates": {
-            "resolved": percent(outcomes["resolved"] / outcomes["closed"])
-            if outcomes["closed"]
-            else "—",
-            "satisfied": percent(outcomes["satisfied"] / outcomes["rated"])
-            if outcomes["rated"]
-            else "—",
-        },
-    }
-    return render(request, "scoreboard/dossier.html", context, status=form.announce(request))
+    year = min(form.chosen_period.end, timezone.localdate()).year
+    url = reverse("frontline:cadre", args=[subject.obj.pk])
+    return redirect(f"{url}?{urlencode({'year': year})}")
 
 
 def _last_month() -> Period:

@@ -33,7 +33,7 @@ from wenmin.scoreboard.forms import (
 )
 from wenmin.scoreboard.indicators import Scored, TreeSpec
 from wenmin.scoreboard.models import Direction, Half, TreeGroup
-from wenmin.scoreboard.overall import Standing, standing_with_trend
+from wenmin.scoreboard.overall import Standing, counted_days, standing_with_trend
 from wenmin.scoreboard.periods import Period
 from wenmin.scoreboard.presenting import number, percent
 from wenmin.scoreboard.views_appeals import errors_to_form
@@ -228,10 +228,9 @@ def evidence_page(request: HttpRequest) -> HttpResponse:
         return redirect(url)
     subject_type = measure.subjects[group]
     counted = _counted_id(subject, subject_type)
+    start, end = counted_days(period)
     rows, total = (
-        readers.evidence(
-            measure.source, subject_type, counted, period.start, period.end, measure.counters
-        )
+        readers.evidence(measure.source, subject_type, counted, start, end, measure.counters)
         if counted is not None
         else ([], 0)
     )
@@ -239,8 +238,8 @@ def evidence_page(request: HttpRequest) -> HttpResponse:
         measure.source,
         subject_type,
         [counted] if counted else [],
-        period.start,
-        period.end,
+        start,
+        end,
         measure.counters,
     ).get(counted or 0, {})
     amount, base = (

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from wenmin.tallies.models import Entry, Tally
 from wenmin.tallies.registry import Source, counted_sources, source_get
-from wenmin.tallies.services import _excluded, entries_of
+from wenmin.tallies.services import _excluded, entry_rows
 
 RECOUNT = "tallies_recount"
 CHUNK = 1000
@@ -60,34 +60,20 @@ def _chunks(source: Source) -> Iterator[list[int]]:
         yield chunk
 
 
-def _recount(source: Source, cursor: Any, report: SourceReport, bar: Any) -> None:
+def _recount(
+    source: Source, cursor: Any, report: SourceReport, bar: Any, table: str = RECOUNT
+) -> None:
     if source.facts is None:
         return
     placeholders = ", ".join(["%s"] * len(ENTRY_COLUMNS))
-    sql = f"INSERT INTO {RECOUNT} ({', '.join(ENTRY_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
+    sql = f"INSERT INTO {table} ({', '.join(ENTRY_COLUMNS)}) VALUES ({placeholders})"  # noqa: S608
     adapt = connection.ops.adapt_datefield_value
     for ids in _chunks(source):
-        facts = {k: v for k, v in source.facts(ids).items()}
-        entries = entries_of(source.key, facts, _excluded(source.key, ids))
-        cursor.executemany(
-            sql,
-            [
-                (
-                    e.source,
-                    e.record,
-                    e.subject_type,
-                    e.subject_id,
-                    adapt(e.day),
-                    e.counter,
-                    e.amount,
-                    e.for_unit,
-                    e.excluded,
-                )
-                for e in entries
-            ],
-        )
+        facts = dict(source.facts(ids))
+        rows = entry_rows(source.key, facts, _excluded(source.key, ids))
+        cursor.executemany(sql, [(*row[:4], adapt(row[4]), *row[5:]) for row in rows])
         report.records += len(ids)
-        report.entries += len(entries)
+        report.entries += len(rows)
         bar.update(len(ids))
 
 
@@ -147,6 +133,25 @@ def _compare(cursor: Any, report: SourceReport) -> None:
     )
 
 
+def _tally_from_entries(cursor: Any, source: str) -> None:
+    key = ", ".join(TALLY_KEY)
+    cursor.execute(
+        f"INSERT INTO {Tally._meta.db_table} ({key}, amount) SELECT {key}, SUM(amount) "  # noqa: S608
+        f"FROM {Entry._meta.db_table} WHERE source = %s AND NOT excluded GROUP BY {key}",
+        [source],
+    )
+
+
+def _write_directly(source: Source, cursor: Any, report: SourceReport, bar: Any) -> None:
+    """Without a comparison (after a bulk load): the ledger written in place, the daily counts
+    summed from it, in one transaction — no copy through a temporary table."""
+    with transaction.atomic():
+        cursor.execute(f"DELETE FROM {Entry._meta.db_table} WHERE source = %s", [source.key])  # noqa: S608
+        cursor.execute(f"DELETE FROM {Tally._meta.db_table} WHERE source = %s", [source.key])  # noqa: S608
+        _recount(source, cursor, report, bar, table=Entry._meta.db_table)
+        _tally_from_entries(cursor, source.key)
+
+
 def _replace(cursor: Any, report: SourceReport) -> None:
     entries, tally = Entry._meta.db_table, Tally._meta.db_table
     cols = ", ".join(ENTRY_COLUMNS)
@@ -187,6 +192,15 @@ def tallies_rebuild(
         )
         try:
             with bar, connection.cursor() as cursor:
+                if not compare and not dry_run:
+                    _write_directly(source, cursor, report, bar)
+                    cursor.execute(
+                        f"SELECT COUNT(*) FROM {Tally._meta.db_table} WHERE source = %s",  # noqa: S608
+                        [source.key],
+                    )
+                    report.rows = cursor.fetchone()[0]
+                    reports.append(report)
+                    continue
                 cursor.execute(f"DROP TABLE IF EXISTS {RECOUNT}")
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE {RECOUNT} AS SELECT {', '.join(ENTRY_COLUMNS)} "  # noqa: S608

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.functional import Promise
 
@@ -27,9 +27,9 @@ RATE, MEAN, COUNT = "rate", "mean", "count"
 HIGHER, LOWER = "higher", "lower"
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One thing a record counts: an amount of a counter, for a subject, on a day."""
+class Fact(NamedTuple):
+    """One thing a record counts: an amount of a counter, for a subject, on a day. (A named
+    tuple: a rebuild makes hundreds of thousands, three times faster than a frozen dataclass.)"""
 
     subject_type: str
     subject_id: int

@@ -15,8 +15,9 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from wenmin.organisation.models import Unit
 from wenmin.tallies.models import Entry, Exclusion, Tally
-from wenmin.tallies.registry import Fact, source_get
+from wenmin.tallies.registry import REGION, Fact, source_get
 
 Key = tuple[str, str, int, dt.date]  # counter, subject type, subject id, day
 CHUNK = 500
@@ -55,35 +56,75 @@ def tally_add(source: str, changes: dict[Key, float]) -> None:
             )
 
 
-def _excluded(source: str, records: Sequence[int]) -> dict[int, set[int]]:
-    found: dict[int, set[int]] = defaultdict(set)
+Excluded = dict[int, dict[int, int | None]]  # record → unit whose appeal was accepted → its region
+
+
+def _excluded(source: str, records: Sequence[int]) -> Excluded:
+    """The exclusions of these records: for each, the units they no longer count for, each with
+    its region (a region's figures lose a record only to that region's own unit)."""
+    found: Excluded = defaultdict(dict)
     for start in range(0, len(records), CHUNK):
         rows = Exclusion.objects.filter(
             source=source, record__in=records[start : start + CHUNK]
         ).values_list("record", "unit_id")
         for record, unit in rows:
-            found[record].add(unit)
+            found[record][unit] = None
+    units = {unit for by_unit in found.values() for unit in by_unit}
+    if units:
+        regions = dict(Unit.objects.filter(pk__in=units).values_list("pk", "region_id"))
+        for by_unit in found.values():
+            for unit in by_unit:
+                by_unit[unit] = regions.get(unit)
     return found
 
 
-def entries_of(
-    source: str, facts: dict[int, list[Fact]], excluded: dict[int, set[int]]
-) -> list[Entry]:
+def is_excluded(fact: Fact, units: dict[int, int | None] | None) -> bool:
+    """Whether an accepted appeal takes a fact away: the fact's unit appealed, and — for a
+    region's figures — that unit is the region's own (a township's government appealing for its
+    township; a department's appeal leaves the township's figures as they are)."""
+    if not units or fact.for_unit is None or fact.for_unit not in units:
+        return False
+    return fact.subject_type != REGION or units[fact.for_unit] == fact.subject_id
+
+
+EntryRow = tuple[str, int, str, int, dt.date, str, float, int | None, bool]
+
+
+def entry_rows(source: str, facts: dict[int, list[Fact]], excluded: Excluded) -> list[EntryRow]:
+    """The ledger rows of these records' facts, as tuples in `Entry`'s column order (source,
+    record, subject type, subject id, day, counter, amount, for unit, excluded)."""
     return [
-        Entry(
-            source=source,
-            record=record,
-            subject_type=f.subject_type,
-            subject_id=f.subject_id,
-            day=f.day,
-            counter=f.counter,
-            amount=f.amount,
-            for_unit=f.for_unit,
-            excluded=f.for_unit is not None and f.for_unit in excluded.get(record, ()),
+        (
+            source,
+            record,
+            f.subject_type,
+            f.subject_id,
+            f.day,
+            f.counter,
+            f.amount,
+            f.for_unit,
+            is_excluded(f, excluded.get(record)),
         )
         for record, record_facts in facts.items()
         for f in record_facts
         if f.amount
+    ]
+
+
+def entries_of(source: str, facts: dict[int, list[Fact]], excluded: Excluded) -> list[Entry]:
+    return [
+        Entry(
+            source=row[0],
+            record=row[1],
+            subject_type=row[2],
+            subject_id=row[3],
+            day=row[4],
+            counter=row[5],
+            amount=row[6],
+            for_unit=row[7],
+            excluded=row[8],
+        )
+        for row in entry_rows(source, facts, excluded)
     ]
 
 

@@ -18,6 +18,9 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("Volunteers")
 
     def ready(self) -> None:
+        from wenmin.volunteers.dossier import dossier_section_register
+
+        dossier_section_register()  # its part of a cadre's front-line dossier
         from wenmin.cases import page_actions
         from wenmin.core import audit_labels, nav
         from wenmin.organisation import volunteer_links

@@ -92,3 +92,17 @@ def test_without_prior_a_rate_is_its_raw_value_and_equal_counts_score_alike():
     by = {r.pk: r for r in rows}
     assert by[1].values["s.rate"].score == pytest.approx(75)
     assert by[1].values["s.hours"].score == by[2].values["s.hours"].score == 50
+
+
+def test_a_period_counts_only_the_days_that_have_happened():
+    import datetime as dt
+
+    from wenmin.scoreboard.overall import counted_days
+    from wenmin.scoreboard.periods import Period
+
+    december = Period.month(2026, 12)
+    assert counted_days(december, today=dt.date(2026, 12, 5)) == (
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 5),
+    )
+    assert counted_days(december, today=dt.date(2027, 2, 1))[1] == dt.date(2026, 12, 31)

@@ -232,3 +232,31 @@ def test_the_api_answers_the_same_standing_as_the_page(client, county):  # type:
     assert client.get(url, {"period": "2026-13"}).status_code == 400
     client.force_login(county.resident)
     assert client.get(url).status_code == 403
+
+
+def test_the_dossier_shows_the_cadres_scores_month_by_month(county):  # type: ignore[no-untyped-def]
+    from wenmin.core import dossier
+    from wenmin.scoreboard.dossier import scores_section
+
+    _version("cadre", dt.date(2026, 1, 1), "toy.posts", dt.date(2026, 1, 5))
+    _post(county, dt.date(2026, 3, 2), 12)
+    _post(county, dt.date(2026, 4, 2), 12)
+    found = scores_section(
+        person=county.cadre_department,
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 4, 30),
+        viewer=county.leader,
+    )
+    figures = {f.key: f for f in found.figures}
+    assert figures["rank"].value == "1 / 1" and figures["composite"].url.startswith(OVERALL)
+    months = {row.label: row for row in found.rows}
+    assert set(months) == {"2026-01", "2026-02", "2026-03", "2026-04"}
+    assert "1" in str(months["2026-03"].detail) and "period=2026-03" in months["2026-03"].url
+    assert dossier.section_get("scores") is not None
+    refused = scores_section(
+        person=county.cadre_department,
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 4, 30),
+        viewer=county.resident,
+    )
+    assert not refused.figures and not refused.rows

@@ -80,6 +80,18 @@ def test_a_write_past_the_hook_is_found_by_check_and_repaired_by_rebuild():
     assert _tally(UNIT, county.department.pk, "posts") == before + 1
     [again] = tallies_rebuild(sources=[TOY], dry_run=True)
     assert again.difference_count == 0
+    # Without a comparison (after a bulk load) the ledger is written in place: the same counts.
+    _post(county.cadre_department, county.department)
+    [direct] = tallies_rebuild(sources=[TOY], compare=False)
+    assert (
+        direct.difference_count == 0
+        and direct.entries
+        == 4 * Position.objects.filter(unit__isnull=False).count()
+        + 2 * Position.objects.filter(unit__isnull=True).count()
+    )
+    assert _tally(UNIT, county.department.pk, "posts") == before + 2
+    [checked] = tallies_rebuild(sources=[TOY], dry_run=True)
+    assert checked.difference_count == 0
 
 
 def test_an_exclusion_takes_a_record_away_from_its_unit_and_back():
@@ -154,3 +166,19 @@ def test_incremental_counts_equal_a_rebuild_over_random_histories(steps, django_
             exclusion_add(source=TOY, record=post.pk, unit_id=unit.pk)
     [report] = tallies_rebuild(sources=[TOY], dry_run=True)
     assert report.difference_count == 0, report.differences[:5]
+
+
+def test_an_appeal_takes_a_record_from_a_region_only_for_the_regions_own_unit():
+    from wenmin.tallies.registry import REGION, Fact
+    from wenmin.tallies.services import is_excluded
+
+    township, other = 7, 8
+    department = {30: 1}  # a department, in the county's region
+    government = {40: township}  # the township's own government
+    assert is_excluded(Fact(UNIT, 30, DAY, "x", 1.0, 30), department)
+    assert is_excluded(Fact(PERSON, 5, DAY, "x", 1.0, 30), department)
+    assert not is_excluded(Fact(REGION, township, DAY, "x", 1.0, 30), department)
+    assert is_excluded(Fact(REGION, township, DAY, "x", 1.0, 40), government)
+    assert not is_excluded(Fact(REGION, other, DAY, "x", 1.0, 40), government)
+    assert not is_excluded(Fact(UNIT, 30, DAY, "x", 1.0, None), department)
+    assert not is_excluded(Fact(UNIT, 31, DAY, "x", 1.0, 31), department)
