@@ -15,7 +15,7 @@ same run; what insight adds to intake; training on a city's year.
    (1,000) cases, the CANDIDATES (300) sharing most bands, newest first among equals, ranked by
    exact Jaccard of their character pairs. Brute force: exact Jaccard against every case,
    vectorised (a sparse matrix product), unchanged. Lookup and brute force alternate, so each
-   lookup starts with the caches the brute force left (about 2.5 times slower than warm).
+   lookup starts with the caches the brute force left (about 0.4 ms, against 0.15 ms warm).
    Reported: median and p99 per query, the time ratio index ÷ brute force (goal ≤ 0.01) and
    the recall of brute force's top 10 (goal ≥ 0.95; a case tied with the tenth counts).
 2. Intake. The case intake service on a copy of a seeded database (the index caught up first),
@@ -25,14 +25,23 @@ same run; what insight adds to intake; training on a city's year.
    path, and the suggestion computed on first view (never paid by intake) beside.
 3. Training on a city's year: learn.train on that many generated closed cases.
 
-Last run (2026-12-04, 2 CPUs shared, load about 3), `.venv/bin/python bench/insight_duplicates.py
---data-dir /tmp/insight-bench-data` (made by `wenmin migrate --no-input --skip-checks` and
-`wenmin seed --scale county --skip-checks` with WENMIN_DATA_DIR=/tmp/insight-bench-data):
-1. index median 0.73 ms, p99 1.52 ms; brute force median 38.4 ms, p99 69.1 ms; ratio 0.019
-   (goal ≤ 0.01: not met); recall 0.975 (goal ≥ 0.95: met).
-2. with p50 2.0 ms, p99 7.9 ms; without p50 2.0 ms, p99 7.8 ms; p99 ratio 1.015, median 1.010
-   (goal ≤ 1.10: met); the catch-up 1.54 ms a case.
-3. 9.2 s, model 1.2 MB.
+Last run (2026-12-05, 2 CPUs shared with other jobs, load 4 to 7), `.venv/bin/python
+bench/insight_duplicates.py --data-dir /tmp/insight15-bench-data` (made by `wenmin migrate
+--no-input --skip-checks` and `wenmin seed --scale county --skip-checks` with
+WENMIN_DATA_DIR=/tmp/insight15-bench-data):
+1. index median 0.42 ms, p99 4.57 ms; brute force median 28.7 ms, p99 66.9 ms; ratio 0.0148
+   (goal ≤ 0.01: not met); recall 0.975 (goal ≥ 0.95: met). Before (the lookup in broadcast
+   and axis reductions, a matrix product for the band keys), the same command: 0.53–0.60 ms
+   against 26.2–28.6 ms, ratio 0.0185–0.0228. The brute force's median moves from 17.6 to
+   32.8 ms from run to run (memory bandwidth shared with other jobs): the goal asks a cold
+   lookup of 0.18–0.33 ms, about what it takes warm. What is left: some 60 numpy operations,
+   each 1–5 µs warm and 3–40 µs on cold caches (the brute force pays that once, for one scipy
+   call); the query's pairs, signature and band keys (the app's code) take 0.12 ms of it.
+2. with p50 2.0 ms, p99 20.8 ms; without p50 2.0 ms, p99 18.2 ms; p99 ratio 1.143, median 0.975
+   (goal ≤ 1.10: not met in this run; intake's code is the same before and after, and the p99
+   of 1,000 intakes on a loaded machine moves: 0.862, 0.946, 1.137 after, 1.080, 0.883, 0.952
+   before); the catch-up 2.51 ms a case.
+3. 14.6 s, model 1.2 MB.
 """
 
 from __future__ import annotations
@@ -174,10 +183,16 @@ def bulk_band_keys(signatures: np.ndarray) -> np.ndarray:
 
 class Index:
     """The CaseBand index in memory: every (band key, case) sorted by key, and a hash table of
-    the distinct keys (slot: the key's low bits) saying where each one's cases start and how many
-    they are: a band costs two or three reads, as the database reads an index page or two."""
+    the distinct keys (slot: the key's low bits): a directory of the slots, then the keys by slot,
+    each with one word saying where its cases start and how many they are. A band costs three
+    reads, as the database reads an index page or two.
+
+    Laid out for a lookup that starts with cold caches (the brute force has just read some
+    200 MB): flat arrays read with `take`, and few kinds of numpy operation, since each kind
+    pays its own cold start (some 5 to 40 µs, against 1 to 5 warm)."""
 
     BITS = 24
+    SIZE_BITS = 20  # a bucket's size in the low bits of its word (more than BUCKET_CAP: counted)
 
     def __init__(self, keys: np.ndarray, ids: np.ndarray) -> None:
         order = np.argsort(keys, kind="stable")
@@ -188,30 +203,32 @@ class Index:
         distinct = sorted_keys[edge]
         sizes = np.diff(np.r_[edge, len(sorted_keys)])
         del sorted_keys
-        slots = self._slot(distinct)
+        slots = distinct & ((1 << self.BITS) - 1)
         by_slot = np.argsort(slots, kind="stable")
-        self.keys = distinct[by_slot]
-        self.first = edge[by_slot].astype(np.int32)
-        self.size = sizes[by_slot].astype(np.int32)
+        self.size = sizes[by_slot]
+        big = (1 << self.SIZE_BITS) - 1
+        self.where = (edge[by_slot] << self.SIZE_BITS) | np.minimum(self.size, big)
         counts = np.bincount(slots, minlength=1 << self.BITS)
-        self.directory = np.r_[0, np.cumsum(counts)].astype(np.int32)
-        self.steps = np.arange(int(counts.max()))
+        self.directory = np.r_[0, np.cumsum(counts)]
+        self.width = width = int(counts.max())
         # keys past the last slot's, for its window: 0 is in slot 0, never equal to its keys
-        self.keys = np.r_[self.keys, np.zeros(len(self.steps), dtype=np.int64)]
+        self.keys = np.r_[distinct[by_slot], np.zeros(width, dtype=np.int64)]
+        self.steps = np.tile(np.arange(width), BANDS)  # a query's windows, one after the other
+        # a case id after every case's: the last case's run of members ends before it
+        self.ends = np.array([-1, np.iinfo(np.int32).max], dtype=np.int64)
         self.pairs = np.zeros((0, 0), dtype=np.int32)
         self.sizes = np.zeros(0, dtype=np.int32)
-        self.marks = np.zeros(0, dtype=bool)
+        self.mark_slots = 0
 
-    def _slot(self, keys: np.ndarray) -> np.ndarray:
-        return keys & ((1 << self.BITS) - 1)
-
-    def buckets(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(first position, size) in `ids` of each query key's cases (size 0: no case). A key
-        is in its slot or nowhere: the window may run into the next slots (never equal)."""
-        window = self.directory[self._slot(query)][:, None] + self.steps
-        hit = self.keys[window] == query[:, None]
-        at = window[:, 0] + hit.argmax(axis=1)
-        return self.first[at], self.size[at] * hit.any(axis=1)
+    def buckets(self, query: np.ndarray) -> list[int]:
+        """The words (first position in `ids` << SIZE_BITS | size) of the query's BANDS keys that
+        the index has. A key is in its slot's window or nowhere (the window may run into the
+        next slots: other keys)."""
+        width = self.width
+        window = self.directory.take(query & ((1 << self.BITS) - 1)).repeat(width)
+        window += self.steps
+        hit = (self.keys.take(window) == query.repeat(width)).nonzero()[0]
+        return self.where.take(window.take(hit)).tolist()
 
     def bucket_sizes(self) -> np.ndarray:
         return self.size
@@ -222,11 +239,19 @@ class Index:
         sizes = np.diff(matrix.indptr)
         width = matrix.shape[1]
         small = np.uint16 if width < np.iinfo(np.uint16).max else np.int32  # fewer bytes to read
-        self.pairs = np.full((matrix.shape[0], int(sizes.max())), width, dtype=small)
+        # a multiple of 8 pairs a row: a lookup sums a candidate's marks 8 bytes at a time
+        longest = -(-int(sizes.max()) // 8) * 8
+        if longest > 255:
+            raise ValueError(
+                "a text of more than 255 pairs: the sum of its marks needs a wider byte"
+            )
+        self.pairs = np.full((matrix.shape[0], longest), width, dtype=small)
         column = np.arange(len(matrix.indices)) - np.repeat(matrix.indptr[:-1], sizes)
         self.pairs[np.repeat(np.arange(matrix.shape[0]), sizes), column] = matrix.indices
-        self.sizes = sizes.astype(np.int32)
-        self.marks = np.zeros(width + 1, dtype=bool)  # the query's pairs, while it runs
+        self.sizes = sizes.astype(np.int64)
+        # a lookup's marks: the vocabulary's pairs, the padding, last the query's unknown pairs
+        self.mark_slots = width + 2
+        self.order = np.arange(CANDIDATES)
 
 
 def build(texts: list[str]) -> tuple[Index, sparse.csr_matrix, Vocabulary]:
@@ -282,35 +307,46 @@ def lookup(text: str, index: Index, matrix, vocabulary) -> list[int]:  # type: i
     items = features(text)
     if not items:
         return []
-    first, size = index.buckets(feature_keys_array(items))
-    ids = index.ids
+    ids, shift, size = index.ids, Index.SIZE_BITS, (1 << Index.SIZE_BITS) - 1
     found = [
-        ids[a : a + n]
-        for a, n in zip(first.tolist(), size.tolist(), strict=True)
-        if 0 < n <= BUCKET_CAP
+        ids[word >> shift : (word >> shift) + (word & size)]
+        for word in index.buckets(feature_keys_array(items))
+        if word & size <= BUCKET_CAP
     ]
     if not found:
         return []
-    members = np.concatenate(found)
+    found.append(index.ends)
+    members = np.concatenate(found, dtype=np.int64)
     members.sort()
-    # Where each case's run of members ends (-1 first): the cases, and how many bands each shares.
-    last = np.flatnonzero(members[1:] != members[:-1])
-    ends = np.empty(len(last) + 2, dtype=np.int64)
-    ends[0], ends[-1] = -1, len(members) - 1
-    ends[1:-1] = last
-    cases = members[ends[1:]]
+    # Where each run of equal members ends: -1's, then each case's (its bands shared: the gap).
+    ends = (members[1:] != members[:-1]).nonzero()[0]
+    cases = members.take(ends[1:])
     if len(cases) > CANDIDATES:
         # ORDER BY shared bands DESC, case id DESC LIMIT CANDIDATES
-        rank = ((ends[1:] - ends[:-1]) << 32) | cases
-        cases = cases[rank.argpartition(len(rank) - CANDIDATES)[-CANDIDATES:]]
-    # Exact Jaccard of each candidate's pairs with the query's.
-    mine = [vocabulary.ids[item] for item in items if item in vocabulary.ids]
-    marks = index.marks
-    marks[mine] = True
-    inter = marks[index.pairs[cases]].sum(axis=1)
-    marks[mine] = False
-    scores = inter / (index.sizes[cases] + (len(items) - inter))
-    return cases[np.argsort(-scores, kind="stable")[:TOP]].tolist()
+        rank = ends[1:] - ends[:-1]
+        rank <<= 32
+        rank |= cases
+        rank.sort()
+        cases = rank[-CANDIDATES:] & 0xFFFFFFFF
+    # Exact Jaccard of each candidate's pairs with the query's: the shared pairs are the marked
+    # bytes of its row, summed eight at a time (each byte 0 or 1, a row under 256: no carry).
+    get = vocabulary.ids.get
+    marks = np.zeros(index.mark_slots, dtype=np.uint8)
+    marks[[get(item, -1) for item in items]] = 1  # an unknown pair: the last mark, in no row
+    words = marks.take(index.pairs.take(cases, axis=0)).view(np.uint64)
+    shared = words[:, 0].copy()
+    for column in range(1, words.shape[1]):
+        shared += words[:, column]
+    shared *= 0x0101010101010101
+    shared >>= 56
+    # shared / (size + n - shared) orders as shared / (size + n): as integers, the floor of 2**33
+    # times it (distinct fractions with denominators under 2**16 stay distinct), then the
+    # candidate's position, sorted as the ranks were.
+    score = (shared.view(np.int64) << 33) // (index.sizes.take(cases) + len(items))
+    score <<= 16
+    score += index.order[: len(cases)]
+    score.sort()
+    return cases.take(score[: -TOP - 1 : -1] & 0xFFFF).tolist()
 
 
 def brute(text: str, matrix, vocabulary) -> tuple[list[int], np.ndarray]:  # type: ignore[no-untyped-def]

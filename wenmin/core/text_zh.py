@@ -60,7 +60,7 @@ def tokens(text: str) -> list[str]:
 
 def shingles(text: str, size: int = 2) -> set[str]:
     """Character n-grams of TEXT without spaces or punctuation (near-duplicate signatures)."""
-    compact = "".join(ch for ch in text if ch.isalnum())
+    compact = "".join(filter(str.isalnum, text))
     if len(compact) <= size:
         return {compact} if compact else set()
     return {compact[i : i + size] for i in range(len(compact) - size + 1)}

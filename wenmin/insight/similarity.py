@@ -49,11 +49,12 @@ _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_crc32)
 _PERMUTATIONS, _SCHEME = _TEMPLATE.permutations, _TEMPLATE.scheme
 _EMPTY = np.array(_TEMPLATE.hashvalues)  # the signature of nothing (the scheme's maximum)
 # A band's key: its number and its rows' values, each times an odd 64-bit constant, summed
-# modulo 2**64 (one small matrix product for all the bands of a text), as a signed BIGINT.
+# modulo 2**64 (a few operations on the whole signature), as a signed BIGINT.
 _BAND_MULTIPLIER = 0x9E3779B97F4A7C15
 _ROW_MULTIPLIERS = (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93)[:ROWS]
 _BAND_OFFSETS = np.arange(1, BANDS + 1, dtype=np.uint64) * np.uint64(_BAND_MULTIPLIER)
 _ROWS_MIX = np.array(_ROW_MULTIPLIERS, dtype=np.uint64)
+_ROWS_MIX_TILE = np.tile(_ROWS_MIX, BANDS)  # each value's multiplier, by its row in its band
 _FMIX = tuple(int(c) for c in _FMIX_CONSTANTS[32])
 
 
@@ -70,15 +71,32 @@ def _pair_hash(item: str) -> int:
     return h ^ (h >> s3)
 
 
+# Pairs permuted at once. The permutations are laid out once per pair of a chunk, so that the
+# work is flat element-wise operations (no broadcasting, no reduction along an axis: each of those
+# costs tens of microseconds more when a lookup starts with cold caches, bench/insight_duplicates.py).
+_CHUNK = 64
+_A_TILE = np.tile(_PERMUTATIONS[0], _CHUNK)
+_B_TILE = np.tile(_PERMUTATIONS[1], _CHUNK)
+
+
 def signature_array(items: Collection[str]) -> np.ndarray:
     """The MinHash of a set of features (NUM_PERM uint32 values): datasketch's MinHash with the
     same permutations, scheme and hash (equal value for value, tests/test_duplicates.py) in a
     few numpy operations instead of an object a text."""
-    if not items:
-        return _EMPTY.copy()
     hashes = np.fromiter(map(_pair_hash, items), dtype=np.uint32, count=len(items))
-    a, b = _PERMUTATIONS
-    return (hashes[:, None] * a + b).min(axis=0)
+    best: np.ndarray | None = None
+    for start in range(0, len(hashes), _CHUNK):
+        rows = min(_CHUNK, len(hashes) - start)
+        values = hashes[start : start + rows].repeat(NUM_PERM)  # row i: pair i, every permutation
+        values *= _A_TILE[: rows * NUM_PERM]  # uint32: wraps as datasketch's affine32 scheme does
+        values += _B_TILE[: rows * NUM_PERM]
+        while rows > 1:  # the rows' minimum, halving: the first half against the last
+            half = rows // 2
+            low = values[: half * NUM_PERM]
+            np.minimum(low, values[(rows - half) * NUM_PERM : rows * NUM_PERM], out=low)
+            rows -= half
+        best = values[:NUM_PERM] if best is None else np.minimum(best, values[:NUM_PERM])
+    return _EMPTY.copy() if best is None else best  # nothing: the scheme's maximum
 
 
 def signature(items: Collection[str]) -> list[int]:
@@ -88,8 +106,12 @@ def signature(items: Collection[str]) -> list[int]:
 
 def band_keys_array(values: Sequence[int] | np.ndarray) -> np.ndarray:
     """band_keys as an int64 array (uint64 arithmetic wraps modulo 2**64 as the Python does)."""
-    rows = np.asarray(values, dtype=np.uint64).reshape(BANDS, ROWS)
-    return (rows @ _ROWS_MIX + _BAND_OFFSETS).view(np.int64)
+    mixed = np.array(values, dtype=np.uint64)
+    mixed *= _ROWS_MIX_TILE
+    keys = mixed[0::ROWS] + _BAND_OFFSETS
+    for row in range(1, ROWS):
+        keys += mixed[row::ROWS]
+    return keys.view(np.int64)
 
 
 def band_keys(values: Sequence[int] | np.ndarray) -> list[int]:

@@ -44,6 +44,22 @@ FIGURE_KEYS = {
     "cases.handling_days": "handling",
     "cases.handled": "handling",
 }
+COUNTER_LABELS = {
+    "received": _("cases received"),
+    "dispatched": _("cases dispatched"),
+    "signed": _("sign-fors"),
+    "signed_on_time": _("sign-fors in time"),
+    "handled": _("replies made"),
+    "handling_days": _("working days of handling"),
+    "callbacks": _("callbacks"),
+    "resolved": _("callbacks resolved"),
+    "rated": _("ratings"),
+    "satisfied": _("ratings satisfied"),
+    "reworked": _("reworks"),
+    "closed": _("closures"),
+    "closed_on_time": _("closures in time"),
+    "escalated": _("escalations"),
+}
 _UNITS = {TOWNSHIP: UNIT, DEPARTMENT: UNIT, CADRE: PERSON}
 _ALL = {**_UNITS, BRANCH: REGION}
 
@@ -166,7 +182,7 @@ def cases_source_register() -> None:
         Source(
             key=CASES,
             label=_("Cases"),
-            counters={name: name for name in NAMES},
+            counters={name: COUNTER_LABELS.get(name, name) for name in NAMES},
             measures=MEASURES,
             totals=cases_totals,
             evidence_url=cases_evidence_url,

@@ -110,8 +110,7 @@ def _pulled(amount: float, base: float, mean: float, prior: int) -> float:
     return (amount + prior * mean) / weight if weight else mean
 
 
-def _spread(values: Sequence[float], value: float, direction: str) -> float:
-    low, high = min(values), max(values)
+def _spread(low: float, high: float, value: float, direction: str) -> float:
     if high - low < 1e-12:
         return 50.0
     place = (value - low) / (high - low)
@@ -154,8 +153,9 @@ def score(
                 v.score = 100.0 * (1.0 - pulled if item.direction == LOWER else pulled)
         else:
             points = [(v.shrunk if measure.kind == MEAN else v.amount) or 0.0 for v in values]
+            low, high = min(points, default=0.0), max(points, default=0.0)
             for v, point in zip(values, points, strict=True):
-                v.score = _spread(points, point, item.direction)
+                v.score = _spread(low, high, point, item.direction)
     for row in rows:
         _combine(row)
     ranked = [r for r in rows if is_ranked(r.sample, tree.minimum_sample)]

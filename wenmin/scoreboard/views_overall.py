@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,6 +42,8 @@ from wenmin.tallies import readers
 from wenmin.tallies.models import Entry
 from wenmin.tallies.registry import COUNT, PERSON, RATE, REGION, UNIT, Measure, measures_for
 from wenmin.tallies.registry import source_get as tally_source
+
+PAGE_SIZE = 100  # rows of the comparison a page shows
 
 
 def _viewer(request: HttpRequest) -> User:
@@ -164,7 +167,10 @@ def overall_page(request: HttpRequest) -> HttpResponse:
     county, counties = selectors.county_for(user=user, county_id=form.chosen_county)
     group, period = form.chosen_group, form.chosen_period
     found, before = standing_with_trend(group=group, period=period, county=county)
-    lines = lines_of(found, county=county, before=before, dossiers=selectors.can_see_dossiers(user))
+    # A county's thousands of party members: a page of rows at a time, the ranked first.
+    page = Paginator(found.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = Standing(found.group, found.period, found.tree, list(page.object_list), found.measures)
+    lines = lines_of(shown, county=county, before=before, dossiers=selectors.can_see_dossiers(user))
     context = {
         "form": form,
         "county": county,
@@ -180,6 +186,12 @@ def overall_page(request: HttpRequest) -> HttpResponse:
         "ranked": [line for line in lines if line.rank is not None],
         "unranked": [line for line in lines if line.rank is None],
         "can_edit": trees.can_edit_trees(user),
+        "page": page,
+        "subjects": len(found.rows),
+        "ranked_count": len(found.ranked),
+        "page_query": urlencode(
+            {"group": group, "period": query_value(period), "county": county.pk}
+        ),
     }
     return render(request, "scoreboard/overall.html", context, status=form.status)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -78,7 +78,7 @@ def _excluded(source: str, records: Sequence[int]) -> Excluded:
     return found
 
 
-def is_excluded(fact: Fact, units: dict[int, int | None] | None) -> bool:
+def is_excluded(fact: Fact, units: Mapping[int, int | None] | None) -> bool:
     """Whether an accepted appeal takes a fact away: the fact's unit appealed, and — for a
     region's figures — that unit is the region's own (a township's government appealing for its
     township; a department's appeal leaves the township's figures as they are)."""

@@ -81,7 +81,16 @@ def test_the_catch_up_indexes_what_the_index_lacks_and_doubles_nothing(
 
 
 def test_the_signature_is_datasketchs_minhash_and_the_bands_its_keys() -> None:
-    for text in (BURST, "好", "停水停水停水", "ab12", "村口自来水管爆了，水流得满地都是" * 20):
+    # A long text too: its 199 pairs are permuted in chunks (similarity._CHUNK).
+    long = "".join(chr(0x4E00 + 7 * i) for i in range(200))
+    for text in (
+        BURST,
+        "好",
+        "停水停水停水",
+        "ab12",
+        "村口自来水管爆了，水流得满地都是" * 20,
+        long,
+    ):
         items = features(text)
         minhash = MinHash(
             num_perm=NUM_PERM,

@@ -260,3 +260,19 @@ def test_the_dossier_shows_the_cadres_scores_month_by_month(county):  # type: ig
         viewer=county.resident,
     )
     assert not refused.figures and not refused.rows
+
+
+def test_a_long_comparison_is_shown_a_page_at_a_time(client, county, monkeypatch):  # type: ignore[no-untyped-def]
+    from wenmin.scoreboard import views_overall
+
+    monkeypatch.setattr(views_overall, "PAGE_SIZE", 1)
+    client.force_login(county.leader)
+    first = client.get(OVERALL, {"group": "department", "period": "2026-03"}).content.decode()
+    subjects = int(re.search(r'data-subjects="(\d+)"', first).group(1))  # type: ignore[union-attr]
+    assert subjects >= 2 and len(re.findall(r"<tr data-subject=", first)) == 1
+    assert 'rel="next"' in first
+    last = client.get(
+        OVERALL, {"group": "department", "period": "2026-03", "page": subjects}
+    ).content.decode()
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    assert client.get(OVERALL, {"group": "department", "page": "junk"}).status_code == 200
