@@ -42,6 +42,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -891,6 +892,8 @@ def main() -> int:
         "WENMIN_DEBUG": "false",
         "WENMIN_LOG_LEVEL": "ERROR",
     }
+    # Stopped (SIGTERM): leave through the `finally`s, which drop the temporary databases.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     results = []
     if args.reuse:
         env = {
