@@ -19,14 +19,20 @@ the same process and run:
   branch meeting (the N-th working day of the official calendar, which is not in the
   database), sent as a VALUES list, as the compliance grid computes it once too.
 
-The two are compared subject by subject and indicator by indicator (amount and base; 1e-6
-apart at most, the daily counts being floating sums). Medians of several runs; ratio
-standing/sql. SQLite in a temporary directory, then PostgreSQL in a temporary database
-(created with `createdb -h 127.0.0.1 -U postgres`, dropped after) when the server is
-reachable. Not a test: it prints what it measured and asserts nothing.
+Both count the days of the period that have happened (the year: to today), as the standing
+does. The two are compared subject by subject and indicator by indicator (amount and base;
+1e-6 apart at most, the daily counts being floating sums); every difference is listed with
+its subject. Medians of several runs (each run: every group, county and period, standing and
+SQL interleaved); ratio standing/sql, for the first county (the demo county, the only one
+with projects and service centres) and summed over every county. SQLite in a temporary
+directory, then PostgreSQL in a temporary database (created with `createdb -h 127.0.0.1 -U
+postgres`, dropped after) when the server is reachable. Not a test: it prints what it
+measured and asserts nothing.
 
     .venv/bin/python bench/scoreboard_overall.py [--scale city|county] [--runs 5]
-                                                 [--sqlite-only|--postgresql-only]
+        [--sqlite-only|--postgresql-only] [--counties N]
+    WENMIN_DATA_DIR=… [DATABASE_URL=…] .venv/bin/python bench/scoreboard_overall.py --reuse
+        (measure a database already seeded, as it is)
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -119,66 +126,76 @@ subj AS (
 }
 
 
-def _excluded(source: str, record: str, unit: str) -> str:
-    """An accepted appeal took this record away from this unit (tallies' exclusions)."""
+def _excluded(source: str, record: str, unit: str, region: str = "") -> str:
+    """An accepted appeal took this record away from this unit (tallies' exclusions); from a
+    region's figures (`region`: the subject's region) only when the unit is that region's own."""
+    own = f" AND xu.region_id = {region}" if region else ""
+    join = " JOIN organisation_unit xu ON xu.id = x.unit_id" if region else ""
     return (
-        f"EXISTS (SELECT 1 FROM tallies_exclusion x WHERE x.source = '{source}'"  # noqa: S608  (constants)
-        f" AND x.record = {record} AND x.unit_id = {unit})"
+        f"EXISTS (SELECT 1 FROM tallies_exclusion x{join} WHERE x.source = '{source}'"  # noqa: S608  (constants)
+        f" AND x.record = {record} AND x.unit_id = {unit}{own})"
     )
 
 
 # The cases: what `scoreboard.contributions` adds for each event, summed over the period. A
 # dispatch and a callback count on their day; a sign-for on the day of the dispatch it answers
-# (its data's dispatched_on), and never before it, hence `e.at >= @t0` for every event.
+# (its data's dispatched_on), and never before it, hence `e.at >= @t0` for every event. The
+# events of the county's subjects (their data's lead unit) are summed by unit, then joined to
+# the subjects: the unit is in the event's JSON, so no index leads from a subject to its events.
 CASES_UNIT = """
 cases_u AS (
-  SELECT s.pk,
-    SUM(CASE WHEN e.action = 'dispatch' AND e.at < @t1 THEN 1 ELSE 0 END) AS dispatched,
-    SUM(CASE WHEN e.action = 'sign_for' AND {on_time}
-              AND ({dispatched_on} BETWEEN @s0 AND @s1 OR ({dispatched_on} IS NULL AND e.at < @t1))
-             THEN 1 ELSE 0 END) AS signed_on_time,
-    SUM(CASE WHEN e.action IN ('callback_resolved', 'callback_rework') AND e.at < @t1
-             THEN 1 ELSE 0 END) AS callbacks,
-    SUM(CASE WHEN e.action IN ('callback_resolved', 'callback_rework') AND e.at < @t1
-              AND {resolved} THEN 1 ELSE 0 END) AS resolved,
-    SUM(CASE WHEN e.action IN ('callback_resolved', 'callback_rework') AND e.at < @t1
-              AND COALESCE({satisfaction}, 0) >= 4 THEN 1 ELSE 0 END) AS satisfied,
-    SUM(CASE WHEN e.action = 'callback_resolved' AND e.at < @t1 THEN 1 ELSE 0 END) AS closed,
-    SUM(CASE WHEN e.action = 'callback_resolved' AND e.at < @t1 AND {on_time}
-             THEN 1 ELSE 0 END) AS closed_on_time
-    FROM cases_caseevent e
-    JOIN subj s ON s.unit_id = {lead}
-   WHERE e.at >= @t0
-     AND e.action IN ('dispatch', 'sign_for', 'callback_resolved', 'callback_rework')
-     AND NOT EXISTS (SELECT 1 FROM scoreboard_exclusion x
-                      WHERE x.case_id = e.case_id AND x.unit_id = s.unit_id)
-   GROUP BY s.pk
+  SELECT s.pk, t.* FROM (
+    SELECT {lead} AS unit_id,
+      SUM(CASE WHEN e.action = 'dispatch' AND e.at < @t1 THEN 1 ELSE 0 END) AS dispatched,
+      SUM(CASE WHEN e.action = 'sign_for' AND {on_time} AND ({dispatched_on} BETWEEN @s0 AND @s1
+                    OR ({dispatched_on} IS NULL AND e.at < @t1))
+               THEN 1 ELSE 0 END) AS signed_on_time,
+      SUM(CASE WHEN e.action IN ('callback_resolved', 'callback_rework') AND e.at < @t1
+               THEN 1 ELSE 0 END) AS callbacks,
+      SUM(CASE WHEN e.action IN ('callback_resolved', 'callback_rework') AND e.at < @t1
+                AND {resolved} THEN 1 ELSE 0 END) AS resolved,
+      SUM(CASE WHEN e.action IN ('callback_resolved', 'callback_rework') AND e.at < @t1
+                AND COALESCE({satisfaction}, 0) >= 4 THEN 1 ELSE 0 END) AS satisfied,
+      SUM(CASE WHEN e.action = 'callback_resolved' AND e.at < @t1 THEN 1 ELSE 0 END) AS closed,
+      SUM(CASE WHEN e.action = 'callback_resolved' AND e.at < @t1 AND {on_time}
+               THEN 1 ELSE 0 END) AS closed_on_time
+      FROM cases_caseevent e
+     WHERE e.at >= @t0
+       AND e.action IN ('dispatch', 'sign_for', 'callback_resolved', 'callback_rework')
+       AND {lead} IN (SELECT unit_id FROM subj)
+       AND NOT EXISTS (SELECT 1 FROM scoreboard_exclusion x
+                        WHERE x.case_id = e.case_id AND x.unit_id = {lead})
+     GROUP BY {lead}
+  ) t JOIN subj s ON s.unit_id = t.unit_id
 )"""
 # A person: their own sign-fors (as the event's actor) and the callbacks of their replies.
 CASES_PERSON = """
 cases_p AS (
-  SELECT s.pk,
-    SUM(CASE WHEN e.action = 'sign_for'
-              AND ({dispatched_on} BETWEEN @s0 AND @s1 OR ({dispatched_on} IS NULL AND e.at < @t1))
-             THEN 1 ELSE 0 END) AS signed,
-    SUM(CASE WHEN e.action = 'sign_for' AND {on_time}
-              AND ({dispatched_on} BETWEEN @s0 AND @s1 OR ({dispatched_on} IS NULL AND e.at < @t1))
-             THEN 1 ELSE 0 END) AS signed_on_time,
-    SUM(CASE WHEN e.action <> 'sign_for' AND e.at < @t1 THEN 1 ELSE 0 END) AS callbacks,
-    SUM(CASE WHEN e.action <> 'sign_for' AND e.at < @t1 AND {resolved}
-             THEN 1 ELSE 0 END) AS resolved,
-    SUM(CASE WHEN e.action <> 'sign_for' AND e.at < @t1 AND COALESCE({satisfaction}, 0) >= 4
-             THEN 1 ELSE 0 END) AS satisfied,
-    SUM(CASE WHEN e.action = 'callback_resolved' AND e.at < @t1 THEN 1 ELSE 0 END) AS closed,
-    SUM(CASE WHEN e.action = 'callback_resolved' AND e.at < @t1 AND {on_time}
-             THEN 1 ELSE 0 END) AS closed_on_time
-    FROM cases_caseevent e
-    LEFT JOIN core_user us ON us.id = e.actor_id
-    JOIN subj s ON s.pk = CASE WHEN e.action = 'sign_for' THEN us.person_id ELSE {replier} END
-   WHERE e.at >= @t0 AND e.action IN ('sign_for', 'callback_resolved', 'callback_rework')
-     AND NOT EXISTS (SELECT 1 FROM scoreboard_exclusion x
-                      WHERE x.case_id = e.case_id AND x.unit_id = {lead})
-   GROUP BY s.pk
+  SELECT s.pk, t.* FROM (
+    SELECT CASE WHEN e.action = 'sign_for' THEN us.person_id ELSE {replier} END AS person_id,
+      SUM(CASE WHEN e.action = 'sign_for' AND ({dispatched_on} BETWEEN @s0 AND @s1
+                    OR ({dispatched_on} IS NULL AND e.at < @t1))
+               THEN 1 ELSE 0 END) AS signed,
+      SUM(CASE WHEN e.action = 'sign_for' AND {on_time} AND ({dispatched_on} BETWEEN @s0 AND @s1
+                    OR ({dispatched_on} IS NULL AND e.at < @t1))
+               THEN 1 ELSE 0 END) AS signed_on_time,
+      SUM(CASE WHEN e.action <> 'sign_for' AND e.at < @t1 THEN 1 ELSE 0 END) AS callbacks,
+      SUM(CASE WHEN e.action <> 'sign_for' AND e.at < @t1 AND {resolved}
+               THEN 1 ELSE 0 END) AS resolved,
+      SUM(CASE WHEN e.action <> 'sign_for' AND e.at < @t1
+                AND COALESCE({satisfaction}, 0) >= 4 THEN 1 ELSE 0 END) AS satisfied,
+      SUM(CASE WHEN e.action = 'callback_resolved' AND e.at < @t1 THEN 1 ELSE 0 END) AS closed,
+      SUM(CASE WHEN e.action = 'callback_resolved' AND e.at < @t1 AND {on_time}
+               THEN 1 ELSE 0 END) AS closed_on_time
+      FROM cases_caseevent e
+      LEFT JOIN core_user us ON us.id = e.actor_id
+     WHERE e.at >= @t0 AND e.action IN ('sign_for', 'callback_resolved', 'callback_rework')
+       AND CASE WHEN e.action = 'sign_for' THEN us.person_id ELSE {replier} END
+           IN (SELECT pk FROM subj)
+       AND NOT EXISTS (SELECT 1 FROM scoreboard_exclusion x
+                        WHERE x.case_id = e.case_id AND x.unit_id = {lead})
+     GROUP BY CASE WHEN e.action = 'sign_for' THEN us.person_id ELSE {replier} END
+  ) t JOIN subj s ON s.pk = t.person_id
 )"""
 # A village (the branch group reads the cases of its village): the callbacks of the cases
 # located in it; no appeal takes a region's figure away.
@@ -483,6 +500,8 @@ def group_sql(group: str, vendor: str, judged: str, only: tuple[str, ...] = ()) 
         "dispatched_on": d["text"].format(key="dispatched_on"),
     }
     person = group in ("cadre", "member")
+    # The township group reads the sources' figures of its region.
+    region = "s.region_id" if group == "township" else ""
     ctes_of = {
         "cases_u": lambda: CASES_UNIT.format(**data),
         "cases_p": lambda: CASES_PERSON.format(**data),
@@ -503,22 +522,25 @@ def group_sql(group: str, vendor: str, judged: str, only: tuple[str, ...] = ()) 
         "milestones": lambda: MILESTONES.format(
             counted=PROJECTS_COUNTED,
             subject=PROJECT_SUBJECT[group],
-            excluded=_excluded("projects", "2 * i.id", "pr.owner_id"),
+            excluded=_excluded("projects", "2 * i.id", "pr.owner_id", region),
         ),
         "speed": lambda: SPEED_SELECT.format(
             counted=PROJECTS_COUNTED,
             subject=PROJECT_SUBJECT[group],
-            excluded=_excluded("projects", "2 * pc.id + 1", "pr.owner_id"),
+            excluded=_excluded("projects", "2 * pc.id + 1", "pr.owner_id", region),
         ),
         "needs": lambda: NEEDS.format(
             subject=NEEDS_SUBJECT[group][0], extra=NEEDS_SUBJECT[group][1]
         ),
-        "ratings": lambda: RATINGS.format(excluded=_excluded("platforms", "sr.id", "sr.unit_id")),
+        "ratings": lambda: RATINGS.format(
+            excluded=_excluded("platforms", "sr.id", "sr.unit_id", region)
+        ),
         "obligations": lambda: OBLIGATIONS_SELECT.format(
             excluded=_excluded(
                 "branchlife",
                 "(CAST(o.judged_key AS BIGINT) * 10000 + o.type_id) * 100000000 + o.branch_id",
                 "o.branch_id",
+                "o.pk" if region else "",
             )
         ),
         "meetings": lambda: MEETINGS.format(
@@ -663,23 +685,25 @@ def measure(runs: int, counties_wanted: int) -> dict[str, Any]:
     counties = counties[: counties_wanted or None]
 
     def values(period: Any, county: Any) -> dict[str, Any]:
+        # The days of the period that have happened, as the standing counts them (a deadline
+        # or a planned finish still ahead is not missed yet).
+        start, end = period.start, min(period.end, today)
         moment = connection.ops.adapt_datetimefield_value
         return {
             "path": f"{county.path}%",
-            "t0": moment(dt.datetime.combine(period.start, dt.time(0), SHANGHAI)),
-            "t1": moment(
-                dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(0), SHANGHAI)
-            ),
-            "d0": period.start.isoformat(),
-            "d1": period.end.isoformat(),
-            "s0": period.start.isoformat(),
-            "s1": period.end.isoformat(),
-            "k0": int(period.start.strftime("%Y%m%d")),
-            "k1": int(period.end.strftime("%Y%m%d")),
+            "t0": moment(dt.datetime.combine(start, dt.time(0), SHANGHAI)),
+            "t1": moment(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), SHANGHAI)),
+            "d0": start.isoformat(),
+            "d1": end.isoformat(),
+            "s0": start.isoformat(),
+            "s1": end.isoformat(),
+            "k0": int(start.strftime("%Y%m%d")),
+            "k1": int(end.strftime("%Y%m%d")),
         }
 
     def by_sql(group: str, period: Any, county: Any) -> list[tuple[Any, ...]]:
-        judged = judged_values(period.start, period.end) if group in ("township", "branch") else ""
+        end = min(period.end, today)
+        judged = judged_values(period.start, end) if group in ("township", "branch") else ""
         sql, params = bind(group_sql(group, vendor, judged), values(period, county))
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -805,17 +829,18 @@ def _postgres(base: dict[str, str], work: Path, args: argparse.Namespace) -> dic
 
 
 def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    scale = "the database as it is" if args.reuse else f"scale {args.scale}"
     for r in results:
         seed = f"seeded in {r['seed_seconds']:.0f} s; " if r.get("seed_seconds") else ""
         print(
-            f"\n{r['backend']}: scale {args.scale}, {seed}month {r['month']} and its year, "
+            f"\n{r['backend']}: {scale}, {seed}month {r['month']} and its year (to today), "
             f"{r['counties']} counties, medians of {r['runs']} runs"
         )
         print("   records per county (cases; each source's records counted for its townships):")
         for county, row in r["data"].items():
             print(f"   {county}: " + ", ".join(f"{k} {v:,}" for k, v in row.items()))
     print(
-        f"\nStanding (all sources) vs one SQL per group over the raw tables, scale {args.scale}; "
+        f"\nStanding (all sources) vs one SQL per group over the raw tables, {scale}; "
         "'first': the first county alone, 'all': the sum over every county"
     )
     print(
@@ -867,6 +892,8 @@ def main() -> int:
         "WENMIN_DEBUG": "false",
         "WENMIN_LOG_LEVEL": "ERROR",
     }
+    # Stopped (SIGTERM): leave through the `finally`s, which drop the temporary databases.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     results = []
     if args.reuse:
         env = {
