@@ -134,8 +134,10 @@ def pace(*, progress: Decimal, started: dt.date, day: dt.date, normal_days: int)
     it is `Speed.ratio`, normal over actual days). At most PACE_CAP."""
     if normal_days <= 0:
         return Decimal(0)
-    gone = Decimal(duration_days(started, day)) / Decimal(normal_days)
-    value = (Decimal(progress) / HUNDRED) / gone
+    # One division, so the value is rounded once (half up, to 0.01) from the exact ratio: two
+    # divisions rounded the share gone to 28 digits first, which could tip a value lying exactly
+    # on a half-cent below it.
+    value = (Decimal(progress) * normal_days) / (HUNDRED * duration_days(started, day))
     return min(value, PACE_CAP).quantize(PACE_PLACES, rounding=ROUND_HALF_UP)
 
 

@@ -86,6 +86,18 @@ def test_speed_against_normal_reads_like_the_seed() -> None:
     )
 
 
+def test_pace_is_rounded_half_up_once_from_the_exact_ratio() -> None:
+    # 0.1 % done on the first of 85 normal days: 0.1 × 85 / 100 = 0.085 exactly, so 0.09.
+    # Dividing twice rounded the share gone (1/85) to 28 digits first and gave 0.08.
+    day = dt.date(2026, 3, 2)
+    assert progress.pace(progress=D("0.1"), started=day, day=day, normal_days=85) == D("0.09")
+    # 50 % done halfway through: exactly the normal pace; capped at 5 when far ahead.
+    assert progress.pace(
+        progress=D(50), started=day, day=day + dt.timedelta(days=49), normal_days=100
+    ) == D("1.00")
+    assert progress.pace(progress=D(100), started=day, day=day, normal_days=100) == D("5.00")
+
+
 def test_the_workflow_allows_only_its_moves() -> None:
     assert workflow.may_move("planned", "approved")
     assert not workflow.may_move("planned", "completed")
