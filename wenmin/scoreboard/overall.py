@@ -24,11 +24,23 @@ from wenmin.tallies.registry import PERSON, REGION, UNIT, Measure, measures
 
 
 @dataclass(frozen=True)
+class Named:
+    """A subject the ranking shows by name only: a county's thousands of party members are read
+    as (id, name), not as models."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
 class Subject:
     """One subject of a group: what it is, the id its pages use, and its id as each kind of
     subject the sources count for (a township: its region and its government)."""
 
-    obj: Model
+    obj: Model | Named
     pk: int
     ids: dict[str, int] = field(default_factory=dict)
 
@@ -38,10 +50,10 @@ def subjects_of(group: str, county: Region) -> list[Subject]:
     if group == TreeGroup.MEMBER:
         people = (
             Person.objects.filter(party_membership__branch__region__path__startswith=county.path)
-            .only("id", "name")
             .order_by("id")
+            .values_list("id", "name")
         )
-        return [Subject(p, p.pk, {PERSON: p.pk}) for p in people]
+        return [Subject(Named(pk, name), pk, {PERSON: pk}) for pk, name in people.iterator()]
     found = []
     for obj, _type, counted_id, _population in _subjects(group, county):
         if group == Group.TOWNSHIP:
