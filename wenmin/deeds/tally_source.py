@@ -21,16 +21,11 @@ from django.utils.translation import pgettext_lazy
 
 from wenmin.deeds.models import Deed, DeedState
 from wenmin.tallies.registry import (
-    BRANCH,
-    CADRE,
     COUNT,
-    DEPARTMENT,
     HIGHER,
-    MEMBER,
     PERSON,
     QUALITY,
     REGION,
-    TOWNSHIP,
     UNIT,
     Described,
     Fact,
@@ -39,7 +34,7 @@ from wenmin.tallies.registry import (
     source_register,
 )
 from wenmin.tallies.services import record_changed
-from wenmin.tallies.subjects import department, facts_for, record_ids, subjects_of
+from wenmin.tallies.subjects import EVERY_GROUP, department, facts_for, record_ids, subjects_of
 
 SOURCE = "deeds"
 DEEDS = "deeds"  # the party members' points read this counter on PERSON: keep its name
@@ -121,13 +116,7 @@ def deeds_source_register() -> Source:
                     DEEDS,
                     direction=HIGHER,
                     half=QUALITY,
-                    subjects={
-                        MEMBER: PERSON,
-                        CADRE: PERSON,
-                        BRANCH: UNIT,
-                        TOWNSHIP: REGION,
-                        DEPARTMENT: UNIT,
-                    },
+                    subjects=EVERY_GROUP,
                     unit_label=pgettext_lazy("unit of a count", "deeds"),
                 )
             ],

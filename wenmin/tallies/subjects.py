@@ -17,9 +17,23 @@ from django.db.models import QuerySet
 
 from wenmin.organisation.models import UnitKind
 from wenmin.organisation.selectors import village_branches, village_of
-from wenmin.tallies.registry import UNIT, Fact
+from wenmin.tallies.registry import (
+    BRANCH,
+    CADRE,
+    DEPARTMENT,
+    MEMBER,
+    PERSON,
+    REGION,
+    TOWNSHIP,
+    UNIT,
+    Fact,
+)
 
 Subject = tuple[str, int]
+
+# What a person's own doing counts for, compared in every group: the person (as a party member
+# and as a cadre), their branch and their department (units), the township (region).
+EVERY_GROUP = {MEMBER: PERSON, CADRE: PERSON, BRANCH: UNIT, TOWNSHIP: REGION, DEPARTMENT: UNIT}
 
 
 def department(unit_id: int | None, kind: str | None) -> int | None:

@@ -24,16 +24,11 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wenmin.tallies.registry import (
-    BRANCH,
-    CADRE,
     COUNT,
-    DEPARTMENT,
     HIGHER,
-    MEMBER,
     PERSON,
     QUALITY,
     REGION,
-    TOWNSHIP,
     UNIT,
     Described,
     Fact,
@@ -42,19 +37,12 @@ from wenmin.tallies.registry import (
     source_register,
 )
 from wenmin.tallies.services import record_changed
-from wenmin.tallies.subjects import department, facts_for, record_ids, subjects_of
+from wenmin.tallies.subjects import EVERY_GROUP, department, facts_for, record_ids, subjects_of
 from wenmin.volunteers.models import Participation
 
 SOURCE = "volunteers"
 HOURS = "hours"  # the party members' points read this counter on PERSON: keep its name
 PARTICIPATIONS = "participations"
-SUBJECTS = {
-    MEMBER: PERSON,
-    CADRE: PERSON,
-    BRANCH: UNIT,
-    TOWNSHIP: REGION,
-    DEPARTMENT: UNIT,
-}
 
 
 def counted_participations() -> QuerySet[Participation]:
@@ -147,7 +135,7 @@ def volunteers_source_register() -> Source:
                     HOURS,
                     direction=HIGHER,
                     half=QUALITY,
-                    subjects=SUBJECTS,
+                    subjects=EVERY_GROUP,
                     unit_label=_("hours"),
                 ),
                 Measure(
@@ -157,7 +145,7 @@ def volunteers_source_register() -> Source:
                     PARTICIPATIONS,
                     direction=HIGHER,
                     half=QUALITY,
-                    subjects=SUBJECTS,
+                    subjects=EVERY_GROUP,
                     unit_label=pgettext_lazy("unit of a count", "participations"),
                 ),
             ],
