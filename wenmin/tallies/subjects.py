@@ -57,13 +57,11 @@ def facts_for(
     """One fact of each amount, on `day`, for each subject in turn. `for_unit` is the unit an
     accepted appeal can take them away from; with `own_unit`, a UNIT subject's facts are its own
     to lose and the others' no unit's."""
-    return [
-        Fact(
-            kind, pk, day, counter, amount, (pk if kind == UNIT else None) if own_unit else for_unit
-        )
-        for kind, pk in subjects
-        for counter, amount in amounts.items()
-    ]
+    facts: list[Fact] = []
+    for kind, pk in subjects:
+        unit = (pk if kind == UNIT else None) if own_unit else for_unit
+        facts += [Fact(kind, pk, day, counter, amount, unit) for counter, amount in amounts.items()]
+    return facts
 
 
 def village_branch_of(
