@@ -61,6 +61,7 @@ from wenmin.tallies.registry import (
     source_register,
 )
 from wenmin.tallies.services import record_changed
+from wenmin.tallies.subjects import facts_for, subjects_of
 
 SOURCE = "branchlife"
 ON_TIME, DUE = "meetings_on_time", "meetings_due"
@@ -117,12 +118,8 @@ def _meeting_facts(ids: Sequence[int], found: dict[int, list[Fact]]) -> None:
     ):
         members[meeting].append((person, status))
     for pk, branch, township, day, expected, present, online in rows:
-        subjects = [(UNIT, branch)] + ([(REGION, township)] if township is not None else [])
-        facts = [
-            Fact(kind, subject, day, counter, float(amount), branch)
-            for kind, subject in subjects
-            for counter, amount in ((ATTENDED_COUNT, present + online), (EXPECTED, expected))
-        ]
+        amounts = {ATTENDED_COUNT: float(present + online), EXPECTED: float(expected)}
+        facts = facts_for(subjects_of((UNIT, branch), (REGION, township)), day, amounts, branch)
         for person, status in members.get(pk, []):
             facts.append(Fact(PERSON, person, day, EXPECTED, 1.0, branch))
             if status in ATTENDED:
@@ -238,14 +235,8 @@ def obligations(records: Sequence[int]) -> dict[int, Obligation]:
 def _obligation_facts(ids: Sequence[int], found: dict[int, list[Fact]]) -> None:
     for record, o in obligations(ids).items():
         amounts = {DUE: 1.0, ON_TIME: 1.0 if o.on_time else 0.0}
-        subjects = [(UNIT, o.branch_id)]
-        if o.township_id is not None:
-            subjects.append((REGION, o.township_id))
-        found[record] = [
-            Fact(kind, subject, o.deadline, counter, amount, o.branch_id)
-            for kind, subject in subjects
-            for counter, amount in amounts.items()
-        ]
+        subjects = subjects_of((UNIT, o.branch_id), (REGION, o.township_id))
+        found[record] = facts_for(subjects, o.deadline, amounts, o.branch_id)
 
 
 # The source -----------------------------------------------------------------------------------
@@ -389,8 +380,8 @@ def branch_tallied(branch_id: int) -> None:
     )
 
 
-def source_branchlife_register() -> None:
-    source_register(
+def source_branchlife_register() -> Source:
+    return source_register(
         Source(
             key=SOURCE,
             label=gettext_lazy("Branch life (三会一课)"),

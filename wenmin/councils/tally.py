@@ -10,7 +10,7 @@ procedure, 党支部提议, and may have it taken away by an accepted appeal).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from wenmin.councils.models import Proposal
 from wenmin.councils.procedure import State
-from wenmin.organisation.selectors import village_branches, village_of
 from wenmin.tallies.registry import (
     BRANCH,
     EFFICIENCY,
@@ -32,6 +31,7 @@ from wenmin.tallies.registry import (
     Source,
     source_register,
 )
+from wenmin.tallies.subjects import facts_for, record_ids, subjects_of, village_branch_of
 
 SOURCE = "councils"
 # A decision that no longer stands: it is not counted as taken.
@@ -52,29 +52,22 @@ def _facts(ids: Sequence[int]) -> Mapping[int, list[Fact]]:
             "decided_at",
         )
     )
-    villages = {
-        pk: village_of(level=level, region_id=region, parent_id=parent)
-        for pk, region, level, parent, *_rest in rows
-    }
-    branches = village_branches(v for v in villages.values() if v is not None)
+    branches = village_branch_of(
+        {pk: (level, region, parent) for pk, region, level, parent, *_r in rows}
+    )
     found: dict[int, list[Fact]] = {}
     for pk, _region, _level, _parent, township, state, decided_at in rows:
         found[pk] = []
         if decided_at is None or state in NOT_STANDING:
             continue
-        day = timezone.localtime(decided_at).date()
-        branch = branches.get(villages[pk] or 0)
-        for kind, subject, for_unit in ((REGION, township, None), (UNIT, branch, branch)):
-            if subject is None:
-                continue
-            found[pk].append(Fact(kind, subject, day, "decided", 1.0, for_unit))
-            if state in CARRIED_OUT:
-                found[pk].append(Fact(kind, subject, day, "carried_out", 1.0, for_unit))
+        amounts = {"decided": 1.0}
+        if state in CARRIED_OUT:
+            amounts["carried_out"] = 1.0
+        subjects = subjects_of((REGION, township), (UNIT, branches.get(pk)))
+        found[pk] = facts_for(
+            subjects, timezone.localtime(decided_at).date(), amounts, own_unit=True
+        )
     return found
-
-
-def _records() -> Iterator[int]:
-    return Proposal.objects.order_by("pk").values_list("pk", flat=True).iterator()
 
 
 def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
@@ -102,24 +95,24 @@ def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
 
 def councils_source_register() -> Source:
     """Register the villagers' councils as a source (from the app's ready())."""
-    source = Source(
-        key=SOURCE,
-        label=_("Villagers' councils (问计)"),
-        counters={"carried_out": _("decisions carried out"), "decided": _("decisions taken")},
-        measures=[
-            Measure(
-                "councils.carried_out",
-                _("Village decisions carried out (result made public)"),
-                RATE,
-                "carried_out",
-                "decided",
-                half=EFFICIENCY,
-                subjects={TOWNSHIP: REGION, BRANCH: UNIT},
-            )
-        ],
-        facts=_facts,
-        records=_records,
-        describe=_describe,
+    return source_register(
+        Source(
+            key=SOURCE,
+            label=_("Villagers' councils (问计)"),
+            counters={"carried_out": _("decisions carried out"), "decided": _("decisions taken")},
+            measures=[
+                Measure(
+                    "councils.carried_out",
+                    _("Village decisions carried out (result made public)"),
+                    RATE,
+                    "carried_out",
+                    "decided",
+                    half=EFFICIENCY,
+                    subjects={TOWNSHIP: REGION, BRANCH: UNIT},
+                )
+            ],
+            facts=_facts,
+            records=lambda: record_ids(Proposal.objects.all()),
+            describe=_describe,
+        )
     )
-    source_register(source)
-    return source

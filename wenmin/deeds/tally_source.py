@@ -12,7 +12,7 @@ branch, as on the ledger's page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -20,18 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wenmin.deeds.models import Deed, DeedState
-from wenmin.organisation.models import UnitKind
 from wenmin.tallies.registry import (
-    BRANCH,
-    CADRE,
     COUNT,
-    DEPARTMENT,
     HIGHER,
-    MEMBER,
     PERSON,
     QUALITY,
     REGION,
-    TOWNSHIP,
     UNIT,
     Described,
     Fact,
@@ -40,6 +34,7 @@ from wenmin.tallies.registry import (
     source_register,
 )
 from wenmin.tallies.services import record_changed
+from wenmin.tallies.subjects import EVERY_GROUP, department, facts_for, record_ids, subjects_of
 
 SOURCE = "deeds"
 DEEDS = "deeds"  # the party members' points read this counter on PERSON: keep its name
@@ -75,32 +70,23 @@ def _facts(ids: Sequence[int]) -> Mapping[int, list[Fact]]:
     found: dict[int, list[Fact]] = {}
     for row in rows:
         departments = [
-            unit
-            for unit, kind in (
-                (row["cadre_unit"], row["cadre_kind"]),
-                (row["author_unit"], row["author_kind"]),
+            d
+            for d in (
+                department(row["cadre_unit"], row["cadre_kind"]),
+                department(row["author_unit"], row["author_kind"]),
             )
-            if unit is not None and kind == UnitKind.DEPARTMENT
+            if d is not None
         ]
-        branch, team = row["branch_id"], row["team_id"]
-        subjects: list[tuple[str, int]] = []
-        if row["person_id"] is not None:
-            subjects.append((PERSON, row["person_id"]))
-        if branch is not None:
-            subjects.append((UNIT, branch))
-        subjects += [(UNIT, unit) for unit in departments]
-        if row["township_id"] is not None:
-            subjects.append((REGION, row["township_id"]))
-        responsible = branch or team or (departments[0] if departments else None)
-        found[row["pk"]] = [
-            Fact(subject_type, subject_id, row["done_on"], DEEDS, 1.0, responsible)
-            for subject_type, subject_id in dict.fromkeys(subjects)
-        ]
+        branch = row["branch_id"]
+        subjects = subjects_of(
+            (PERSON, row["person_id"]),
+            (UNIT, branch),
+            *[(UNIT, unit) for unit in departments],
+            (REGION, row["township_id"]),
+        )
+        responsible = branch or row["team_id"] or (departments[0] if departments else None)
+        found[row["pk"]] = facts_for(subjects, row["done_on"], {DEEDS: 1.0}, responsible)
     return found
-
-
-def _records() -> Iterator[int]:
-    return counted_deeds().order_by("pk").values_list("pk", flat=True).iterator()
 
 
 def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
@@ -117,31 +103,25 @@ def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
 
 def deeds_source_register() -> Source:
     """Register the deeds ledger with the daily counts (from the app's ready())."""
-    source = Source(
-        key=SOURCE,
-        label=_("Practical deeds (实事好事)"),
-        counters={DEEDS: _("confirmed practical deeds")},
-        measures=[
-            Measure(
-                "deeds.count",
-                _("Practical deeds done"),
-                COUNT,
-                DEEDS,
-                direction=HIGHER,
-                half=QUALITY,
-                subjects={
-                    MEMBER: PERSON,
-                    CADRE: PERSON,
-                    BRANCH: UNIT,
-                    TOWNSHIP: REGION,
-                    DEPARTMENT: UNIT,
-                },
-                unit_label=pgettext_lazy("unit of a count", "deeds"),
-            )
-        ],
-        facts=_facts,
-        records=_records,
-        describe=_describe,
+    return source_register(
+        Source(
+            key=SOURCE,
+            label=_("Practical deeds (实事好事)"),
+            counters={DEEDS: _("confirmed practical deeds")},
+            measures=[
+                Measure(
+                    "deeds.count",
+                    _("Practical deeds done"),
+                    COUNT,
+                    DEEDS,
+                    direction=HIGHER,
+                    half=QUALITY,
+                    subjects=EVERY_GROUP,
+                    unit_label=pgettext_lazy("unit of a count", "deeds"),
+                )
+            ],
+            facts=_facts,
+            records=lambda: record_ids(counted_deeds()),
+            describe=_describe,
+        )
     )
-    source_register(source)
-    return source

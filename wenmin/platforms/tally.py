@@ -7,14 +7,13 @@ the clerk who served; an accepted appeal of the centre takes them away."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from wenmin.organisation.models import UnitKind
 from wenmin.platforms.models import SATISFIED_FROM, SERVICE_RESULTS, Result, ServiceRecord
 from wenmin.tallies.registry import (
     CADRE,
@@ -33,6 +32,7 @@ from wenmin.tallies.registry import (
     Source,
     source_register,
 )
+from wenmin.tallies.subjects import department, facts_for, record_ids, subjects_of
 
 SOURCE = "platforms"
 SUBJECTS = {TOWNSHIP: REGION, DEPARTMENT: UNIT, CADRE: PERSON}
@@ -54,28 +54,19 @@ def _facts(ids: Sequence[int]) -> Mapping[int, list[Fact]]:
     )
     found: dict[int, list[Fact]] = {}
     for pk, unit, township, parent, parent_kind, clerk, started, result, score, rated in rows:
-        department = parent if parent_kind == UnitKind.DEPARTMENT else None
-        subjects = [
-            (kind, subject)
-            for kind, subject in ((REGION, township), (UNIT, department), (PERSON, clerk))
-            if subject is not None
-        ]
+        subjects = subjects_of(
+            (REGION, township), (UNIT, department(parent, parent_kind)), (PERSON, clerk)
+        )
         facts: list[Fact] = []
         if result in SERVICE_RESULTS:
-            day = timezone.localtime(started).date()
-            facts += [Fact(kind, subject, day, "served", 1.0, unit) for kind, subject in subjects]
+            facts += facts_for(subjects, timezone.localtime(started).date(), {"served": 1.0}, unit)
         if score is not None:
-            day = timezone.localtime(rated).date()
-            for kind, subject in subjects:
-                facts.append(Fact(kind, subject, day, "rated", 1.0, unit))
-                if score >= SATISFIED_FROM:
-                    facts.append(Fact(kind, subject, day, "satisfied", 1.0, unit))
+            ratings = {"rated": 1.0}
+            if score >= SATISFIED_FROM:
+                ratings["satisfied"] = 1.0
+            facts += facts_for(subjects, timezone.localtime(rated).date(), ratings, unit)
         found[pk] = facts
     return found
-
-
-def _records() -> Iterator[int]:
-    return ServiceRecord.objects.order_by("pk").values_list("pk", flat=True).iterator()
 
 
 def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
@@ -96,37 +87,37 @@ def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
 
 def platforms_source_register() -> Source:
     """Register the centres and stations as a source (from the app's ready())."""
-    source = Source(
-        key=SOURCE,
-        label=_("Service centres and work stations"),
-        counters={
-            "satisfied": _("satisfied ratings"),
-            "rated": _("ratings"),
-            "served": pgettext_lazy("counter", "services given"),
-        },
-        measures=[
-            Measure(
-                "platforms.satisfaction",
-                _("Residents satisfied with the service at centres and stations"),
-                RATE,
-                "satisfied",
-                "rated",
-                half=QUALITY,
-                subjects=SUBJECTS,
-            ),
-            Measure(
-                "platforms.served",
-                _("Services given at centres and stations"),
-                COUNT,
-                "served",
-                half=EFFICIENCY,
-                subjects=SUBJECTS,
-                unit_label=_("services given"),
-            ),
-        ],
-        facts=_facts,
-        records=_records,
-        describe=_describe,
+    return source_register(
+        Source(
+            key=SOURCE,
+            label=_("Service centres and work stations"),
+            counters={
+                "satisfied": _("satisfied ratings"),
+                "rated": _("ratings"),
+                "served": pgettext_lazy("counter", "services given"),
+            },
+            measures=[
+                Measure(
+                    "platforms.satisfaction",
+                    _("Residents satisfied with the service at centres and stations"),
+                    RATE,
+                    "satisfied",
+                    "rated",
+                    half=QUALITY,
+                    subjects=SUBJECTS,
+                ),
+                Measure(
+                    "platforms.served",
+                    _("Services given at centres and stations"),
+                    COUNT,
+                    "served",
+                    half=EFFICIENCY,
+                    subjects=SUBJECTS,
+                    unit_label=_("services given"),
+                ),
+            ],
+            facts=_facts,
+            records=lambda: record_ids(ServiceRecord.objects.all()),
+            describe=_describe,
+        )
     )
-    source_register(source)
-    return source

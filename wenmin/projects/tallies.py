@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wenmin.organisation.models import UnitKind
 from wenmin.projects import progress
 from wenmin.projects.models import PlanItem, Project, Report
 from wenmin.projects.workflow import Status
@@ -50,6 +50,7 @@ from wenmin.tallies.registry import (
     source_register,
 )
 from wenmin.tallies.services import record_changed
+from wenmin.tallies.subjects import Subject, department, facts_for, subjects_of
 
 SOURCE = "projects"
 # The statuses in which a project's milestones and reports count.
@@ -74,17 +75,13 @@ class Counted:
     pk: int
     status: str
     owner_id: int
-    subjects: tuple[tuple[str, int], ...]
+    subjects: tuple[Subject, ...]
     planned_start: dt.date
     planned_finish: dt.date
     started_on: dt.date | None
 
     def facts(self, day: dt.date, amounts: Mapping[str, float]) -> list[Fact]:
-        return [
-            Fact(kind, subject, day, counter, amount, self.owner_id)
-            for kind, subject in self.subjects
-            for counter, amount in amounts.items()
-        ]
+        return facts_for(self.subjects, day, amounts, self.owner_id)
 
     @property
     def normal_days(self) -> int:
@@ -111,12 +108,12 @@ def projects_counted(ids: Iterable[int]) -> dict[int, Counted]:
         )
     )
     for pk, status, township, owner, kind, responsible, patron, start, finish, started in rows:
-        subjects: list[tuple[str, int]] = []
-        if township is not None:
-            subjects.append((REGION, township))
-        if kind == UnitKind.DEPARTMENT:
-            subjects.append((UNIT, owner))
-        subjects += [(PERSON, p) for p in dict.fromkeys((responsible, patron)) if p is not None]
+        subjects = subjects_of(
+            (REGION, township),
+            (UNIT, department(owner, kind)),
+            (PERSON, responsible),
+            (PERSON, patron),
+        )
         found[pk] = Counted(pk, status, owner, tuple(subjects), start, finish, started)
     return found
 
@@ -261,9 +258,20 @@ def projects_tallied(*project_ids: int, gone: Iterable[int] = ()) -> None:
     record_changed(SOURCE, *project_records(project_ids), *gone)
 
 
-def source_projects_register() -> None:
-    subjects = {TOWNSHIP: REGION, DEPARTMENT: UNIT, CADRE: PERSON}
-    source_register(
+SUBJECTS = {TOWNSHIP: REGION, DEPARTMENT: UNIT, CADRE: PERSON}
+
+
+def _monthly_mean(
+    key: str, label: Promise, counter: str, base: str, unit_label: Promise
+) -> Measure:
+    """A mean over the project-months, one sample each (the month's last report)."""
+    return Measure(
+        key, label, MEAN, counter, base, half=QUALITY, subjects=SUBJECTS, unit_label=unit_label
+    )
+
+
+def source_projects_register() -> Source:
+    return source_register(
         Source(
             key=SOURCE,
             label=gettext_lazy("Public-benefit projects"),
@@ -284,29 +292,21 @@ def source_projects_register() -> None:
                     base=MILESTONES_DUE,
                     direction=HIGHER,
                     half=EFFICIENCY,
-                    subjects=subjects,
+                    subjects=SUBJECTS,
                 ),
-                Measure(
-                    key="projects.speed",
-                    label=gettext_lazy("Project pace against the normal duration"),
-                    kind=MEAN,
-                    counter=SPEED_SUM,
-                    base=SPEED_N,
-                    direction=HIGHER,
-                    half=QUALITY,
-                    subjects=subjects,
-                    unit_label=gettext_lazy("times the normal pace"),
+                _monthly_mean(
+                    "projects.speed",
+                    gettext_lazy("Project pace against the normal duration"),
+                    SPEED_SUM,
+                    SPEED_N,
+                    gettext_lazy("times the normal pace"),
                 ),
-                Measure(
-                    key="projects.progress",
-                    label=gettext_lazy("Progress reported on the projects"),
-                    kind=MEAN,
-                    counter=PROGRESS_SUM,
-                    base=PROGRESS_N,
-                    direction=HIGHER,
-                    half=QUALITY,
-                    subjects=subjects,
-                    unit_label=gettext_lazy("per cent done"),
+                _monthly_mean(
+                    "projects.progress",
+                    gettext_lazy("Progress reported on the projects"),
+                    PROGRESS_SUM,
+                    PROGRESS_N,
+                    gettext_lazy("per cent done"),
                 ),
             ],
             facts=facts,

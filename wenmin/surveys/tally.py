@@ -15,7 +15,7 @@ The branch and the department may each have it taken away from them by an accept
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.urls import reverse
@@ -24,8 +24,6 @@ from django.utils.translation import gettext_lazy as _
 
 from wenmin.cases.models import Case, CaseEvent, Channel
 from wenmin.cases.workflow import State as CaseState
-from wenmin.organisation.models import UnitKind
-from wenmin.organisation.selectors import village_branches, village_of
 from wenmin.surveys.models import Need, NeedState
 from wenmin.tallies.registry import (
     BRANCH,
@@ -44,6 +42,13 @@ from wenmin.tallies.registry import (
     source_register,
 )
 from wenmin.tallies.services import record_changed
+from wenmin.tallies.subjects import (
+    department,
+    facts_for,
+    record_ids,
+    subjects_of,
+    village_branch_of,
+)
 
 SOURCE = "surveys"
 FIELDS = (
@@ -73,43 +78,27 @@ def _facts(ids: Sequence[int]) -> Mapping[int, list[Fact]]:
         dict(zip(FIELDS, row, strict=True))
         for row in Need.objects.filter(pk__in=ids).values_list(*FIELDS)
     ]
-    villages = {
-        row["pk"]: village_of(
-            level=row["village__level"],
-            region_id=row["village_id"],
-            parent_id=row["village__parent_id"],
-        )
-        for row in rows
-        if row["village_id"] is not None
-    }
-    branches = village_branches(v for v in villages.values() if v is not None)
+    branches = village_branch_of(
+        {
+            row["pk"]: (row["village__level"], row["village_id"], row["village__parent_id"])
+            for row in rows
+        }
+    )
     found: dict[int, list[Fact]] = {}
     for row in rows:
-        branch = branches.get(villages.get(row["pk"]) or 0)
-        lead = row["case__lead_unit_id"]
-        department = lead if row["case__lead_unit__kind"] == UnitKind.DEPARTMENT else None
-        subjects = [
-            (REGION, row["village__township_id"], None),
-            (UNIT, branch, branch),
-            (UNIT, department, department),
-        ]
-        people = (row["visit__volunteer__person_id"], row["resolved_by__person_id"])
-        subjects += [(PERSON, person, None) for person in dict.fromkeys(people)]
+        subjects = subjects_of(
+            (REGION, row["village__township_id"]),
+            (UNIT, branches.get(row["pk"])),
+            (UNIT, department(row["case__lead_unit_id"], row["case__lead_unit__kind"])),
+            (PERSON, row["visit__volunteer__person_id"]),
+            (PERSON, row["resolved_by__person_id"]),
+        )
+        amounts = {"needs": 1.0}
+        if need_met(row["state"], row["case__state"]):
+            amounts["needs_met"] = 1.0
         day = timezone.localtime(row["visit__visited_at"]).date()
-        met = need_met(row["state"], row["case__state"])
-        facts: list[Fact] = []
-        for kind, subject, for_unit in subjects:
-            if subject is None:
-                continue
-            facts.append(Fact(kind, subject, day, "needs", 1.0, for_unit))
-            if met:
-                facts.append(Fact(kind, subject, day, "needs_met", 1.0, for_unit))
-        found[row["pk"]] = facts
+        found[row["pk"]] = facts_for(subjects, day, amounts, own_unit=True)
     return found
-
-
-def _records() -> Iterator[int]:
-    return Need.objects.order_by("pk").values_list("pk", flat=True).iterator()
 
 
 def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
@@ -145,24 +134,24 @@ def case_changed(case: Case, event: CaseEvent) -> None:
 
 def surveys_source_register() -> Source:
     """Register the needs surveys as a source (from the app's ready())."""
-    source = Source(
-        key=SOURCE,
-        label=_("Needs surveys (问需)"),
-        counters={"needs_met": _("needs met"), "needs": _("needs raised")},
-        measures=[
-            Measure(
-                "surveys.needs_met",
-                _("Needs raised in the needs surveys that were met"),
-                RATE,
-                "needs_met",
-                "needs",
-                half=QUALITY,
-                subjects={TOWNSHIP: REGION, BRANCH: UNIT, DEPARTMENT: UNIT, CADRE: PERSON},
-            )
-        ],
-        facts=_facts,
-        records=_records,
-        describe=_describe,
+    return source_register(
+        Source(
+            key=SOURCE,
+            label=_("Needs surveys (问需)"),
+            counters={"needs_met": _("needs met"), "needs": _("needs raised")},
+            measures=[
+                Measure(
+                    "surveys.needs_met",
+                    _("Needs raised in the needs surveys that were met"),
+                    RATE,
+                    "needs_met",
+                    "needs",
+                    half=QUALITY,
+                    subjects={TOWNSHIP: REGION, BRANCH: UNIT, DEPARTMENT: UNIT, CADRE: PERSON},
+                )
+            ],
+            facts=_facts,
+            records=lambda: record_ids(Need.objects.all()),
+            describe=_describe,
+        )
     )
-    source_register(source)
-    return source

@@ -112,8 +112,9 @@ class Source:
 SOURCES: dict[str, Source] = {}
 
 
-def source_register(source: Source) -> None:
-    """Register (or replace, for tests) a source; its measures' keys start with its key."""
+def source_register(source: Source) -> Source:
+    """Register (or replace, for tests) a source, and give it back; its measures' keys start
+    with its key."""
     for measure in source.measures:
         if measure.source != source.key:
             raise ValueError(f"{measure.key} is not a measure of {source.key}")
@@ -121,6 +122,7 @@ def source_register(source: Source) -> None:
         if unknown:
             raise ValueError(f"{measure.key} counts unknown counters {sorted(unknown)}")
     SOURCES[source.key] = source
+    return source
 
 
 def source_get(key: str) -> Source:

@@ -4,7 +4,7 @@ and its days held (until its end, or 30) as "days"."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from wenmin.organisation.models import Position
 from wenmin.tallies.registry import (
@@ -20,6 +20,7 @@ from wenmin.tallies.registry import (
     Source,
     source_register,
 )
+from wenmin.tallies.subjects import record_ids
 
 TOY = "toy"
 
@@ -37,10 +38,6 @@ def _facts(ids: Sequence[int]) -> Mapping[int, list[Fact]]:
     return found
 
 
-def _records() -> Iterator[int]:
-    return Position.objects.order_by("pk").values_list("pk", flat=True).iterator()
-
-
 def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
     return {
         p.pk: Described(f"{p.kind} {p.start_date}") for p in Position.objects.filter(pk__in=ids)
@@ -48,26 +45,26 @@ def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
 
 
 def toy_source_register() -> Source:
-    source = Source(
-        key=TOY,
-        label="toy",
-        counters={"posts": "posts", "days": "days"},
-        measures=[
-            Measure(
-                "toy.posts", "posts", COUNT, "posts", subjects={DEPARTMENT: UNIT, CADRE: PERSON}
-            ),
-            Measure(
-                "toy.days",
-                "days per post",
-                MEAN,
-                "days",
-                "posts",
-                subjects={DEPARTMENT: UNIT, CADRE: PERSON},
-            ),
-        ],
-        facts=_facts,
-        records=_records,
-        describe=_describe,
+    return source_register(
+        Source(
+            key=TOY,
+            label="toy",
+            counters={"posts": "posts", "days": "days"},
+            measures=[
+                Measure(
+                    "toy.posts", "posts", COUNT, "posts", subjects={DEPARTMENT: UNIT, CADRE: PERSON}
+                ),
+                Measure(
+                    "toy.days",
+                    "days per post",
+                    MEAN,
+                    "days",
+                    "posts",
+                    subjects={DEPARTMENT: UNIT, CADRE: PERSON},
+                ),
+            ],
+            facts=_facts,
+            records=lambda: record_ids(Position.objects.all()),
+            describe=_describe,
+        )
     )
-    source_register(source)
-    return source

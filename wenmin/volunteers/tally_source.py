@@ -15,7 +15,7 @@ now: a member moving branch takes their past hours along at the next rebuild.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db.models import F, QuerySet
 from django.urls import reverse
@@ -23,18 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from wenmin.organisation.models import UnitKind
 from wenmin.tallies.registry import (
-    BRANCH,
-    CADRE,
     COUNT,
-    DEPARTMENT,
     HIGHER,
-    MEMBER,
     PERSON,
     QUALITY,
     REGION,
-    TOWNSHIP,
     UNIT,
     Described,
     Fact,
@@ -43,18 +37,12 @@ from wenmin.tallies.registry import (
     source_register,
 )
 from wenmin.tallies.services import record_changed
+from wenmin.tallies.subjects import EVERY_GROUP, department, facts_for, record_ids, subjects_of
 from wenmin.volunteers.models import Participation
 
 SOURCE = "volunteers"
 HOURS = "hours"  # the party members' points read this counter on PERSON: keep its name
 PARTICIPATIONS = "participations"
-SUBJECTS = {
-    MEMBER: PERSON,
-    CADRE: PERSON,
-    BRANCH: UNIT,
-    TOWNSHIP: REGION,
-    DEPARTMENT: UNIT,
-}
 
 
 def counted_participations() -> QuerySet[Participation]:
@@ -87,27 +75,17 @@ def _facts(ids: Sequence[int]) -> Mapping[int, list[Fact]]:
     )
     found: dict[int, list[Fact]] = {}
     for row in rows:
-        subjects = [(PERSON, row["person"])]
-        if row["branch"] is not None:
-            subjects.append((UNIT, row["branch"]))
-        if row["unit"] is not None and row["unit_kind"] == UnitKind.DEPARTMENT:
-            subjects.append((UNIT, row["unit"]))
-        # A county team's activity in the county seat has no township (neither has its team).
-        township = row["township"] or row["team_township"]
-        if township is not None:
-            subjects.append((REGION, township))
+        subjects = subjects_of(
+            (PERSON, row["person"]),
+            (UNIT, row["branch"]),
+            (UNIT, department(row["unit"], row["unit_kind"])),
+            # A county team's activity in the county seat has no township (neither has its team).
+            (REGION, row["township"] or row["team_township"]),
+        )
         day = timezone.localdate(row["starts_at"])
-        amounts = ((HOURS, float(row["hours"] or 0)), (PARTICIPATIONS, 1.0))
-        found[row["pk"]] = [
-            Fact(subject_type, subject_id, day, counter, amount, row["team"])
-            for subject_type, subject_id in dict.fromkeys(subjects)
-            for counter, amount in amounts
-        ]
+        amounts = {HOURS: float(row["hours"] or 0), PARTICIPATIONS: 1.0}
+        found[row["pk"]] = facts_for(subjects, day, amounts, row["team"])
     return found
-
-
-def _records() -> Iterator[int]:
-    return counted_participations().order_by("pk").values_list("pk", flat=True).iterator()
 
 
 def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
@@ -141,38 +119,38 @@ def _describe(ids: Sequence[int]) -> Mapping[int, Described]:
 
 def volunteers_source_register() -> Source:
     """Register volunteering with the daily counts (from the app's ready())."""
-    source = Source(
-        key=SOURCE,
-        label=_("Volunteer service"),
-        counters={
-            HOURS: _("confirmed volunteer hours"),
-            PARTICIPATIONS: _("volunteer participations"),
-        },
-        measures=[
-            Measure(
-                "volunteers.hours",
-                _("Volunteer hours served"),
-                COUNT,
-                HOURS,
-                direction=HIGHER,
-                half=QUALITY,
-                subjects=SUBJECTS,
-                unit_label=_("hours"),
-            ),
-            Measure(
-                "volunteers.activities",
-                _("Volunteer activities taken part in"),
-                COUNT,
-                PARTICIPATIONS,
-                direction=HIGHER,
-                half=QUALITY,
-                subjects=SUBJECTS,
-                unit_label=pgettext_lazy("unit of a count", "participations"),
-            ),
-        ],
-        facts=_facts,
-        records=_records,
-        describe=_describe,
+    return source_register(
+        Source(
+            key=SOURCE,
+            label=_("Volunteer service"),
+            counters={
+                HOURS: _("confirmed volunteer hours"),
+                PARTICIPATIONS: _("volunteer participations"),
+            },
+            measures=[
+                Measure(
+                    "volunteers.hours",
+                    _("Volunteer hours served"),
+                    COUNT,
+                    HOURS,
+                    direction=HIGHER,
+                    half=QUALITY,
+                    subjects=EVERY_GROUP,
+                    unit_label=_("hours"),
+                ),
+                Measure(
+                    "volunteers.activities",
+                    _("Volunteer activities taken part in"),
+                    COUNT,
+                    PARTICIPATIONS,
+                    direction=HIGHER,
+                    half=QUALITY,
+                    subjects=EVERY_GROUP,
+                    unit_label=pgettext_lazy("unit of a count", "participations"),
+                ),
+            ],
+            facts=_facts,
+            records=lambda: record_ids(counted_participations()),
+            describe=_describe,
+        )
     )
-    source_register(source)
-    return source
