@@ -78,3 +78,29 @@ def test_the_department_walks_from_the_ranking_to_a_dossier_to_a_figures_records
         "4-case.png",
         "5-report-print.png",
     ]
+
+
+def test_a_units_place_in_the_comparison_scrolls_inside_its_box_on_a_phone(
+    live_server: Any, live_desk: CaseDesk, phone_page: Any, tmp_path: Path
+) -> None:
+    from wenmin.frontline.tests.test_unit_comparison import _tree
+    from wenmin.scoreboard.tests.test_pages import _handled
+
+    county = live_desk.county
+    _tree("township", ("cases.satisfaction", "quality", "1"), ("cases.response", "efficiency", "1"))
+    _handled(live_desk, county.government_a, county.township_clerk, satisfaction=5)
+    base, page = live_server.url, phone_page
+    report = reverse("frontline:report_unit", args=[county.government_a.pk])
+    page.goto(base + report)
+    login = page.locator("section.login form")
+    login.locator("input[name=username]").fill(county.leader.username)
+    login.locator("input[name=password]").fill(PASSWORD)
+    login.locator("button[type=submit]").click()
+    page.wait_for_url(base + report)
+    _fits(page)
+    section = page.locator('[data-section="comparison"]')
+    assert section.locator('[data-figure="rank"] a').inner_text() == "1 / 1"  # 白沙乡: no sample
+    wrap = section.locator(".table-wrap")
+    assert wrap.evaluate("box => box.scrollWidth > box.clientWidth")  # it scrolls, the page not
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "unit-report.png"), full_page=True)

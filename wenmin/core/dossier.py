@@ -1,6 +1,7 @@
-"""The sections of a cadre's front-line dossier (一线考察): each module registers its own from its
-AppConfig.ready(), so the page that shows them imports none of them (cases: the cases they led;
-projects: the projects they patronise or run; branchlife: their meetings; …).
+"""The sections of a cadre's front-line dossier (一线考察) and of a unit's yearly report: each
+module registers its own from its AppConfig.ready(), so the page that shows them imports none of
+them (cases: the cases they led; projects: the projects they patronise or run; branchlife: their
+meetings; the scoreboard: a cadre's scores, a unit's place in the comparison; …).
 
     from wenmin.core import dossier
     dossier.section_register("cases", _("Cases led"), 10, cases_section)
@@ -10,6 +11,9 @@ A section function is called as fn(person=…, start=…, end=…, viewer=…) f
 records it counts (or, without one, the dossier's own list of the rows that carry its key), the
 rows themselves and the sentence it shows when it holds nothing. It reads in a constant number
 of queries, whatever the number of records, and shows only what the viewer may see.
+
+A unit's section is registered apart (`unit_section_register`) and called as
+fn(unit=…, start=…, end=…, viewer=…); besides figures it may answer a `Table`.
 """
 
 from __future__ import annotations
@@ -50,6 +54,40 @@ class Row:
     listed: bool = True  # False: shown only in the list behind one of its figures
 
 
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str | Promise
+    sampled: bool = False  # each cell also carries the sample its value rests on
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Value
+    url: str = ""  # the records the value counts
+    sample: Value | None = None
+
+
+@dataclass(frozen=True)
+class TableRow:
+    label: str
+    cells: list[Cell]
+    key: str = ""
+
+
+@dataclass
+class Table:
+    """Figures in rows and columns (a unit's comparison month by month)."""
+
+    columns: list[Column]
+    rows: list[TableRow] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[tuple[TableRow, list[tuple[Column, Cell]]]]:
+        """Each row with its cells beside their columns."""
+        return [(row, list(zip(self.columns, row.cells, strict=True))) for row in self.rows]
+
+
 @dataclass
 class Section:
     """What a module says about a cadre over a period."""
@@ -60,10 +98,15 @@ class Section:
     empty: str | Promise = ""  # the sentence shown when the section holds nothing
     note: str | Promise = ""  # how the section counts (shown under its title)
     key: str = ""  # the registered key (set by `dossier_sections`)
+    table: Table | None = None
 
     @property
     def is_empty(self) -> bool:
-        return not self.rows and not any(_nonzero(f.value) for f in self.figures)
+        return (
+            not self.rows
+            and not (self.table and self.table.rows)
+            and not any(_nonzero(f.value) for f in self.figures)
+        )
 
     def figure(self, key: str) -> Figure | None:
         return next((f for f in self.figures if f.key == key), None)
@@ -139,3 +182,24 @@ def dossier_sections(*, person: Any, start: dt.date, end: dt.date, viewer: Any) 
         section_build(registered, person=person, start=start, end=end, viewer=viewer)
         for registered in sections_registered()
     ]
+
+
+_UNIT_SECTIONS: dict[str, Registered] = {}
+
+
+def unit_section_register(key: str, title: Any, order: int, fn: SectionFn) -> None:
+    """Add (or replace) a section of a unit's yearly report: fn(*, unit, start, end, viewer)."""
+    _UNIT_SECTIONS[key] = Registered(key=key, title=title, order=order, fn=fn)
+
+
+def unit_section_unregister(key: str) -> None:
+    _UNIT_SECTIONS.pop(key, None)
+
+
+def unit_sections(*, unit: Any, start: dt.date, end: dt.date, viewer: Any) -> list[Section]:
+    """Every registered unit section for a unit over start…end, in order."""
+    found = []
+    for registered in sorted(_UNIT_SECTIONS.values(), key=lambda s: (s.order, s.key)):
+        section = registered.fn(unit=unit, start=start, end=end, viewer=viewer)
+        found.append(replace(section, key=registered.key, title=section.title or registered.title))
+    return found

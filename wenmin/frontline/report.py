@@ -1,6 +1,7 @@
 """The yearly evaluation report (年度考核) of a cadre and of a unit, as organisation departments
 lay it out: basic information, posts held, the year's work by section, the field inspections,
-the year's comparison scores, and a blank for the department's assessment, signature and date.
+the year's comparison scores (a unit's also its own place in the comparison, a section the
+scoreboard registers), and a blank for the department's assessment, signature and date.
 The page prints it; `cadre_workbook` and `unit_workbook` write the same as Excel."""
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ class UnitReport:
     end: dt.date
     cadres: list[Person]
     tables: list[SectionTable]
+    sections: list[dossier.Section] = field(default_factory=list)  # the unit's own (registered)
     left_out: int = 0  # cadres beyond UNIT_CADRES_MAX, not in the report
     generated: dt.datetime = field(default_factory=timezone.now)
 
@@ -142,6 +144,7 @@ def unit_report(*, viewer: Any, unit: Unit, county: Region, year: int) -> UnitRe
         end=end,
         cadres=cadres,
         tables=list(tables.values()),
+        sections=dossier.unit_sections(unit=unit, start=start, end=end, viewer=viewer),
         left_out=len(everyone) - len(cadres),
     )
 
@@ -176,6 +179,32 @@ def _section_rows(sheet: Any, shown: ReportSection) -> None:
         for row in rows:
             sheet.append([row.label, row.day, row.detail])
     elif section.is_empty:
+        sheet.append([str(section.empty)])
+
+
+def _unit_section_rows(sheet: Any, section: dossier.Section) -> None:
+    """A unit's own section: its figures, then its table with each sample beside its value."""
+    _heading(sheet, section.title)
+    if section.note:
+        sheet.append([str(section.note)])
+    for figure in section.figures:
+        sheet.append([str(figure.label), figure.value, str(figure.unit)])
+    table = section.table
+    if table is not None and table.rows:
+        headers = [_("Period")]
+        for column in table.columns:
+            headers.append(str(column.label))
+            if column.sampled:
+                headers.append(_("%(indicator)s: sample") % {"indicator": column.label})
+        sheet.header(headers)
+        for row, pairs in table.lines:
+            values: list[Any] = [row.label]
+            for column, cell in pairs:
+                values.append(cell.value)
+                if column.sampled:
+                    values.append(cell.sample)
+            sheet.append(values)
+    if section.is_empty:
         sheet.append([str(section.empty)])
 
 
@@ -227,6 +256,8 @@ def unit_workbook(report: UnitReport, target: IO[bytes]) -> None:
         sheet.header([_("Name"), _("Position"), *[str(label) for label in table.labels]])
         for person, cells in table.rows:
             sheet.append([person.name, person.cadre.position, *[value for value, _url in cells]])
+    for section in report.sections:
+        _unit_section_rows(sheet, section)
     _heading(sheet, _("Grades"))
     sheet.header([_("Name"), _("Position"), _("Grade")])
     for person in report.cadres:

@@ -4,8 +4,9 @@ organisation department's lists (先进, 推进不力) and the yearly evaluation
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote, urlencode
 
 from django.core.exceptions import PermissionDenied
@@ -146,7 +147,7 @@ def lists(request: HttpRequest) -> HttpResponse:
 
 
 def _workbook(
-    request: HttpRequest, write: Any, filename: str, audit: dict[str, Any]
+    request: HttpRequest, write: Callable[[IO[bytes]], None], filename: str, audit: dict[str, Any]
 ) -> FileResponse:
     user = viewer(request)
     if not roles.can_export(user.role):
@@ -164,6 +165,41 @@ def _workbook(
     )
 
 
+def _report(
+    request: HttpRequest,
+    kind: str,
+    name: str,
+    audit: dict[str, Any],
+    *,
+    build: Callable[[int], Any],
+    write: Callable[[Any, IO[bytes]], None],
+) -> HttpResponse | FileResponse:
+    """A yearly report of the year asked (`build(year)`): printable, or Excel with ?format=xlsx."""
+    form, year, status = year_of(request)
+    built = build(year)
+    if request.GET.get("format") == "xlsx" and status == 200:
+        return _workbook(
+            request,
+            lambda target: write(built, target),
+            report.report_filename(kind, name, year),
+            {**audit, "year": year},
+        )
+    xlsx = f"{quote(request.path)}?{urlencode({'year': year, 'format': 'xlsx'})}"
+    return render(
+        request,
+        f"frontline/report_{kind}.html",
+        {
+            "report": built,
+            "form": form,
+            "year": year,
+            "years": years_offered(year),
+            "grades": report.GRADES,
+            "xlsx": xlsx,
+        },
+        status=status,
+    )
+
+
 @org_page  # type: ignore[arg-type]  # a FileResponse streams
 @never_cache
 @require_GET
@@ -171,27 +207,15 @@ def report_cadre(request: HttpRequest, person_id: int) -> HttpResponse | FileRes
     """A cadre's yearly evaluation report: printable, or as Excel with ?format=xlsx."""
     user = viewer(request)
     person, county = selectors.cadre_get_for(user=user, person_id=person_id)
-    form, year, status = year_of(request)
-    built = report.cadre_report(viewer=user, person=person, county=county, year=year)
-    if request.GET.get("format") == "xlsx" and status == 200:
-        return _workbook(
-            request,
-            lambda target: report.cadre_workbook(built, target),
-            report.report_filename("cadre", person.name, year),
-            {"cadre": person.pk, "year": year},
-        )
-    return render(
+    return _report(
         request,
-        "frontline/report_cadre.html",
-        {
-            "report": built,
-            "form": form,
-            "year": year,
-            "years": years_offered(year),
-            "grades": report.GRADES,
-            "xlsx": _xlsx(request, year),
-        },
-        status=status,
+        "cadre",
+        person.name,
+        {"cadre": person.pk},
+        build=lambda year: report.cadre_report(
+            viewer=user, person=person, county=county, year=year
+        ),
+        write=report.cadre_workbook,
     )
 
 
@@ -199,32 +223,15 @@ def report_cadre(request: HttpRequest, person_id: int) -> HttpResponse | FileRes
 @never_cache
 @require_GET
 def report_unit(request: HttpRequest, unit_id: int) -> HttpResponse | FileResponse:
-    """A unit's yearly evaluation report (its cadres, section by section): printable, or Excel."""
+    """A unit's yearly evaluation report (its cadres section by section, its place in the
+    comparison): printable, or Excel."""
     user = viewer(request)
     unit, county = selectors.unit_get_for(user=user, unit_id=unit_id)
-    form, year, status = year_of(request)
-    built = report.unit_report(viewer=user, unit=unit, county=county, year=year)
-    if request.GET.get("format") == "xlsx" and status == 200:
-        return _workbook(
-            request,
-            lambda target: report.unit_workbook(built, target),
-            report.report_filename("unit", unit.code, year),
-            {"unit": unit.pk, "year": year},
-        )
-    return render(
+    return _report(
         request,
-        "frontline/report_unit.html",
-        {
-            "report": built,
-            "form": form,
-            "year": year,
-            "years": years_offered(year),
-            "grades": report.GRADES,
-            "xlsx": _xlsx(request, year),
-        },
-        status=status,
+        "unit",
+        unit.code,
+        {"unit": unit.pk},
+        build=lambda year: report.unit_report(viewer=user, unit=unit, county=county, year=year),
+        write=report.unit_workbook,
     )
-
-
-def _xlsx(request: HttpRequest, year: int) -> str:
-    return f"{quote(request.path)}?{urlencode({'year': year, 'format': 'xlsx'})}"

@@ -16,7 +16,7 @@ from wenmin.scoreboard import selectors
 from wenmin.scoreboard.forms import OverallForm
 from wenmin.scoreboard.models import TreeGroup
 from wenmin.scoreboard.overall import standing_with_trend
-from wenmin.scoreboard.views_overall import evidence_link
+from wenmin.scoreboard.presenting import evidence_link
 
 router = Router(tags=["scoreboard"])
 

@@ -21,6 +21,9 @@ class ScoreboardConfig(AppConfig):
         from wenmin.scoreboard.dossier import dossier_section_register
 
         dossier_section_register()  # the scores in a cadre's dossier and yearly report
+        from wenmin.scoreboard.unit_standing import unit_section_register
+
+        unit_section_register()  # a unit's place in the comparison, in its yearly report
         self._pages()
 
     def demo_finish(self, *, progress: bool) -> list[str]:

@@ -22,12 +22,19 @@ from wenmin.scoreboard.periods import Period
 from wenmin.scoreboard.presenting import number
 
 
-def _months(start: dt.date, end: dt.date) -> list[Period]:
+def months_in(start: dt.date, end: dt.date) -> list[Period]:
+    """The calendar months start…end touches."""
     months, day = [], start.replace(day=1)
     while day <= end:
         months.append(Period.month(day.year, day.month))
         day = (day + dt.timedelta(days=32)).replace(day=1)
     return months
+
+
+def period_of(start: dt.date, end: dt.date) -> Period:
+    """start…end as a period: a year when it is one, else as it is."""
+    whole_year = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    return Period(start, end, "year" if whole_year and start.year == end.year else "custom")
 
 
 def _link(period: Period, county_pk: int) -> str:
@@ -44,11 +51,7 @@ def scores_section(*, person: Any, start: dt.date, end: dt.date, viewer: Any) ->
         return dossier.Section(title="", empty=_("Not a cadre of a county you can compare."))
     county = subject.county
     everyone = subjects_of("cadre", county)
-    whole = Period(
-        start,
-        end,
-        "year" if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) else "custom",
-    )
+    whole = period_of(start, end)
     found = standing(group="cadre", period=whole, county=county, subjects=everyone)
     row = next((r for r in found.rows if r.pk == person.pk), None)
     figures = []
@@ -80,7 +83,7 @@ def scores_section(*, person: Any, start: dt.date, end: dt.date, viewer: Any) ->
             ),
         ]
     rows = []
-    for month in _months(start, end):
+    for month in months_in(start, end):
         monthly = standing(group="cadre", period=month, county=county, subjects=everyone)
         mine = next((r for r in monthly.rows if r.pk == person.pk), None)
         if mine is None:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils import timezone
 
-from wenmin.organisation.models import Person, Region
+from wenmin.organisation.models import Person, Region, Unit, UnitKind
 from wenmin.scoreboard.indicators import Scored, TreeSpec, score
 from wenmin.scoreboard.models import TreeGroup
 from wenmin.scoreboard.periods import Period
@@ -65,6 +65,23 @@ def subjects_of(group: str, county: Region) -> list[Subject]:
         else:
             found.append(Subject(obj, obj.pk, {PERSON: obj.pk}))
     return found
+
+
+# The kind of unit each group compares; which of them are its subjects is `subjects_of`'s to say.
+UNIT_GROUPS: dict[str, str] = {
+    UnitKind.TOWNSHIP_GOVERNMENT: Group.TOWNSHIP,
+    UnitKind.DEPARTMENT: Group.DEPARTMENT,
+    UnitKind.PARTY_BRANCH: Group.BRANCH,
+}
+
+
+def unit_subject(unit: Unit) -> tuple[str, int] | None:
+    """The group a unit would be compared in and its subject's id there (a township government
+    stands for its township), or None for a kind of unit no group compares."""
+    group = UNIT_GROUPS.get(unit.kind)
+    if group is None:
+        return None
+    return group, int(unit.region_id) if group == Group.TOWNSHIP else int(unit.pk)
 
 
 def tree_measures(tree: TreeSpec) -> dict[str, Measure]:

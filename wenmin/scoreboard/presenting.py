@@ -12,10 +12,13 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from wenmin.organisation.models import Region
 from wenmin.scoreboard.figures import figures_of
 from wenmin.scoreboard.forms import query_value
 from wenmin.scoreboard.periods import Period
 from wenmin.scoreboard.ranking import RATES, Group, Row
+from wenmin.tallies.registry import COUNT, RATE, Measure
+from wenmin.tallies.registry import source_get as tally_source
 
 SHOWN_RATES = ("response", "resolution", "satisfaction", "on_time_closure", "rework")
 
@@ -33,6 +36,27 @@ def figure_link(*, group: str, pk: int, figure: str, period: Period) -> str:
     """The page listing the records one number counts (`figures.py`)."""
     params = {"group": group, "subject": pk, "figure": figure, "period": query_value(period)}
     return f"{reverse('scoreboard:figure')}?{urlencode(params)}"
+
+
+def evidence_link(*, group: str, pk: int, measure: Measure, period: Period, county: Region) -> str:
+    """The page listing the records behind one indicator of a subject over a period."""
+    source = tally_source(measure.source)
+    if source.evidence_url is not None:
+        return source.evidence_url(group=group, pk=pk, measure=measure.key, period=period)
+    query = {
+        "group": group,
+        "subject": pk,
+        "measure": measure.key,
+        "period": query_value(period),
+        "county": county.pk,
+    }
+    return f"{reverse('scoreboard:evidence')}?{urlencode(query)}"
+
+
+def shown_value(measure: Measure | None, raw: float | None) -> str:
+    if measure is None or raw is None:
+        return "—"
+    return percent(raw) if measure.kind == RATE else number(raw, 1 if measure.kind != COUNT else 0)
 
 
 @dataclass(frozen=True)

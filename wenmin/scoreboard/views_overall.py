@@ -35,12 +35,11 @@ from wenmin.scoreboard.forms import (
 from wenmin.scoreboard.indicators import Scored, TreeSpec
 from wenmin.scoreboard.models import Direction, Half, TreeGroup
 from wenmin.scoreboard.overall import Standing, counted_days, standing_with_trend
-from wenmin.scoreboard.periods import Period
-from wenmin.scoreboard.presenting import number, percent
+from wenmin.scoreboard.presenting import evidence_link, number, shown_value
 from wenmin.scoreboard.views_appeals import errors_to_form
 from wenmin.tallies import readers
 from wenmin.tallies.models import Entry
-from wenmin.tallies.registry import COUNT, PERSON, RATE, REGION, UNIT, Measure, measures_for
+from wenmin.tallies.registry import COUNT, PERSON, REGION, UNIT, Measure, measures_for
 from wenmin.tallies.registry import source_get as tally_source
 
 PAGE_SIZE = 100  # rows of the comparison a page shows
@@ -48,27 +47,6 @@ PAGE_SIZE = 100  # rows of the comparison a page shows
 
 def _viewer(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def evidence_link(*, group: str, pk: int, measure: Measure, period: Period, county: Region) -> str:
-    """The page listing the records behind one indicator of a subject over a period."""
-    source = tally_source(measure.source)
-    if source.evidence_url is not None:
-        return source.evidence_url(group=group, pk=pk, measure=measure.key, period=period)
-    query = {
-        "group": group,
-        "subject": pk,
-        "measure": measure.key,
-        "period": query_value(period),
-        "county": county.pk,
-    }
-    return f"{reverse('scoreboard:evidence')}?{urlencode(query)}"
-
-
-def shown_value(measure: Measure | None, raw: float | None) -> str:
-    if measure is None or raw is None:
-        return "—"
-    return percent(raw) if measure.kind == RATE else number(raw, 1 if measure.kind != COUNT else 0)
 
 
 @dataclass
