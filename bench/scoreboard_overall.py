@@ -38,6 +38,7 @@ measured and asserts nothing.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -669,6 +670,7 @@ def measure(runs: int, counties_wanted: int) -> dict[str, Any]:
     import django
 
     django.setup()
+    gc.freeze()  # as the server's workers do once loaded (wenmin/wsgi.py)
     from django.db import connection
     from django.utils import timezone
 

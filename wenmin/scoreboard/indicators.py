@@ -49,7 +49,7 @@ class TreeSpec:
     version: int | None = None  # the stored tree's id; None: the built-in default
 
 
-@dataclass
+@dataclass(slots=True)
 class Value:
     """One indicator of one subject."""
 
@@ -80,7 +80,7 @@ class Value:
         return self.amount / self.base if self.base else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Scored:
     subject: Any
     pk: int
@@ -158,12 +158,15 @@ def score(
                 v.score = _spread(low, high, point, item.direction)
     for row in rows:
         _combine(row)
-    ranked = [r for r in rows if is_ranked(r.sample, tree.minimum_sample)]
-    ranked.sort(key=lambda r: (-r.composite, -r.sample, str(r.subject)))
-    for place, row in enumerate(ranked, start=1):
+    samples = [(row, row.sample) for row in rows]  # each row's sample, worked out once
+    ranked = [(r, n) for r, n in samples if is_ranked(n, tree.minimum_sample)]
+    ranked.sort(key=lambda rn: (-rn[0].composite, -rn[1], str(rn[0].subject)))
+    for place, (row, _n) in enumerate(ranked, start=1):
         row.rank = place
-    rest = sorted((r for r in rows if r.rank is None), key=lambda r: (-r.sample, str(r.subject)))
-    return ranked + rest
+    rest = sorted(
+        ((r, n) for r, n in samples if r.rank is None), key=lambda rn: (-rn[1], str(rn[0].subject))
+    )
+    return [r for r, _n in ranked] + [r for r, _n in rest]
 
 
 def _combine(row: Scored) -> None:
