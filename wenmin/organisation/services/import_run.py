@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from wenmin.core.audit import audit_record
 from wenmin.core.models import User
-from wenmin.organisation import signals
 from wenmin.organisation.models import Region, Unit
 from wenmin.organisation.services.common import require_administrator
 
@@ -128,10 +127,6 @@ def import_run(
                 action="excel.import",
                 changes={"sheet": importer.sheet, "rows": len(outcome.rows)},
             )
-            # A new branch may now serve its village, new people bring their roles: counted
-            # again, like any change of the structure (imports are few and large).
-            if outcome.rows:
-                signals.structure_changed(kind=signals.IMPORT)
     except _Undo:
         return outcome
     except DatabaseError as error:
