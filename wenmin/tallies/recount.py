@@ -53,7 +53,7 @@ def recount_run() -> RecountOutcome | None:
     if not owed:
         return None
     started = time.monotonic()
-    reports = tallies_rebuild()
+    reports = tallies_rebuild(live=True)
     caught_up = Q()
     for pk, _reason, changes in owed:
         caught_up |= Q(pk=pk, changes=changes)
