@@ -87,7 +87,7 @@ MOVES: dict[str, tuple[Write, str]] = {
     "a position ends": (
         lambda c: org.position_end(
             actor=c.administrator,
-            position=Position.objects.filter(end_date__isnull=True).order_by("pk").first(),
+            position=Position.objects.filter(end_date__isnull=True).earliest("pk"),
             end_date=dt.date(2030, 1, 1),
         ),
         "position",
