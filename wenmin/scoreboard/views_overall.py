@@ -38,6 +38,7 @@ from wenmin.scoreboard.overall import Standing, counted_days, standing_with_tren
 from wenmin.scoreboard.presenting import evidence_link, number, shown_value
 from wenmin.scoreboard.views_appeals import errors_to_form
 from wenmin.tallies import readers
+from wenmin.tallies import selectors as tally_selectors
 from wenmin.tallies.models import Entry
 from wenmin.tallies.registry import COUNT, PERSON, REGION, UNIT, Measure, measures_for
 from wenmin.tallies.registry import source_get as tally_source
@@ -167,6 +168,7 @@ def overall_page(request: HttpRequest) -> HttpResponse:
         "page": page,
         "subjects": len(found.rows),
         "ranked_count": len(found.ranked),
+        "recount_since": tally_selectors.recount_pending(),
         "page_query": urlencode(
             {"group": group, "period": query_value(period), "county": county.pk}
         ),

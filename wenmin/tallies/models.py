@@ -90,3 +90,21 @@ class Exclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.record} × {self.unit_id}"
+
+
+class RecountOwed(models.Model):
+    """(Not "Recount": its table would be rebuild.py's temporary `tallies_recount`.) A recount owed: the organisation changed (a member moved branch, a unit moved township),
+    so records counted before may now count elsewhere. One row per kind of change, however many
+    changes; the worker's recount (`recount.recount_run`) clears the rows it has caught up with."""
+
+    reason = models.CharField(max_length=24, unique=True)
+    since = models.DateTimeField()  # the first change not yet recounted
+    changed_at = models.DateTimeField()  # the latest
+    changes = models.PositiveIntegerField(default=1)  # how many, and the row's version
+
+    class Meta:
+        verbose_name = _("recount owed")
+        verbose_name_plural = _("recounts owed")
+
+    def __str__(self) -> str:
+        return f"{self.reason} × {self.changes} since {self.since:%Y-%m-%d %H:%M}"

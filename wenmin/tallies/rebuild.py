@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from wenmin.tallies.models import Entry, Tally
 from wenmin.tallies.registry import Source, counted_sources, source_get
-from wenmin.tallies.services import _excluded, entry_rows
+from wenmin.tallies.services import _excluded, entry_rows, record_changed
 
 RECOUNT = "tallies_recount"
 CHUNK = 1000
@@ -152,11 +152,31 @@ def _write_directly(source: Source, cursor: Any, report: SourceReport, bar: Any)
         _tally_from_entries(cursor, source.key)
 
 
-def _replace(cursor: Any, report: SourceReport) -> None:
+def _entries_mark(cursor: Any) -> int:
+    cursor.execute(f"SELECT COALESCE(MAX({Entry._meta.pk.column}), 0) FROM {Entry._meta.db_table}")  # type: ignore[union-attr]  # noqa: S608
+    return int(cursor.fetchone()[0])
+
+
+def _written_meanwhile(cursor: Any, source: str, mark: int) -> list[int]:
+    """The records of a source written while it was recounted (their entries are newer than the
+    mark), and those the recount counts but the ledger no longer holds (one that stopped
+    counting meanwhile; or one written past the hook, which is counted again all the same)."""
+    entries, pk = Entry._meta.db_table, Entry._meta.pk.column  # type: ignore[union-attr]
+    cursor.execute(
+        f"SELECT record FROM {entries} WHERE source = %s AND {pk} > %s "  # noqa: S608
+        f"UNION SELECT r.record FROM {RECOUNT} r WHERE r.source = %s AND NOT EXISTS "
+        f"(SELECT 1 FROM {entries} e WHERE e.source = r.source AND e.record = r.record)",
+        [source, mark, source],
+    )
+    return sorted(row[0] for row in cursor.fetchall())
+
+
+def _replace(cursor: Any, report: SourceReport, mark: int | None) -> None:
     entries, tally = Entry._meta.db_table, Tally._meta.db_table
     cols = ", ".join(ENTRY_COLUMNS)
     key = ", ".join(TALLY_KEY)
     with transaction.atomic():
+        again = _written_meanwhile(cursor, report.source, mark) if mark is not None else []
         cursor.execute(f"DELETE FROM {entries} WHERE source = %s", [report.source])  # noqa: S608
         cursor.execute(
             f"INSERT INTO {entries} ({cols}) SELECT {cols} FROM {RECOUNT} WHERE source = %s",  # noqa: S608
@@ -168,6 +188,9 @@ def _replace(cursor: Any, report: SourceReport) -> None:
             f"WHERE source = %s AND NOT excluded GROUP BY {key}",
             [report.source],
         )
+        # What the module wrote after the recount read it would be lost: counted again, now.
+        if again:
+            record_changed(report.source, *again)
 
 
 def tallies_rebuild(
@@ -176,9 +199,12 @@ def tallies_rebuild(
     dry_run: bool = False,
     compare: bool = True,
     progress: bool = False,
+    live: bool = False,
 ) -> list[SourceReport]:
     """Recount each source (all, or those named) and, unless dry_run, replace its ledger and
-    daily counts; each report lists what differed (unless compare is false)."""
+    daily counts; each report lists what differed (unless compare is false). `live`: the modules
+    keep writing meanwhile (the worker's recount), so the records they wrote during a source's
+    recount are counted again after its replacement."""
     chosen = [source_get(k) for k in sources] if sources else counted_sources()
     reports = []
     for source in chosen:
@@ -206,11 +232,12 @@ def tallies_rebuild(
                     f"CREATE TEMPORARY TABLE {RECOUNT} AS SELECT {', '.join(ENTRY_COLUMNS)} "  # noqa: S608
                     f"FROM {Entry._meta.db_table} WHERE 1 = 0"
                 )
+                mark = _entries_mark(cursor) if live else None
                 _recount(source, cursor, report, bar)
                 if compare:
                     _compare(cursor, report)
                 if not dry_run:
-                    _replace(cursor, report)
+                    _replace(cursor, report, mark)
                 cursor.execute(
                     f"SELECT COUNT(*) FROM {Tally._meta.db_table} WHERE source = %s",  # noqa: S608
                     [source.key],

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wenmin.core.models import User
+from wenmin.organisation import signals
 from wenmin.organisation.models import (
     Cadre,
     CadreRank,
@@ -130,6 +131,10 @@ def _unit_check_row(row: ImportRow, context: ImportContext) -> list[models.Model
 def _units_write(rows: list[ImportRow], prepared: None) -> None:
     for level in by_depth([row.records[0] for row in rows]):
         Unit.objects.bulk_create(level, batch_size=INSERT_BATCH)
+    # A new party branch may now be the one serving its village (the first by code), which the
+    # councils' and surveys' records count for. (New regions and new people have no records.)
+    if rows:
+        signals.structure_changed(kind=signals.IMPORT)
 
 
 _UNITS = Importer(

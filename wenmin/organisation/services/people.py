@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from wenmin.core import crypto, roles
 from wenmin.core.audit import audit_record, field_changes
 from wenmin.core.models import User
+from wenmin.organisation import signals
 from wenmin.organisation.models import (
     Cadre,
     CadreRank,
@@ -125,6 +126,12 @@ def party_member_set(
     require_administrator(actor)
     checked = party_member_build(person=person, branch=branch, joined_on=joined_on, status=status)
     with transaction.atomic():
+        was = (
+            PartyMember.objects.select_for_update()
+            .filter(person=person)
+            .values_list("branch_id", flat=True)
+            .first()
+        )
         member, created = PartyMember.objects.update_or_create(
             person=person,
             defaults={
@@ -139,6 +146,8 @@ def party_member_set(
             target=member,
             changes={"branch": branch.code, "status": status, "created": created},
         )
+        if was != member.branch_id:
+            signals.structure_changed(kind=signals.PARTY_MEMBER)
     return member
 
 
@@ -149,6 +158,12 @@ def cadre_set(
     require_administrator(actor)
     checked = cadre_build(person=person, unit=unit, position=position, rank=rank)
     with transaction.atomic():
+        was = (
+            Cadre.objects.select_for_update()
+            .filter(person=person)
+            .values_list("unit_id", flat=True)
+            .first()
+        )
         cadre, created = Cadre.objects.update_or_create(
             person=person,
             defaults={"unit": checked.unit, "position": checked.position, "rank": checked.rank},
@@ -159,6 +174,8 @@ def cadre_set(
             target=cadre,
             changes={"unit": unit.code, "created": created},
         )
+        if was != cadre.unit_id:
+            signals.structure_changed(kind=signals.CADRE)
     return cadre
 
 
@@ -169,12 +186,20 @@ def volunteer_set(
     require_administrator(actor)
     checked = volunteer_build(person=person, post=post, team=team)
     with transaction.atomic():
+        was = (
+            Volunteer.objects.select_for_update()
+            .filter(person=person)
+            .values_list("team_id", flat=True)
+            .first()
+        )
         volunteer, created = Volunteer.objects.update_or_create(
             person=person, defaults={"post": checked.post, "team": checked.team}
         )
         audit_record(
             actor=actor, action="volunteer.set", target=volunteer, changes={"created": created}
         )
+        if not created and was != volunteer.team_id:
+            signals.structure_changed(kind=signals.VOLUNTEER)
     return volunteer
 
 
@@ -208,6 +233,7 @@ def position_start(
             start_date=start_date,
         )
         audit_record(actor=actor, action="position.start", target=position)
+        signals.structure_changed(kind=signals.POSITION)
     return position
 
 
@@ -218,11 +244,14 @@ def position_end(*, actor: User | None, position: Position, end_date: dt.date) -
         locked = Position.objects.select_for_update().get(pk=position.pk)
         if end_date < locked.start_date:
             raise ValidationError({"end_date": [_("A position cannot end before it starts.")]})
+        moved = locked.end_date != end_date
         locked.end_date = end_date
         locked.save(update_fields=["end_date"])
         audit_record(
             actor=actor, action="position.end", target=locked, changes={"end_date": str(end_date)}
         )
+        if moved:
+            signals.structure_changed(kind=signals.POSITION)
     return locked
 
 

@@ -124,4 +124,6 @@ def region_update(*, actor: User | None, region: Region, **fields: Any) -> Regio
             setattr(locked, name, value)
         locked.save(update_fields=list(fields))
         audit_record(actor=actor, action="region.update", target=locked, changes=changes)
+        # No signals.structure_changed: a region's code and place are fixed, and neither its
+        # name, kind, population nor location decides what a record counts for.
     return locked

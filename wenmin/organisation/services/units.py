@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from wenmin.core.audit import audit_record, field_changes
 from wenmin.core.models import User
+from wenmin.organisation import signals
 from wenmin.organisation.models import (
     Region,
     Unit,
@@ -112,4 +113,6 @@ def unit_update(*, actor: User | None, unit: Unit, **fields: Any) -> Unit:
                 path=Concat(Value(locked.path), Substr(F("path"), len(old_path) + 1))
             )
         audit_record(actor=actor, action="unit.update", target=locked, changes=changes)
+        if signals.UNIT_PLACE_FIELDS & changes.keys():
+            signals.structure_changed(kind=signals.UNIT)
     return locked

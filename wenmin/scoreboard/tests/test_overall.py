@@ -9,15 +9,19 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from wenmin.organisation import services as org
 from wenmin.organisation.models import Position, PositionKind
 from wenmin.scoreboard import trees
 from wenmin.scoreboard.models import Appeal, AppealStatus, IndicatorTree
 from wenmin.scoreboard.overall import standing
 from wenmin.scoreboard.periods import Period
-from wenmin.tallies.models import Tally
+from wenmin.tallies.models import RecountOwed, Tally
 from wenmin.tallies.rebuild import tallies_rebuild
+from wenmin.tallies.recount import recount_run
 from wenmin.tallies.registry import SOURCES, UNIT
+from wenmin.tallies.selectors import recount_pending
 from wenmin.tallies.services import record_changed
 from wenmin.tallies.testing import TOY, toy_source_register
 from wenmin.testing import build_small_county
@@ -276,3 +280,29 @@ def test_a_long_comparison_is_shown_a_page_at_a_time(client, county, monkeypatch
     ).content.decode()
     assert 'rel="prev"' in last and 'rel="next"' not in last
     assert client.get(OVERALL, {"group": "department", "page": "junk"}).status_code == 200
+
+
+def test_the_page_says_while_the_figures_are_recounted_after_the_organisation_changed(  # type: ignore[no-untyped-def]
+    client, county
+):
+    RecountOwed.objects.all().delete()  # what building the county noted
+    client.force_login(county.leader)
+    query = {"group": "department", "period": "2026-03"}
+    assert "data-recount-pending" not in client.get(OVERALL, query).content.decode()
+    org.party_member_set(
+        actor=county.administrator,
+        person=county.member_a,
+        branch=county.branch_b,
+        joined_on=dt.date(2001, 7, 1),
+    )
+    since = recount_pending()
+    assert since is not None
+    body = client.get(OVERALL, query).content.decode()
+    notice = re.search(r"<p class=\"notice\" data-recount-pending[^>]*>([^<]*)</p>", body)
+    assert notice is not None
+    assert notice.group(1) == (
+        f"组织架构已于 {timezone.localtime(since):%H:%M} 调整，数据正在重新统计，"
+        "可能仍有记录计入原单位或原支部。"
+    )
+    recount_run()
+    assert "data-recount-pending" not in client.get(OVERALL, query).content.decode()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -182,3 +183,30 @@ def test_an_appeal_takes_a_record_from_a_region_only_for_the_regions_own_unit():
     assert not is_excluded(Fact(REGION, other, DAY, "x", 1.0, 40), government)
     assert not is_excluded(Fact(UNIT, 30, DAY, "x", 1.0, None), department)
     assert not is_excluded(Fact(UNIT, 31, DAY, "x", 1.0, 31), department)
+
+
+def test_a_live_recount_keeps_what_the_module_wrote_while_it_counted():
+    county = _county()
+    person, unit = county.cadre_department, county.department
+    posts = {name: _post(person, unit, end=DAY + dt.timedelta(days=10)) for name in "abc"}
+    record_changed(TOY, *(p.pk for p in posts.values()))
+    source = SOURCES[TOY]
+    written: list[int] = []
+
+    def facts_read_before_the_module_writes(ids):  # type: ignore[no-untyped-def]
+        found = source.facts(ids)  # type: ignore[misc]
+        if not written:
+            new = _post(person, unit)  # a new record…
+            posts["b"].end_date = DAY + dt.timedelta(days=3)  # …one changed…
+            posts["b"].save()
+            written.extend([new.pk, posts["b"].pk, posts["c"].pk])
+            posts["c"].delete()  # …and one gone, each counted in its own write
+            record_changed(TOY, *written)
+        return found
+
+    SOURCES[TOY] = dataclasses.replace(source, facts=facts_read_before_the_module_writes)
+    tallies_rebuild(sources=[TOY], live=True)
+    SOURCES[TOY] = source
+    assert written
+    [report] = tallies_rebuild(sources=[TOY], dry_run=True)
+    assert report.difference_count == 0, report.differences
