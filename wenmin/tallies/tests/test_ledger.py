@@ -13,20 +13,11 @@ from wenmin.tallies.models import Entry, Tally
 from wenmin.tallies.rebuild import tallies_rebuild
 from wenmin.tallies.registry import PERSON, SOURCES, UNIT
 from wenmin.tallies.services import exclusion_add, exclusion_remove, record_changed
-from wenmin.tallies.testing import TOY, toy_source_register
+from wenmin.tallies.testing import TOY
 from wenmin.testing import build_small_county
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("toy_source")]
 DAY = dt.date(2026, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def toy():
-    kept = dict(SOURCES)
-    toy_source_register()
-    yield
-    SOURCES.clear()
-    SOURCES.update(kept)
 
 
 def _county():

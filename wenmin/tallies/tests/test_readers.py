@@ -11,20 +11,11 @@ from hypothesis import strategies as st
 
 from wenmin.tallies import readers
 from wenmin.tallies.models import Tally
-from wenmin.tallies.registry import PERSON, SOURCES
-from wenmin.tallies.testing import TOY, toy_source_register
+from wenmin.tallies.registry import PERSON
+from wenmin.tallies.testing import TOY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("toy_source")]
 DAY = dt.date(2026, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def toy():
-    kept = dict(SOURCES)
-    toy_source_register()
-    yield
-    SOURCES.clear()
-    SOURCES.update(kept)
 
 
 def test_dense_runs_are_ranges_and_the_rest_in_lists() -> None:
