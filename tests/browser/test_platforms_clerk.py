@@ -107,5 +107,5 @@ def test_a_clerk_exports_the_service_records_ledger_on_a_phone(
     with page.expect_download() as download:
         export.locator("button[data-export]").click()
     with open(download.value.path(), "rb") as handle:
-        sheet = openpyxl.load_workbook(io.BytesIO(handle.read())).active
+        sheet: Any = openpyxl.load_workbook(io.BytesIO(handle.read())).active
     assert sheet["A1"].value == "服务记录台账"
