@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from wenmin.core import validators
+from wenmin.core.crypto import mask_name
 
 AMOUNT_MAX = Decimal("9999999999.99")
 _MOBILE = re.compile(r"\+?(86)?1[3-9][0-9]{9}")
@@ -76,4 +77,4 @@ def first_of_month(day: dt.date) -> dt.date:
 
 def masked_name(name: str) -> str:
     """A resident's name as a page shows it: the family name and a star (陈*)."""
-    return f"{name[:1]}*" if name else ""
+    return mask_name(name)

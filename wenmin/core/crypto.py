@@ -53,6 +53,11 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
+def mask_name(name: str) -> str:
+    """陈*: the family name and a star, as lists and exports show a resident."""
+    return f"{name[:1]}*" if name else ""
+
+
 def mask_id_number(number: str) -> str:
     """3624**********1234: the region prefix and the last four."""
     if not number:

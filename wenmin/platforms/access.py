@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wenmin.core.roles import COUNTY_WIDE_ROLES, Role
+from wenmin.core.roles import COUNTY_WIDE_ROLES, Role, can_export
 from wenmin.organisation.models import RegionLevel, Unit
 
 READER_ROLES = frozenset(
@@ -74,6 +74,13 @@ def may_serve(user: Any, unit: Unit) -> bool:
         return unit.region.path.startswith(township)
     village = village_path(user)
     return village is not None and unit.region.path.startswith(village)
+
+
+def may_export_records(user: Any, unit: Unit) -> bool:
+    """Whether the viewer may take a centre's service records away in Excel: those who work
+    there, and staff whose role may export. Only for a centre the viewer sees (the selectors'
+    scope is checked first)."""
+    return may_serve(user, unit) or (platforms_user(user) and can_export(_role(user)))
 
 
 def may_edit_catalogue(user: Any) -> bool:

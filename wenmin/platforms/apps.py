@@ -42,6 +42,7 @@ class PlatformsConfig(AppConfig):
                 "platforms.duty_remove": _("Duty cadre taken off the roster"),
                 "platforms.station_visit": _("Work station visitor recorded"),
                 "platforms.rating": _("Service rated by a resident"),
+                "platforms.records_export": _("Service records ledger exported"),
             }
         )
         platforms_source_register()

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from wenmin.cases.deadlines import Kind
 from wenmin.core import formfields, validators
+from wenmin.core.months import month_end
 from wenmin.organisation.models import Cadre, Unit
 from wenmin.platforms.models import (
     SERVICE_RESULTS,
@@ -158,3 +159,50 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = formfields.TextField(label=_("Comment"), max_length=300, required=False)
+
+
+class RecordExportForm(forms.Form):
+    """The service records ledger's filters: a month (this one by default) or a span of days,
+    and a result."""
+
+    month = formfields.TextField(
+        label=_("Month"),
+        max_length=7,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+    )
+    date_from = formfields.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = formfields.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    result = forms.ChoiceField(
+        label=pgettext_lazy("records ledger", "Result"),
+        choices=[("", _("Every result")), *Result.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_month(self) -> dt.date:
+        return parse_month(self.cleaned_data.get("month") or "", self.today)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("date_from"), data.get("date_to")
+        if (first is None) != (last is None) and not self.errors:
+            raise ValidationError(_("Give both days of the span, or a month."))
+        if first is not None and last is not None and last < first:
+            self.add_error("date_to", _("The span cannot end before it starts."))
+        return data
+
+    def span(self) -> tuple[dt.date, dt.date]:
+        """The first and last day exported (both included): the days given, else the month."""
+        data = self.cleaned_data
+        if data.get("date_from") and data.get("date_to"):
+            return data["date_from"], data["date_to"]
+        first: dt.date = data["month"]
+        return first, month_end(first) - dt.timedelta(days=1)

@@ -23,6 +23,7 @@ from wenmin.platforms.models import (
     PlatformHours,
     QueueTicket,
     Rating,
+    Result,
     ServiceItem,
     ServiceRecord,
     StationVisit,
@@ -168,6 +169,70 @@ def services_by_month(unit: Unit, last: dt.date, months: int = 12) -> list[tuple
         result.append((month, services_in(unit, month).count()))
         month = (month - dt.timedelta(days=1)).replace(day=1)
     return result
+
+
+def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The first moment of `first` and of the day after `last`, in the county's time."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+
+
+def records_between(
+    unit: Unit, first: dt.date, last: dt.date, result: str = ""
+) -> QuerySet[ServiceRecord]:
+    """A centre's service records (a walk-in opened as a case too) that started from `first` to
+    `last`, both included; of one result when given."""
+    start, end = day_bounds(first, last)
+    records = ServiceRecord.objects.filter(unit=unit, started_at__gte=start, started_at__lt=end)
+    return records.filter(result=result) if result else records
+
+
+@dataclass(frozen=True)
+class RecordTotals:
+    records: int
+    services: int
+    done: int
+    mean_minutes: float | None
+    tickets: int
+    mean_wait_minutes: float | None
+    ratings: int
+    satisfied: int
+
+    @property
+    def satisfaction(self) -> float | None:
+        """The share of ratings that are satisfied (0–1), None without a rating."""
+        return self.satisfied / self.ratings if self.ratings else None
+
+
+def record_totals(records: QuerySet[ServiceRecord]) -> RecordTotals:
+    """How many records, services given and done; mean minutes taken and waited (of the tickets
+    called); ratings and how many satisfied: one query."""
+    called = Q(ticket__called_at__isnull=False)
+    row = records.aggregate(
+        records=Count("id"),
+        services=Count("id", filter=Q(result__in=SERVICE_RESULTS)),
+        done=Count("id", filter=Q(result=Result.DONE)),
+        taken=Avg(F("ended_at") - F("started_at")),
+        tickets=Count("id", filter=called),
+        wait=Avg(F("ticket__called_at") - F("ticket__issued_at"), filter=called),
+        ratings=Count("rating"),
+        satisfied=Count("rating", filter=Q(rating__score__gte=SATISFIED_FROM)),
+    )
+    return RecordTotals(
+        records=row["records"],
+        services=row["services"],
+        done=row["done"],
+        mean_minutes=_minutes(row["taken"]),
+        tickets=row["tickets"],
+        mean_wait_minutes=_minutes(row["wait"]),
+        ratings=row["ratings"],
+        satisfied=row["satisfied"],
+    )
+
+
+def _minutes(mean: Any) -> float | None:
+    return round(_seconds(mean) / 60, 1) if mean is not None else None
 
 
 def records_of(unit: Unit) -> QuerySet[ServiceRecord]:

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from wenmin.platforms import views, views_errands, views_public, views_stations
+from wenmin.platforms import (
+    views,
+    views_errands,
+    views_export,
+    views_public,
+    views_stations,
+)
 
 app_name = "platforms"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:unit_id>/cases/new/", views.case_new, name="case_new"),
     path("<int:unit_id>/queue/take/", views.ticket_take, name="ticket_take"),
     path("<int:unit_id>/queue/call/", views.ticket_call, name="ticket_call"),
+    path("<int:unit_id>/records/export/", views_export.records_export, name="records_export"),
     path("<int:unit_id>/catalogue/", views.catalogue, name="catalogue"),
     path("<int:unit_id>/catalogue/add/", views.item_add, name="item_add"),
     path("<int:unit_id>/hours/", views.hours_set, name="hours_set"),

@@ -17,9 +17,15 @@ from wenmin.core import validators
 from wenmin.core.formfields import search_text
 from wenmin.core.lookups import id_or_404
 from wenmin.core.models import User
-from wenmin.organisation.models import UnitKind
+from wenmin.organisation.models import Unit, UnitKind
 from wenmin.platforms import access, selectors, services
-from wenmin.platforms.forms import HoursForm, ItemForm, ServiceRecordForm, WalkinCaseForm
+from wenmin.platforms.forms import (
+    HoursForm,
+    ItemForm,
+    RecordExportForm,
+    ServiceRecordForm,
+    WalkinCaseForm,
+)
 from wenmin.platforms.models import QueueTicket, ServiceItem, ServiceRecord
 from wenmin.platforms.views_common import errors_to_form, rating_qr, served_unit, staff
 
@@ -90,9 +96,19 @@ def _desk(
                 tickets=_called_tickets(unit.pk), initial={"started_at": now, "ended_at": now}
             ),
             "can_edit": access.may_edit_catalogue(user),
+            **_export_context(user, unit),
         },
         status=status,
     )
+
+
+def _export_context(user: User, unit: Unit) -> dict[str, object]:
+    """The service records ledger's form, for those who may export it."""
+    if not access.may_export_records(user, unit):
+        return {"may_export": False}
+    today = timezone.localdate()
+    form = RecordExportForm(today=today, initial={"month": today.strftime("%Y-%m")})
+    return {"may_export": True, "export_form": form}
 
 
 @login_required
@@ -225,6 +241,7 @@ def _catalogue_page(
             "can_edit": access.may_edit_catalogue(user),
             "form": form or ItemForm(),
             "hours_form": hours_form or HoursForm(initial={"hours": selectors.hours_of(unit)}),
+            **_export_context(user, unit),
         },
         status=status,
     )

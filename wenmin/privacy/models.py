@@ -112,6 +112,10 @@ class AccessReason(models.TextChoices):
     CASE_REQUESTER_PHONE = "case.requester_phone", _("Requester's phone on a case page or the API")
     PERSON_EXPORT_UNMASKED = "person.export_unmasked", _("Unmasked export of people")
     SUBJECT_EXPORT = "privacy.subject_export", _("Export for the person's own request")
+    PLATFORM_RECORDS_EXPORT = (
+        "platforms.records_export",
+        _("Unmasked export of a centre's service records"),
+    )
 
 
 class AccessLogEntry(models.Model):
