@@ -84,3 +84,37 @@ def test_a_secretary_opens_a_life_day_and_a_member_signs_in(
     assert row.status == AttendanceStatus.PRESENT
     page.goto(base + reverse("branchlife:meeting", args=[meeting.pk]))
     expect(page.locator("b[data-present]")).to_have_text("1")
+
+
+def test_a_secretary_keeps_the_register_of_members_working_away_on_a_phone(
+    live_server: Any, live_desk: CaseDesk, phone_page: Any, chromium: Any
+) -> None:
+    from wenmin.branchlife.models import AwayPeriod
+    from wenmin.branchlife.tests.conftest import build_branches
+
+    b = build_branches(live_desk)
+    branch = live_desk.county.branch_a
+    base = live_server.url
+    page = phone_page
+    register = reverse("branchlife:branch_away", args=[branch.pk])
+    _login(page, base, reverse("branchlife:branch", args=[branch.pk]), b.secretary.username)
+    page.locator("a[data-away-link]").click()
+    page.wait_for_url(base + register)
+    assert page.locator("[data-away-empty]").count() == 1
+    _fits(page)
+    today = timezone.localdate()
+    form = page.locator("form[data-away-form]")
+    form.locator("select[name=member]").select_option(str(b.members[1].pk))
+    form.locator("input[name=whereabouts]").fill("广东省东莞市")
+    form.locator("input[name=work_note]").fill("电子厂流水线，微信联系")
+    form.locator("input[name=left_on]").fill(today.isoformat())
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(base + register)
+    period = AwayPeriod.objects.get()
+    assert page.locator(f'[data-away-period="{period.pk}"]').count() == 1
+    _fits(page)
+    page.locator(f'[data-away-period="{period.pk}"] button[type=submit]').click()
+    page.wait_for_url(base + register)
+    period.refresh_from_db()
+    assert period.returned_on == today
+    _fits(page)

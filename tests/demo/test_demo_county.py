@@ -203,6 +203,21 @@ def test_the_demo_county_has_a_year_of_the_three_asks_in_its_figures(demo):
     assert stats["households"]["in_care"] > 0 and stats["residents"]["verified_phones"] >= 1
 
 
+def test_the_demo_county_has_members_working_away_on_the_register(demo):
+    """Issue 13's register of members working away is not empty in `make run`: some members are
+    away now, some came back, and the township's register lists and counts those in its area."""
+    from wenmin.branchlife.models import AwayPeriod
+
+    assert AwayPeriod.objects.filter(returned_on__isnull=True).count() > 0
+    assert AwayPeriod.objects.filter(returned_on__isnull=False).exists()
+    client, _home = _log_in("township")
+    page = client.get(reverse("branchlife:away")).content.decode()
+    total = re.search(r"data-away-total>(\d+)<", page)
+    assert total is not None and int(total[1]) > 0 and "data-away-empty" not in page
+    client, _home = _log_in("secretary")
+    assert client.get(reverse("branchlife:away")).status_code == 200
+
+
 TODAY = dt.date(2026, 3, 2)
 
 

@@ -62,14 +62,17 @@ class BranchlifeConfig(AppConfig):
                 "branchlife.remind": _("Branch meeting reminders sent"),
                 "branchlife.ledger_export": _("Meeting ledger exported"),
                 "branchlife.life_day_set": _("Branch life day fixed"),
+                "branchlife.away_record": _("Member recorded as working away"),
+                "branchlife.away_end": _("Member back from working away"),
+                "branchlife.away_export": _("Register of members working away exported"),
             }
         )
 
     def demo_seed(self, *, seed: int, now: dt.datetime, progress: bool) -> list[str]:
         """A year of meetings for the demo county's branches (core.composition)."""
-        from wenmin.branchlife.demo import demo_meetings
+        from wenmin.branchlife.demo import demo_away, demo_meetings
 
-        return demo_meetings(seed=seed, now=now)
+        return [*demo_meetings(seed=seed, now=now), *demo_away(seed=seed, now=now)]
 
     def stats(self) -> dict[str, Any]:
         """This app's figures for `wenmin stats --json` (core.composition)."""

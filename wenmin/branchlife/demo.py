@@ -22,6 +22,7 @@ from wenmin.branchlife.models import (
     HELD_STATES,
     Attendance,
     AttendanceStatus,
+    AwayPeriod,
     Meeting,
     MeetingCredit,
     MeetingState,
@@ -296,6 +297,59 @@ def _profile(rng: random.Random) -> tuple[float, float, float]:
         if pick < total:
             return on_time, skip, regular
     return PROFILES[-1][1:]
+
+
+AWAY_PLACES = (
+    ("广东省东莞市", "电子厂流水线"),
+    ("广东省深圳市", "建筑工地"),
+    ("浙江省宁波市", "服装厂"),
+    ("福建省泉州市", "鞋厂"),
+    ("江苏省苏州市", "物流公司"),
+    ("湖南省长沙市", "餐饮店"),
+    ("上海市", "快递站"),
+    ("湖北省武汉市", ""),
+)
+AWAY_NOW, AWAY_BEFORE = 0.08, 0.05  # members away now; members back from an earlier period
+
+
+def demo_away(*, seed: int, now: dt.datetime) -> list[str]:
+    """Some members of the demo county working away (流动党员): most away now, some back."""
+    if AwayPeriod.objects.exists():
+        return [_("Members working away: already there, left as they were.")]
+    rng = random.Random(seed * 104729 + 29)  # noqa: S311  (demo data, not secrets)
+    today = timezone.localdate(now)
+    periods: list[AwayPeriod] = []
+    away = 0
+    members = PartyMember.objects.order_by("id").values_list("id", flat=True)
+    for member_id in members.iterator(chunk_size=2000):
+        pick = rng.random()
+        if pick >= AWAY_NOW + AWAY_BEFORE:
+            continue
+        place, note = rng.choice(AWAY_PLACES)
+        left = today - dt.timedelta(days=rng.randint(20, 900))
+        returned = None
+        if pick >= AWAY_NOW:
+            returned = min(today, left + dt.timedelta(days=rng.randint(60, 400)))
+        else:
+            away += 1
+        expected = (
+            left + dt.timedelta(days=rng.choice((180, 365, 730))) if rng.random() < 0.5 else None
+        )
+        periods.append(
+            AwayPeriod(
+                member_id=member_id,
+                whereabouts=place,
+                work_note=note,
+                left_on=left,
+                expected_back=expected,
+                returned_on=returned,
+            )
+        )
+    AwayPeriod.objects.bulk_create(periods, batch_size=2000)
+    return [
+        _("Members working away: %(n)s away now, %(m)s back from an earlier period.")
+        % {"n": away, "m": len(periods) - away}
+    ]
 
 
 def branchlife_stats() -> dict[str, Any]:

@@ -139,3 +139,35 @@ class LifeDayForm(forms.Form):
         min_value=1,
         max_value=28,
     )
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AwayRecordForm(forms.Form):
+    """A member of the branch working away: the members to choose from are the branch's."""
+
+    member = forms.ChoiceField(label=_("Member"), choices=())
+    whereabouts = formfields.TextField(
+        label=_("Working in (province, city)"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 广东省东莞市")}),
+    )
+    work_note = formfields.TextField(
+        label=_("Work or contact note (no phone number)"), max_length=200, required=False
+    )
+    left_on = formfields.DateField(label=_("Away since"), widget=_date_input())
+    expected_back = formfields.DateField(
+        label=_("Expected back (if known)"), required=False, widget=_date_input()
+    )
+
+    def __init__(self, *args: Any, members: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared above)
+        field.choices = [("", "—"), *((str(m.pk), m.person.name) for m in members)]
+
+
+class AwayEndForm(forms.Form):
+    returned_on = formfields.DateField(label=_("Came back on"), widget=_date_input())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from wenmin.branchlife import rules
 from wenmin.branchlife.compliance import Grid
-from wenmin.branchlife.models import HELD_STATES, Meeting
+from wenmin.branchlife.models import HELD_STATES, AwayPeriod, Meeting
 from wenmin.core.excel import StreamedWorkbook
 from wenmin.organisation.models import Unit
 
@@ -133,6 +134,49 @@ def report_workbook(lines: list[ReportLine], month: dt.date) -> StreamedWorkbook
                 *[line.count(s) for s in statuses],
                 line.held,
                 line.rate_percent,
+            ]
+        )
+    return book
+
+
+def away_headers() -> list[str]:
+    return [
+        _("No."),
+        _("Township"),
+        _("Branch"),
+        _("Member"),
+        _("Working in"),
+        _("Work or contact note"),
+        _("Away since"),
+        _("Expected back"),
+        _("Came back on"),
+        _("Months away"),
+    ]
+
+
+def away_workbook(title: str, periods: Iterable[AwayPeriod], today: dt.date) -> StreamedWorkbook:
+    """The register of members working away: one row per period, as the pages list them."""
+    book = StreamedWorkbook()
+    sheet = book.sheet(
+        _("Working away"), widths={"B": 12, "C": 20, "E": 20, "F": 30, "G": 12}, freeze="A3"
+    )
+    sheet.append([title])
+    sheet.header(away_headers())
+    for number, period in enumerate(periods, start=1):
+        branch = period.member.branch
+        township = branch.region.township or branch.region
+        sheet.append(
+            [
+                number,
+                township.name,
+                branch.name,
+                period.member.person.name,
+                period.whereabouts,
+                period.work_note,
+                period.left_on,
+                period.expected_back,
+                period.returned_on,
+                rules.months_away(period.left_on, period.returned_on or today),
             ]
         )
     return book

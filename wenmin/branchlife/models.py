@@ -296,3 +296,55 @@ class BranchLifeDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch_id}: {self.day}"
+
+
+class AwayPeriod(models.Model):
+    """A member working away from the branch (流动党员登记): where, since when, until they came
+    back. A member's periods never overlap; the open one (no return date) says they are away."""
+
+    member = models.ForeignKey(
+        PartyMember, verbose_name=_("party member"), on_delete=models.PROTECT, related_name="+"
+    )
+    whereabouts = models.CharField(_("working in (province, city)"), max_length=80)
+    # Work or a contact note; no phone number here (the person's record keeps it).
+    work_note = models.CharField(_("work or contact note"), max_length=200, blank=True)
+    left_on = models.DateField(_("away since"))
+    expected_back = models.DateField(_("expected back"), null=True, blank=True)
+    returned_on = models.DateField(_("came back on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("period working away")
+        verbose_name_plural = _("members working away")
+        ordering = ["-left_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(returned_on__isnull=True),
+                name="branchlife_away_one_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(returned_on__isnull=True)
+                | models.Q(returned_on__gte=models.F("left_on")),
+                name="branchlife_away_back_after_leaving",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expected_back__isnull=True)
+                | models.Q(expected_back__gte=models.F("left_on")),
+                name="branchlife_away_expected_after_leaving",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "left_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.whereabouts} {self.left_on:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_on is None

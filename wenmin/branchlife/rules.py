@@ -158,3 +158,18 @@ MISSED_ALERT = 3
 
 # A branch "falls behind" (the township is told) when a required meeting is in these states.
 BEHIND = frozenset({Status.MISSING, Status.OVERDUE})
+
+
+def months_away(left_on: dt.date, today: dt.date) -> int:
+    """Whole months a member has been away: left 15 January, on 14 March it is one, on 15 March
+    two (the 31st counts a month on the last day of a shorter month)."""
+    months = (today.year - left_on.year) * 12 + today.month - left_on.month
+    if today.day < left_on.day and today.day != month_end(today.year, today.month).day:
+        months -= 1
+    return max(months, 0)
+
+
+def away_on(left_on: dt.date, returned_on: dt.date | None, day: dt.date) -> bool:
+    """Whether a period working away covers a day: from the day they left until the day before
+    they came back."""
+    return left_on <= day and (returned_on is None or day < returned_on)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from wenmin.branchlife import access
 from wenmin.branchlife.models import (
     Attendance,
+    AwayPeriod,
     LeaveRequest,
     LeaveState,
     Meeting,
@@ -140,3 +142,73 @@ def my_meetings_count(user: Any) -> int:
     if member is None:
         return 0
     return Attendance.objects.filter(member=member).count()
+
+
+# The register of members working away (流动党员) ----------------------------------------------
+
+
+def away_now(*, branches: QuerySet[Unit], today: dt.date) -> QuerySet[AwayPeriod]:
+    """The open periods away of the branches' members, by township, branch and date."""
+    return (
+        AwayPeriod.objects.filter(
+            member__branch__in=branches.values("id"),
+            returned_on__isnull=True,
+            left_on__lte=today,
+        )
+        .select_related("member__person", "member__branch__region__township")
+        .order_by("member__branch__region__path", "member__branch_id", "left_on", "id")
+    )
+
+
+def away_counts(*, branches: QuerySet[Unit], today: dt.date) -> list[dict[str, Any]]:
+    """Per branch with anyone away: its id, name, township and how many are away, most first."""
+    return list(
+        away_now(branches=branches, today=today)
+        .order_by()
+        .values(
+            "member__branch_id", "member__branch__name", "member__branch__region__township__name"
+        )
+        .annotate(n=Count("id"))
+        .order_by("-n", "member__branch__name")
+    )
+
+
+def away_history(*, branch: Unit) -> QuerySet[AwayPeriod]:
+    """Every period away of a branch's members, the latest first."""
+    return (
+        AwayPeriod.objects.filter(member__branch=branch)
+        .select_related("member__person", "member__branch__region__township")
+        .order_by("-left_on", "-id")
+    )
+
+
+def away_member_ids(*, branch_id: int, day: dt.date) -> set[int]:
+    """The branch's members away on a day (the meeting's attendance marks them)."""
+    return set(
+        AwayPeriod.objects.filter(member__branch_id=branch_id, left_on__lte=day)
+        .filter(Q(returned_on__isnull=True) | Q(returned_on__gt=day))
+        .values_list("member_id", flat=True)
+    )
+
+
+def away_current(*, member: PartyMember, today: dt.date) -> AwayPeriod | None:
+    """A member's period away now, if any (their own page shows it)."""
+    return (
+        AwayPeriod.objects.filter(member=member, returned_on__isnull=True, left_on__lte=today)
+        .order_by("-left_on")
+        .first()
+    )
+
+
+def away_period_keep_for(user: Any, period_id: Any) -> AwayPeriod:
+    """A period away the viewer keeps (its member's branch secretary), else 404 or 403."""
+    period = (
+        AwayPeriod.objects.select_related("member__branch__region", "member__person")
+        .filter(pk=_id(period_id))
+        .first()
+    )
+    if period is None or not access.reads_branch(user, period.member.branch):
+        raise Http404
+    if not access.keeps(user, period.member.branch):
+        raise PermissionDenied
+    return period

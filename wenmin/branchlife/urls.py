@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from wenmin.branchlife import views, views_config, views_meeting, views_member
+from wenmin.branchlife import views, views_away, views_config, views_meeting, views_member
 
 app_name = "branchlife"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -16,6 +16,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.branch_month,
         name="branch_month",
     ),
+    path("away/", views_away.register, name="away"),
+    path("away/<int:away_id>/end/", views_away.away_end, name="away_end"),
+    path("branches/<int:branch_id>/away/", views_away.branch_register, name="branch_away"),
     path("branches/<int:branch_id>/life-day/", views_config.life_day, name="life_day"),
     path("branches/<int:branch_id>/ledger/<int:year>/", views.ledger_page, name="ledger"),
     path("branches/<int:branch_id>/new/", views_meeting.meeting_new, name="meeting_new"),

@@ -164,6 +164,7 @@ def branch(request: HttpRequest, branch_id: int) -> HttpResponse:
             .values_list("day", flat=True)
             .first(),
             "today": timezone.localdate(),
+            "away_now": len(selectors.away_member_ids(branch_id=unit.pk, day=timezone.localdate())),
         },
     )
 

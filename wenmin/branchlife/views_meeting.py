@@ -92,9 +92,25 @@ def meeting_new(request: HttpRequest, branch_id: int) -> HttpResponse:
     return render(
         request,
         "branchlife/meeting_new.html",
-        {"form": form, "branch": branch, "theme": theme},
+        {
+            "form": form,
+            "branch": branch,
+            "theme": theme,
+            "away_now": len(selectors.away_member_ids(branch_id=branch.pk, day=today)),
+        },
         status=status,
     )
+
+
+def _attendance(meeting: Any) -> list[Any]:
+    """The meeting's attendance rows, each marked `away` when the member was recorded as working
+    away on the meeting's day (the page offers "online" first for them, without ticking it)."""
+    rows = list(selectors.meeting_attendance(meeting))
+    if rows:
+        away = selectors.away_member_ids(branch_id=meeting.branch_id, day=meeting.held_on)
+        for row in rows:
+            row.away = row.member_id in away  # type: ignore[attr-defined]
+    return rows
 
 
 def _meeting_page(request: HttpRequest, meeting_id: int, **extra: Any) -> HttpResponse:
@@ -111,7 +127,7 @@ def _meeting_page(request: HttpRequest, meeting_id: int, **extra: Any) -> HttpRe
     context = {
         "meeting": meeting,
         "keeps": keeps,
-        "attendance": list(selectors.meeting_attendance(meeting)) if keeps else [],
+        "attendance": _attendance(meeting) if keeps else [],
         "pending": list(selectors.leave_pending(meeting)) if keeps else [],
         "photos": list(meeting.photos.all()),
         "outcomes": [

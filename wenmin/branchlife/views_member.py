@@ -53,6 +53,7 @@ def mine(request: HttpRequest) -> HttpResponse:
             "leave": list(selectors.my_leave(member)[:50]),
             "coming": coming,
             "leave_form": LeaveForm(),
+            "away": selectors.away_current(member=member, today=today),
         },
     )
 

@@ -9,6 +9,7 @@ from wenmin.branchlife.services.attendance import (
     member_sign_in,
     signin_code,
 )
+from wenmin.branchlife.services.away import away_end, away_record
 from wenmin.branchlife.services.config import life_day_set, theme_publish, type_update
 from wenmin.branchlife.services.meetings import (
     Counts,
@@ -24,6 +25,8 @@ from wenmin.branchlife.services.reminders import reminders_send
 __all__ = [
     "Counts",
     "attendance_tick",
+    "away_end",
+    "away_record",
     "leave_decide",
     "leave_request",
     "life_day_set",

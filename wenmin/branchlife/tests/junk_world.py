@@ -33,6 +33,12 @@ def junk_world(desk: CaseDesk) -> dict[str, dict[str, Any]]:
         hold=False,
     )
     leave = services.leave_request(actor=b.accounts[0], meeting=planned, reason="外出")
+    away = services.away_record(
+        actor=b.secretary,
+        member=b.members[2],
+        whereabouts="广东省东莞市",
+        left_on=today - dt.timedelta(days=40),
+    )
     theme = MonthlyTheme.objects.create(month=today.replace(day=1), title="本月主题")
     material = ThemeMaterial.objects.create(
         theme=theme, original_name="学习材料.txt", content_type="text/plain"
@@ -48,6 +54,7 @@ def junk_world(desk: CaseDesk) -> dict[str, dict[str, Any]]:
             "code": services.signin_code(meeting=held),
             "type_id": MeetingType.objects.get(code="committee").pk,
             "material_id": material.pk,
+            "away_id": away.pk,
         },
         "form": {
             "mode": "hold",
@@ -67,5 +74,10 @@ def junk_world(desk: CaseDesk) -> dict[str, dict[str, Any]]:
             "month": today.isoformat(),
             "expected": 4,
             "present": 3,
+            "whereabouts": "浙江省宁波市",
+            "work_note": "服装厂",
+            "left_on": (today - dt.timedelta(days=10)).isoformat(),
+            "expected_back": (today + dt.timedelta(days=100)).isoformat(),
+            "returned_on": today.isoformat(),
         },
     }
