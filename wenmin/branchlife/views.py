@@ -8,7 +8,7 @@ import io
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -224,7 +224,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             raise Http404
         meetings = meetings.filter(state=state)
     meetings = meetings.order_by("-held_on", "-id").distinct()
-    page = Paginator(meetings, 50).get_page(validators.check_page(request.GET.get("page", 1)))
+    try:
+        number = validators.check_page(request.GET.get("page") or 1)
+    except ValidationError:
+        raise Http404 from None  # a page that is no page number: there is no such page
+    page = Paginator(meetings, 50).get_page(number)
     return render(
         request,
         "branchlife/meeting_list.html",

@@ -185,6 +185,14 @@ def test_the_branch_month_drill_down_and_the_meetings_it_counts(quarter: Branche
     assert refused.status_code == 404
 
 
+def test_the_meeting_list_answers_a_junk_page_with_404_not_500(quarter: Branches):
+    client = quarter.client_for(quarter.desk.county.township_clerk)
+    url = reverse("branchlife:meeting_list")
+    for junk in ("x", "0", "-1", "99999999999999999999", "1e9", "%00"):
+        assert client.get(url, {"page": junk}).status_code == 404, junk
+    assert client.get(url, {"page": "1"}).status_code == 200
+
+
 def test_the_monthly_report_counts_by_township(quarter: Branches):
     c = quarter.desk.county
     page = quarter.client_for(c.leader).get(reverse("branchlife:report") + "?month=2026-02")
