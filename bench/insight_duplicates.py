@@ -4,6 +4,7 @@ same run; what insight adds to intake; training on a city's year.
     .venv/bin/python bench/insight_duplicates.py [--cases 1000000] [--queries 200] [--block 20]
         [--data-dir DIR]   # a seeded WENMIN_DATA_DIR (copied) for the intake part; none: skipped
         [--intakes 1000] [--city-year 60000] [--skip 1,2,3]   # --skip 2,3: duplicates only
+        [--database sqlite|postgresql|sqlite,postgresql] [--covering]   # part 4: none unless asked
 
 1. Duplicates. Texts are generated in memory (no database): clusters of reports of one problem
    (11–20 reports of the same topic, place and details, written differently), 1,000,000 in all.
@@ -31,6 +32,28 @@ same run; what insight adds to intake; training on a city's year.
    (cases_index_missing) indexes the new cases; its time a case is printed, off the intake's
    path, and the suggestion computed on first view (never paid by intake) beside.
 3. Training on a city's year: learn.train on that many generated closed cases.
+4. The app's own lookup in a database (--database; part 1's model is not what ships). The same
+   cases' band keys (case ids 1..n, 80 rows a case: 80,000,000 rows) are loaded into the real
+   insight_caseband table of a fresh database migrated with the app's migrations (`wenmin
+   migrate`); cases_case stays EMPTY: SQLite loads with PRAGMA foreign_keys=OFF (the app's
+   reads check nothing), PostgreSQL has the foreign key constraint dropped (it is not made
+   again). SQLite: executemany in one transaction (journal off, rows in case order, so the
+   table's unique (case_id, key) index, part of CREATE TABLE, is written in order), the key
+   index dropped during the load and made after it, then WAL as the app opens it; no ANALYZE
+   (nothing in the app analyses the table after the bands come). PostgreSQL (a throwaway
+   database, as bench/serverload.py's): binary COPY, the unique constraint and the key index
+   dropped during the load and made after it, then VACUUM ANALYZE (as `wenmin seed` does after
+   bulk inserts; autovacuum would come round). The load's time and the sizes are printed. Then
+   a process of its own runs inside Django on that database (the environment's WENMIN_DATA_DIR
+   / DATABASE_URL, --serve-lookups) and answers the app's duplicates.candidate_ids(keys), timed
+   there, over a pipe (the pipe is not counted). The app's lookup = the probe's features and
+   feature_keys + candidate_ids + the candidates ranked by exact Jaccard as similar_to ranks
+   them (from the bench's matrix rows, not from Case rows: similar_to also reads the 300 cases
+   and their texts, not counted here), timed in blocks against the same brute force as part 1,
+   recall the same way; candidate_ids' time alone, its inner grouped query alone, the rows a
+   query reads, and the plan (EXPLAIN QUERY PLAN; EXPLAIN ANALYZE on PostgreSQL) are printed.
+   --covering measures again with the key index replaced by one on (key, case_id) (the app's
+   migrations are not changed). The temporary databases are removed at the end.
 
 Last runs (2026-12-06, 2 CPUs shared with other sessions' tests, load 1.5 to 2.9),
 `.venv/bin/python bench/insight_duplicates.py --skip 2,3`, two runs one after the other:
@@ -42,19 +65,34 @@ Last runs (2026-12-06, 2 CPUs shared with other sessions' tests, load 1.5 to 2.9
    blocks 0.172 ms against 17.8 ms, 0.0097; interleaved 0.371 against 18.0 ms, 0.0207.
    Parts 2 and 3, last run 2026-12-05 with --data-dir (bench/README.md): intake p99 ratio
    1.143 (median 0.975), the catch-up 2.51 ms a case; training 14.6 s, model 1.2 MB.
+4. The app's own database lookup (2026-12-06, load 1.6 to 4; `--skip 2,3 --database sqlite
+   --covering`, then `--skip 1,2,3 --database postgresql --covering`), blocks of 20, 200 probes,
+   1,000,000 cases (80,000,000 rows): the goal is NOT met by what ships. SQLite (as the
+   migrations make it, index on key): lookup median 46.7 ms (p99 107) against brute force
+   24.8 ms: ratio 1.88 (slower than brute force), recall 0.975 (the same top 10 as the model for
+   all 200); candidate_ids alone 46.1 ms. The outer query reads each of its some 7,000 rows'
+   case_id from the table by rowid (the key index does not hold it). With (key, case_id)
+   instead: 9.9 ms (p99 38) against 25.6 ms, ratio 0.39. PostgreSQL: 2,003 ms against 17.9 ms,
+   ratio 112 (1,981 ms with (key, case_id)): the planner, unable to tell how few keys pass the
+   HAVING, hash-joins them with a parallel sequential scan of all 80,000,000 rows.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -62,11 +100,14 @@ from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.serverload import throwaway_postgres  # noqa: E402
+from bench.serverload import wenmin as _wenmin  # noqa: E402
 from wenmin.insight.similarity import (  # noqa: E402
     BANDS,
     BUCKET_CAP,
     CANDIDATES,
     band_keys,
+    feature_keys,
     feature_keys_array,
     features,
     signature,
@@ -255,8 +296,11 @@ class Index:
         self.order = np.arange(CANDIDATES)
 
 
-def build(texts: list[str]) -> tuple[Index, sparse.csr_matrix, Vocabulary]:
-    """(the band index, the feature matrix, the vocabulary)."""
+def build(
+    texts: list[str], keep: dict[str, np.ndarray] | None = None
+) -> tuple[Index, sparse.csr_matrix, Vocabulary]:
+    """(the band index, the feature matrix, the vocabulary); with `keep`, keep["keys"] is every
+    case's BANDS keys one after the other (what part 4 loads into a database)."""
     vocabulary = Vocabulary()
     started = time.perf_counter()
     feature_sets = [features(text) for text in texts]
@@ -277,6 +321,8 @@ def build(texts: list[str]) -> tuple[Index, sparse.csr_matrix, Vocabulary]:
         indptr.append(len(indices))
     del feature_sets
     index = Index(keys, np.repeat(np.arange(len(texts), dtype=np.int64), BANDS))
+    if keep is not None:
+        keep["keys"] = keys
     del keys
     data = np.ones(len(indices), dtype=np.float32)
     matrix = sparse.csr_matrix(
@@ -376,17 +422,36 @@ def _p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def duplicates(n: int, queries: int, block: int = 20) -> None:
+def duplicates(
+    n: int,
+    queries: int,
+    block: int = 20,
+    *,
+    model: bool = True,
+    databases: tuple[str, ...] = (),
+    covering: bool = False,
+) -> None:
+    """Part 1 (the in-memory model) when `model`, then part 4 (the app's lookup in each of
+    `databases`) on the same cases and probes."""
     print(f"1. duplicates: generating {n:,} texts", flush=True)
     texts, clusters = generate(n + queries)
     indexed, probes = texts[:n], texts[n:]
     started = time.perf_counter()
-    index, matrix, vocabulary = build(indexed)
+    keep: dict[str, np.ndarray] | None = {} if databases else None
+    index, matrix, vocabulary = build(indexed, keep)
     print(f"  index built in {time.perf_counter() - started:.0f} s", flush=True)
     sizes = index.bucket_sizes()
     print(
         f"  buckets: {len(sizes):,}, largest {sizes.max():,}, over the cap {int((sizes > BUCKET_CAP).sum())}"
     )
+    if model:
+        _model(probes, index, matrix, vocabulary, block)
+    for backend in databases:
+        assert keep is not None
+        database(backend, probes, indexed, index, matrix, vocabulary, keep["keys"], block, covering)
+
+
+def _model(probes: list[str], index: Index, matrix, vocabulary, block: int) -> None:  # type: ignore[no-untyped-def]
     # The main figure: each method on its own in blocks (a block's lookups, then the same
     # queries by brute force), as pyperf-like benches do; the blocks alternate over the whole
     # run, so both methods share the machine's drift.
@@ -447,6 +512,413 @@ def _interleaved(probes: list[str], index: Index, matrix, vocabulary) -> Timings
         slow.append(t2 - t1)
         recalls.append(recall(mine, truth, scores))
     return fast, slow, recalls
+
+
+# 4. The app's own lookup in a database --------------------------------------------------------
+
+LOAD_ROWS = 1_000_000  # rows an executemany (SQLite) or a COPY chunk (PostgreSQL)
+KEY_INDEX_COVERING = "bench_caseband_key_case"  # the variant tried: (key, case_id) for (key)
+
+
+def _sqlite_load(path: Path, keys: np.ndarray, n: int) -> dict[str, str]:
+    """Every case's bands into insight_caseband (case ids 1..n, rows in case order as the
+    catch-up writes them), the key index dropped during the load and made after it; foreign
+    keys off (cases_case stays empty). The sizes, as text."""
+    con = sqlite3.connect(path, isolation_level=None)
+    for pragma in (
+        "journal_mode=OFF",
+        "synchronous=OFF",
+        "foreign_keys=OFF",
+        "cache_size=-1000000",
+    ):
+        con.execute(f"PRAGMA {pragma}")
+    # the index on key (the unique (case_id, key) one is the table's own: it stays, and is
+    # written in order since the rows come in case order)
+    ((name, index_sql),) = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+        " AND tbl_name = 'insight_caseband' AND sql IS NOT NULL"
+    ).fetchall()
+    con.execute(f'DROP INDEX "{name}"')
+    started = time.perf_counter()
+    con.execute("BEGIN")
+    per = max(1, LOAD_ROWS // BANDS)
+    for first in range(0, n, per):
+        last = min(n, first + per)
+        rows = zip(
+            range(first * BANDS + 1, last * BANDS + 1),
+            np.repeat(np.arange(first + 1, last + 1), BANDS).tolist(),
+            keys[first * BANDS : last * BANDS].tolist(),
+            strict=True,
+        )
+        con.executemany('INSERT INTO insight_caseband (id, case_id, "key") VALUES (?, ?, ?)', rows)
+        if (last // per) % 20 == 0 or last == n:
+            print(f"    {last * BANDS:,} rows, {time.perf_counter() - started:.0f} s", flush=True)
+    con.execute("COMMIT")
+    loaded = time.perf_counter() - started
+    table = path.stat().st_size
+    started = time.perf_counter()
+    con.execute(index_sql)
+    indexed = time.perf_counter() - started
+    con.execute("PRAGMA journal_mode=WAL")  # as the app opens it
+    con.close()
+    total = path.stat().st_size
+    print(
+        f"  loaded {n * BANDS:,} rows in {loaded:.0f} s, the key index made in {indexed:.0f} s; "
+        f"file {total / 1e9:.2f} GB (table with its unique (case_id, key) index "
+        f"{table / 1e9:.2f} GB, the key index {(total - table) / 1e9:.2f} GB)",
+        flush=True,
+    )
+    return {"load": f"{loaded:.0f} s", "index": f"{indexed:.0f} s", "size": f"{total / 1e9:.2f} GB"}
+
+
+def _pg_load(url: str, keys: np.ndarray, n: int) -> None:
+    """The same rows by binary COPY; the foreign key, the key index and the unique (case_id,
+    key) constraint dropped before and made again after (the foreign key not: cases_case stays
+    empty), then VACUUM ANALYZE as `wenmin seed` does after its bulk inserts."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as con:
+        fk = con.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'insight_caseband'::regclass"
+            " AND contype = 'f'"
+        ).fetchall()
+        for (name,) in fk:
+            con.execute(f'ALTER TABLE insight_caseband DROP CONSTRAINT "{name}"')
+        once = con.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = 'insight_caseband'::regclass AND contype = 'u'"
+        ).fetchall()
+        for name, _definition in once:
+            con.execute(f'ALTER TABLE insight_caseband DROP CONSTRAINT "{name}"')
+        plain = con.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'insight_caseband'"
+            " AND indexname NOT LIKE '%pkey'"
+        ).fetchall()
+        for name, _definition in plain:
+            con.execute(f'DROP INDEX "{name}"')
+        row = np.dtype(
+            [("fields", ">i2"), ("l1", ">i4"), ("id", ">i8"), ("l2", ">i4"), ("case", ">i8")]
+            + [("l3", ">i4"), ("key", ">i8")]
+        )
+        started = time.perf_counter()
+        with (
+            con.transaction(),
+            con.cursor() as cursor,
+            cursor.copy(
+                "COPY insight_caseband (id, case_id, key) FROM STDIN (FORMAT BINARY)"
+            ) as copy,
+        ):
+            copy.write(b"PGCOPY\n\xff\r\n\x00" + bytes(8))
+            per = max(1, LOAD_ROWS // BANDS)
+            for first in range(0, n, per):
+                last = min(n, first + per)
+                chunk = np.empty((last - first) * BANDS, dtype=row)
+                chunk["fields"], chunk["l1"], chunk["l2"], chunk["l3"] = 3, 8, 8, 8
+                chunk["id"] = np.arange(first * BANDS + 1, last * BANDS + 1)
+                chunk["case"] = np.repeat(np.arange(first + 1, last + 1), BANDS)
+                chunk["key"] = keys[first * BANDS : last * BANDS]
+                copy.write(chunk.tobytes())
+                if (last // per) % 20 == 0 or last == n:
+                    print(
+                        f"    {last * BANDS:,} rows, {time.perf_counter() - started:.0f} s",
+                        flush=True,
+                    )
+            copy.write(b"\xff\xff")
+        loaded = time.perf_counter() - started
+        started = time.perf_counter()
+        con.execute("SET maintenance_work_mem = '1GB'")
+        for name, definition in once:
+            con.execute(f'ALTER TABLE insight_caseband ADD CONSTRAINT "{name}" {definition}')
+        for _name, definition in plain:
+            con.execute(definition)
+        con.execute(
+            "SELECT setval(pg_get_serial_sequence('insight_caseband', 'id'), %s)", [n * BANDS]
+        )
+        indexed = time.perf_counter() - started
+        started = time.perf_counter()
+        con.execute("VACUUM ANALYZE insight_caseband")
+        vacuumed = time.perf_counter() - started
+        sizes = con.execute(
+            "SELECT pg_relation_size('insight_caseband'), pg_indexes_size('insight_caseband')"
+        ).fetchone()
+        assert sizes is not None
+        print(
+            f"  loaded {n * BANDS:,} rows in {loaded:.0f} s (COPY), indexes made in {indexed:.0f} s, "
+            f"VACUUM ANALYZE {vacuumed:.0f} s; table {sizes[0] / 1e9:.2f} GB, "
+            f"indexes {sizes[1] / 1e9:.2f} GB",
+            flush=True,
+        )
+
+
+def _covering(backend: str, where: str) -> None:
+    """The variant tried: the index on key replaced by one on (key, case_id) (the app's
+    migrations are not changed)."""
+    if backend == "sqlite":
+        con = sqlite3.connect(where, isolation_level=None)
+        ((name,),) = con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'"
+            " AND tbl_name = 'insight_caseband' AND sql IS NOT NULL"
+        ).fetchall()
+        drop = f'DROP INDEX "{name}"'
+    else:
+        import psycopg
+
+        con = psycopg.connect(where, autocommit=True)  # type: ignore[assignment]
+        ((name,),) = con.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'insight_caseband'"
+            " AND indexdef LIKE '%(key)'"
+        ).fetchall()
+        drop = f'DROP INDEX "{name}"'
+    started = time.perf_counter()
+    con.execute(drop)
+    con.execute(f"CREATE INDEX {KEY_INDEX_COVERING} ON insight_caseband (key, case_id)")
+    if backend != "sqlite":
+        con.execute("ANALYZE insight_caseband")
+    con.close()
+    print(f"  index on key replaced by (key, case_id) in {time.perf_counter() - started:.0f} s")
+
+
+class Lookups:
+    """The app's duplicates.candidate_ids in a process of its own, inside Django on the bench's
+    database (the environment's WENMIN_DATA_DIR / DATABASE_URL): one JSON line asked, one
+    answered."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.process = subprocess.Popen(  # noqa: S603  (this bench)
+            [sys.executable, str(Path(__file__).resolve()), "--serve-lookups"],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def ask(self, **what: object) -> dict:  # type: ignore[type-arg]
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps(what) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit("the lookup process ended")
+        return json.loads(line)
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def serve_lookups() -> None:
+    """--serve-lookups: answer each line of standard input ({"keys": [...]}: candidate_ids of
+    those keys and its time; {"small": [...]}: the time of its inner grouped query alone, the
+    buckets' counts; {"explain": [...]}: its SQL and plan) with one JSON line."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenmin.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from wenmin.insight.duplicates import candidate_ids
+    from wenmin.insight.models import CaseBand
+
+    for line in sys.stdin:
+        ask = json.loads(line)
+        if "keys" in ask:
+            t0 = time.perf_counter()
+            ids = candidate_ids(ask["keys"])
+            answer: dict[str, object] = {"ids": ids, "seconds": time.perf_counter() - t0}
+        elif "small" in ask:
+            t0 = time.perf_counter()
+            small = list(
+                CaseBand.objects.filter(key__in=ask["small"])
+                .values("key")
+                .annotate(n=Count("id"))
+                .filter(n__lte=BUCKET_CAP)
+                .values_list("key", flat=True)
+            )
+            answer = {"small": len(small), "seconds": time.perf_counter() - t0}
+        else:
+            with CaptureQueriesContext(connection) as done:
+                candidate_ids(ask["explain"])
+            sql = done.captured_queries[-1]["sql"]
+            explain = (
+                "EXPLAIN QUERY PLAN "
+                if connection.vendor == "sqlite"
+                else "EXPLAIN (ANALYZE, BUFFERS) "
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(explain + sql)
+                plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]
+            answer = {"sql": sql, "plan": plan}
+        print(json.dumps(answer), flush=True)
+
+
+def app_lookup(  # type: ignore[no-untyped-def]
+    text: str, lookups: Lookups, matrix, vocabulary
+) -> tuple[list[int], float, float]:
+    """(the top 10 case indexes, the lookup's time, the query's time alone): the app's band keys
+    of the text (feature_keys), candidate_ids in the database, then the candidates ranked by
+    exact Jaccard as similar_to does (from the bench's matrix rows, not from Case rows; equal
+    scores keep candidate_ids' order). The pipe to the database's process is not counted."""
+    t0 = time.perf_counter()
+    items = features(text)
+    keys = feature_keys(items)
+    t1 = time.perf_counter()
+    answer = lookups.ask(keys=keys)
+    t2 = time.perf_counter()
+    cases = np.array(answer["ids"], dtype=np.int64) - 1  # case id = case index + 1
+    top: list[int] = []
+    if len(cases):
+        q = np.zeros(matrix.shape[1], dtype=np.float32)
+        q[[vocabulary.ids[i] for i in items if i in vocabulary.ids]] = 1.0
+        rows = matrix[cases]
+        inter = rows @ q
+        score = inter / np.maximum(np.diff(rows.indptr) + len(items) - inter, 1)
+        top = cases.take(np.argsort(-score, kind="stable")[:TOP]).tolist()
+    t3 = time.perf_counter()
+    return top, (t1 - t0) + answer["seconds"] + (t3 - t2), answer["seconds"]
+
+
+def database(  # type: ignore[no-untyped-def]
+    backend: str,
+    probes: list[str],
+    indexed: list[str],
+    index: Index,
+    matrix,
+    vocabulary,
+    keys: np.ndarray,
+    block: int,
+    covering: bool,
+) -> None:
+    n = matrix.shape[0]
+    print(f"4. the app's lookup in {backend}: {n:,} cases' bands loaded", flush=True)
+    data_dir = tempfile.mkdtemp(prefix="insight-db-bench-")
+    env = {**os.environ, "WENMIN_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "wenmin.settings"}
+    env.pop("DATABASE_URL", None)
+    try:
+        with (
+            throwaway_postgres("wenmin_insight_db_bench")
+            if backend == "postgresql"
+            else _nothing() as url
+        ):
+            if backend == "postgresql":
+                if url is None:
+                    return
+                env["DATABASE_URL"] = url
+                env["WENMIN_DB_POOL"] = "0"  # one connection, kept (the bench's own process)
+            started = time.perf_counter()
+            _wenmin(env, "migrate", "--no-input", "--skip-checks")
+            print(f"  migrated in {time.perf_counter() - started:.0f} s", flush=True)
+            where = url if backend == "postgresql" else str(Path(data_dir) / "wenmin.sqlite3")
+            if backend == "sqlite":
+                _sqlite_load(Path(where), keys, n)
+            else:
+                _pg_load(where, keys, n)
+            print(f"  disk: {shutil.disk_usage(data_dir).free / 1e9:.0f} GB free", flush=True)
+            _measure_database(
+                env, probes, indexed, index, matrix, vocabulary, block, "the app's index on key"
+            )
+            if covering:
+                _covering(backend, where)
+                _measure_database(
+                    env,
+                    probes,
+                    indexed,
+                    index,
+                    matrix,
+                    vocabulary,
+                    block,
+                    "index on (key, case_id) instead",
+                )
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield None
+
+
+def _measure_database(  # type: ignore[no-untyped-def]
+    env: dict[str, str],
+    probes: list[str],
+    indexed: list[str],
+    index: Index,
+    matrix,
+    vocabulary,
+    block: int,
+    name: str,
+) -> None:
+    print(f"  {name}:", flush=True)
+    lookups = Lookups(env)
+    try:
+        # a first lookup opens the connection (an indexed case's text: not a probe)
+        lookups.ask(keys=feature_keys(features(indexed[0])))
+        fast, alone, slow, recalls, tops = [], [], [], [], []
+        for start in range(0, len(probes), block):
+            chunk = probes[start : start + block]
+            for text in chunk:
+                top, spent, query = app_lookup(text, lookups, matrix, vocabulary)
+                fast.append(spent)
+                alone.append(query)
+                tops.append(top)
+            for text, top in zip(chunk, tops[start:], strict=False):
+                t0 = time.perf_counter()
+                truth, scores = brute(text, matrix, vocabulary)
+                slow.append(time.perf_counter() - t0)
+                recalls.append(recall(top, truth, scores))
+        ratio = statistics.median(fast) / statistics.median(slow)
+        print(
+            f"    the app's lookup (features, keys, candidate_ids, exact Jaccard): median "
+            f"{1000 * statistics.median(fast):.2f} ms, p99 {1000 * _p(fast, 0.99):.1f} ms; "
+            f"candidate_ids' query alone: median {1000 * statistics.median(alone):.2f} ms, "
+            f"p99 {1000 * _p(alone, 0.99):.1f} ms",
+        )
+        print(
+            f"    brute force: median {1000 * statistics.median(slow):.1f} ms, "
+            f"p99 {1000 * _p(slow, 0.99):.1f} ms"
+        )
+        print(f"    time ratio the app's lookup ÷ brute force: {ratio:.4f} (goal ≤ 0.01)")
+        print(
+            f"    recall of brute force's top {TOP}: {statistics.mean(recalls):.3f} (goal ≥ 0.95)"
+        )
+        same = sum(
+            1
+            for text, top in zip(probes, tops, strict=True)
+            if set(top) == set(lookup(text, index, matrix, vocabulary))
+        )
+        print(
+            f"    the same top {TOP} as the in-memory model (part 1; equal scores may be broken differently): {same} of {len(probes)} queries"
+        )
+        # What the query reads: the inner query counts every row of the probe's buckets; the
+        # outer one reads the case of each row in the buckets of at most BUCKET_CAP.
+        counted, fetched = [], []
+        size_mask = (1 << Index.SIZE_BITS) - 1
+        for text in probes:
+            sizes = [w & size_mask for w in index.buckets(feature_keys_array(features(text)))]
+            counted.append(sum(sizes))
+            fetched.append(sum(s for s in sizes if s <= BUCKET_CAP))
+        small = [lookups.ask(small=feature_keys(features(text)))["seconds"] for text in probes]
+        print(
+            f"    rows a query reads: its buckets' rows counted median {statistics.median(counted):,.0f} "
+            f"(p99 {_p(counted, 0.99):,.0f}), their cases read median "
+            f"{statistics.median(fetched):,.0f} (p99 {_p(fetched, 0.99):,.0f}); the inner grouped "
+            f"query alone (the buckets' counts): median {1000 * statistics.median(small):.2f} ms, "
+            f"p99 {1000 * _p(small, 0.99):.1f} ms"
+        )
+        slowest = int(np.argmax(alone))
+        for label, k in (
+            ("median query", int(np.argsort(alone)[len(alone) // 2])),
+            ("slowest", slowest),
+        ):
+            plan = lookups.ask(explain=feature_keys(features(probes[k])))
+            print(f"    plan ({label}, probe {k}, {1000 * alone[k]:.1f} ms):")
+            for line in plan["plan"]:
+                print(f"      {line if len(line) < 160 else line[:150] + ' …'}")
+        print(f"    SQL: {plan['sql'][:300]} … {plan['sql'][-260:]}", flush=True)
+    finally:
+        lookups.close()
 
 
 def intake(data_dir: str, intakes: int = 1000) -> None:
@@ -549,10 +1021,34 @@ def main() -> None:
     )
     parser.add_argument("--city-year", type=int, default=60_000)
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: 1,2,3")
+    parser.add_argument(
+        "--database",
+        default="",
+        help="part 4, the app's lookup in a database: sqlite, postgresql or sqlite,postgresql",
+    )
+    parser.add_argument(
+        "--covering",
+        action="store_true",
+        help="part 4 measured again with an index on (key, case_id) instead of (key)",
+    )
+    parser.add_argument("--serve-lookups", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_lookups:
+        serve_lookups()
+        return
     skip = set(args.skip.split(","))
-    if "1" not in skip:
-        duplicates(args.cases, args.queries, args.block)
+    databases = tuple(b for b in args.database.split(",") if b)
+    if set(databases) - {"sqlite", "postgresql"}:
+        parser.error("--database: sqlite, postgresql or both")
+    if "1" not in skip or databases:
+        duplicates(
+            args.cases,
+            args.queries,
+            args.block,
+            model="1" not in skip,
+            databases=databases,
+            covering=args.covering,
+        )
     if "2" not in skip and args.data_dir:
         intake(args.data_dir, args.intakes)
     if "3" not in skip:
