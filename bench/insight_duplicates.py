@@ -655,19 +655,27 @@ def _covering(backend: str, where: str) -> None:
     migrations are not changed)."""
     if backend == "sqlite":
         con = sqlite3.connect(where, isolation_level=None)
-        ((name,),) = con.execute(
+        found = con.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index'"
-            " AND tbl_name = 'insight_caseband' AND sql IS NOT NULL"
+            " AND tbl_name = 'insight_caseband' AND sql LIKE '%(\"key\")'"
         ).fetchall()
+        if not found:
+            print("  the app's own index is already on (key, case_id) (insight 0005)")
+            return
+        ((name,),) = found
         drop = f'DROP INDEX "{name}"'
     else:
         import psycopg
 
         con = psycopg.connect(where, autocommit=True)  # type: ignore[assignment]
-        ((name,),) = con.execute(
+        found = con.execute(
             "SELECT indexname FROM pg_indexes WHERE tablename = 'insight_caseband'"
             " AND indexdef LIKE '%(key)'"
         ).fetchall()
+        if not found:
+            print("  the app's own index is already on (key, case_id) (insight 0005)")
+            return
+        ((name,),) = found
         drop = f'DROP INDEX "{name}"'
     started = time.perf_counter()
     con.execute(drop)

@@ -96,17 +96,23 @@ def _place(probe: Probe, case: Case) -> tuple[float, float | None, str]:
 def candidate_ids(keys: list[int], *, exclude_id: int | None = None) -> list[int]:
     """The CANDIDATES cases sharing most of these bands (the newest first among equals), bands
     shared by more than BUCKET_CAP cases left out (a common pair's minimum: they say nothing
-    and would make the count read much of the index). One query; the bench
-    (bench/insight_duplicates.py `lookup`) does the same on a million cases in memory."""
+    and would make the count read much of the index). Two queries, both on the (key, case)
+    index alone; the bench times them on a million cases (bench/insight_duplicates.py part 4)
+    and models them in memory (`lookup`)."""
     if not keys:
         return []
-    small = (
+    # Two statements, the small bands' keys handed to the second as values: as a subquery,
+    # PostgreSQL could not tell how few keys pass the HAVING and scanned all 80 million rows of a
+    # million cases in parallel (2 s a lookup; bench/insight_duplicates.py part 4).
+    small = list(
         CaseBand.objects.filter(key__in=keys)
         .values("key")
         .annotate(n=Count("id"))
         .filter(n__lte=BUCKET_CAP)
-        .values("key")
+        .values_list("key", flat=True)
     )
+    if not small:
+        return []
     shared = (
         CaseBand.objects.filter(key__in=small)
         .values("case_id")
