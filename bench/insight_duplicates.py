@@ -52,8 +52,9 @@ same run; what insight adds to intake; training on a city's year.
    and their texts, not counted here), timed in blocks against the same brute force as part 1,
    recall the same way; candidate_ids' time alone, its inner grouped query alone, the rows a
    query reads, and the plan (EXPLAIN QUERY PLAN; EXPLAIN ANALYZE on PostgreSQL) are printed.
-   --covering measures again with the key index replaced by one on (key, case_id) (the app's
-   migrations are not changed). The temporary databases are removed at the end.
+   --covering measures again with the key index replaced by one on (key, case_id): the variant
+   insight's migration 0005 then made the app's own index, so now it says so and measures
+   nothing more. The temporary databases are removed at the end.
 
 Last runs (2026-12-06, 2 CPUs shared with other sessions' tests, load 1.5 to 2.9),
 `.venv/bin/python bench/insight_duplicates.py --skip 2,3`, two runs one after the other:
