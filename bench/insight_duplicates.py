@@ -430,7 +430,7 @@ def duplicates(
     *,
     model: bool = True,
     databases: tuple[str, ...] = (),
-    covering: bool = False,
+    lookups: tuple[str, ...] = ("sql", "snapshot"),
 ) -> None:
     """Part 1 (the in-memory model) when `model`, then part 4 (the app's lookup in each of
     `databases`) on the same cases and probes."""
@@ -449,7 +449,7 @@ def duplicates(
         _model(probes, index, matrix, vocabulary, block)
     for backend in databases:
         assert keep is not None
-        database(backend, probes, indexed, index, matrix, vocabulary, keep["keys"], block, covering)
+        database(backend, probes, indexed, index, matrix, vocabulary, keep["keys"], block, lookups)
 
 
 def _model(probes: list[str], index: Index, matrix, vocabulary, block: int) -> None:  # type: ignore[no-untyped-def]
@@ -518,7 +518,6 @@ def _interleaved(probes: list[str], index: Index, matrix, vocabulary) -> Timings
 # 4. The app's own lookup in a database --------------------------------------------------------
 
 LOAD_ROWS = 1_000_000  # rows an executemany (SQLite) or a COPY chunk (PostgreSQL)
-KEY_INDEX_COVERING = "bench_caseband_key_case"  # the variant tried: (key, case_id) for (key)
 
 
 def _sqlite_load(path: Path, keys: np.ndarray, n: int) -> dict[str, str]:
@@ -651,42 +650,6 @@ def _pg_load(url: str, keys: np.ndarray, n: int) -> None:
         )
 
 
-def _covering(backend: str, where: str) -> None:
-    """The variant tried: the index on key replaced by one on (key, case_id) (the app's
-    migrations are not changed)."""
-    if backend == "sqlite":
-        con = sqlite3.connect(where, isolation_level=None)
-        found = con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index'"
-            " AND tbl_name = 'insight_caseband' AND sql LIKE '%(\"key\")'"
-        ).fetchall()
-        if not found:
-            print("  the app's own index is already on (key, case_id) (insight 0005)")
-            return
-        ((name,),) = found
-        drop = f'DROP INDEX "{name}"'
-    else:
-        import psycopg
-
-        con = psycopg.connect(where, autocommit=True)  # type: ignore[assignment]
-        found = con.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'insight_caseband'"
-            " AND indexdef LIKE '%(key)'"
-        ).fetchall()
-        if not found:
-            print("  the app's own index is already on (key, case_id) (insight 0005)")
-            return
-        ((name,),) = found
-        drop = f'DROP INDEX "{name}"'
-    started = time.perf_counter()
-    con.execute(drop)
-    con.execute(f"CREATE INDEX {KEY_INDEX_COVERING} ON insight_caseband (key, case_id)")
-    if backend != "sqlite":
-        con.execute("ANALYZE insight_caseband")
-    con.close()
-    print(f"  index on key replaced by (key, case_id) in {time.perf_counter() - started:.0f} s")
-
-
 class Lookups:
     """The app's duplicates.candidate_ids in a process of its own, inside Django on the bench's
     database (the environment's WENMIN_DATA_DIR / DATABASE_URL): one JSON line asked, one
@@ -750,6 +713,10 @@ def serve_lookups() -> None:
         else:
             with CaptureQueriesContext(connection) as done:
                 candidate_ids(ask["explain"])
+            if not done.captured_queries:
+                print(json.dumps({"sql": "", "plan": ["no query: the snapshot in memory"]}))
+                sys.stdout.flush()
+                continue
             sql = done.captured_queries[-1]["sql"]
             explain = (
                 "EXPLAIN QUERY PLAN "
@@ -798,7 +765,7 @@ def database(  # type: ignore[no-untyped-def]
     vocabulary,
     keys: np.ndarray,
     block: int,
-    covering: bool,
+    lookups: tuple[str, ...],
 ) -> None:
     n = matrix.shape[0]
     print(f"4. the app's lookup in {backend}: {n:,} cases' bands loaded", flush=True)
@@ -825,11 +792,12 @@ def database(  # type: ignore[no-untyped-def]
             else:
                 _pg_load(where, keys, n)
             print(f"  disk: {shutil.disk_usage(data_dir).free / 1e9:.0f} GB free", flush=True)
-            _measure_database(
-                env, probes, indexed, index, matrix, vocabulary, block, "the app's index on key"
-            )
-            if covering:
-                _covering(backend, where)
+            if "sql" in lookups:
+                _measure_database(
+                    env, probes, indexed, index, matrix, vocabulary, block, "the SQL lookup"
+                )
+            if "snapshot" in lookups:
+                _snapshot(env, data_dir)
                 _measure_database(
                     env,
                     probes,
@@ -838,10 +806,30 @@ def database(  # type: ignore[no-untyped-def]
                     matrix,
                     vocabulary,
                     block,
-                    "index on (key, case_id) instead",
+                    "the snapshot in memory (insight/snapshot.py)",
                 )
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _snapshot(env: dict[str, str], data_dir: str) -> None:
+    """`wenmin insight snapshot`, as the worker makes it: its time, the command's peak memory
+    (its own process: the children's largest so far, taken before and after) and the files."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    said = _wenmin(env, "insight", "snapshot", "--no-progress").strip()
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    folder = Path(data_dir) / "insight-bands"
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    peak = f"{after / 1024:.0f} MB" if after > before else f"at most {before / 1024:.0f} MB"
+    print(
+        f"  `wenmin insight snapshot`: {seconds:.0f} s, peak memory {peak}, files "
+        f"{size / 1e6:,.0f} MB ({said})",
+        flush=True,
+    )
 
 
 @contextmanager
@@ -1036,9 +1024,9 @@ def main() -> None:
         help="part 4, the app's lookup in a database: sqlite, postgresql or sqlite,postgresql",
     )
     parser.add_argument(
-        "--covering",
-        action="store_true",
-        help="part 4 measured again with an index on (key, case_id) instead of (key)",
+        "--lookups",
+        default="sql,snapshot",
+        help="part 4's lookups: sql (the database's queries), snapshot (insight/snapshot.py), both",
     )
     parser.add_argument("--serve-lookups", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -1056,7 +1044,7 @@ def main() -> None:
             args.block,
             model="1" not in skip,
             databases=databases,
-            covering=args.covering,
+            lookups=tuple(x for x in args.lookups.split(",") if x),
         )
     if "2" not in skip and args.data_dir:
         intake(args.data_dir, args.intakes)

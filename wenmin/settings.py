@@ -483,6 +483,20 @@ if WENMIN_ACCESS_LOG_DAYS < ACCESS_LOG_MINIMUM_DAYS:
 WENMIN_PRIVACY_SWEEP_HOURS = env_int("WENMIN_PRIVACY_SWEEP_HOURS", 24, minimum=1)
 # How often the worker retrains insight's suggestion model from the closed cases.
 WENMIN_INSIGHT_TRAIN_HOURS = env_int("WENMIN_INSIGHT_TRAIN_HOURS", 24, minimum=1, maximum=24 * 31)
+# The duplicate index's snapshot (insight/snapshot.py): files every process on the machine maps
+# into memory, so that a lookup at a million cases takes a fraction of a millisecond instead of
+# two SQL queries (bench/insight_duplicates.py part 4). The worker makes one once the index holds
+# WENMIN_INSIGHT_SNAPSHOT_ROWS entries (80 a case; below it the SQL lookup takes a few ms) and
+# again when as many as WENMIN_INSIGHT_SNAPSHOT_DELTA have been added since. Each process reads
+# the entries added since its snapshot at most every WENMIN_INSIGHT_REFRESH_SECONDS (the newest
+# cases are compared directly meanwhile, duplicates.unindexed_ids). A server that does not share
+# the worker's data directory has no files: it uses the SQL lookup.
+WENMIN_INSIGHT_SNAPSHOT_DIR = Path(
+    env_str("WENMIN_INSIGHT_SNAPSHOT_DIR", str(DATA_DIR / "insight-bands"))
+)
+WENMIN_INSIGHT_SNAPSHOT_ROWS = env_int("WENMIN_INSIGHT_SNAPSHOT_ROWS", 800_000, minimum=0)
+WENMIN_INSIGHT_SNAPSHOT_DELTA = env_int("WENMIN_INSIGHT_SNAPSHOT_DELTA", 80_000, minimum=1000)
+WENMIN_INSIGHT_REFRESH_SECONDS = env_int("WENMIN_INSIGHT_REFRESH_SECONDS", 2, minimum=0)
 # Branch meetings (wenmin.branchlife): how long the room's sign-in QR code and the online link for
 # members working away stay good.
 WENMIN_BRANCHLIFE_QR_SECONDS = env_int("WENMIN_BRANCHLIFE_QR_SECONDS", 300, minimum=30)

@@ -37,6 +37,7 @@ class InsightConfig(AppConfig):
             phrases={
                 "insight.model_train": _("Suggestion model trained"),
                 "insight.suggestion_apply": _("Suggestion applied"),
+                "insight.snapshot_build": _("Duplicate index snapshot made"),
             }
         )
 

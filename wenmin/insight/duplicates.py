@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
@@ -20,6 +21,7 @@ from wenmin.cases.models import Case
 from wenmin.cases.workflow import FINAL_STATES, State
 from wenmin.core.geo import distance_km
 from wenmin.core.text_zh import tokens, top_shared
+from wenmin.insight import snapshot
 from wenmin.insight.models import CaseBand
 from wenmin.insight.similarity import (
     BUCKET_CAP,
@@ -114,9 +116,15 @@ def candidate_ids(keys: list[int], *, exclude_id: int | None = None) -> list[int
     shared by more than BUCKET_CAP cases left out (a common pair's minimum: they say nothing
     and would make the count read much of the index). Two queries, both on the (key, case)
     index alone; the bench times them on a million cases (bench/insight_duplicates.py part 4)
-    and models them in memory (`lookup`)."""
+    and models them in memory (`lookup`). When the worker has made a snapshot of the index
+    (services/snapshot.py), the same answer comes from it, in memory (snapshot.candidates)."""
     if not keys:
         return []
+    loaded = snapshot.current()
+    if loaded is not None:  # the same answer from the files every process maps (snapshot.py)
+        return loaded.candidates(
+            np.array(keys, dtype=np.int64), exclude_id=exclude_id, cap=BUCKET_CAP, limit=CANDIDATES
+        )
     # Two statements, the small bands' keys handed to the second as values: as a subquery,
     # PostgreSQL could not tell how few keys pass the cap and scanned all 80 million rows of a
     # million cases in parallel (2 s a lookup; bench/insight_duplicates.py part 4).
@@ -138,8 +146,13 @@ def unindexed_ids(*, exclude_id: int | None = None) -> list[int]:
     """The newest cases the index does not have yet (taken since the worker's last catch-up:
     intake does not write the index, services/index.py), at most CANDIDATES: compared directly,
     so that a report of a minute ago is found as a duplicate all the same. The catch-up indexes
-    oldest first, so they are the cases after the newest indexed one."""
-    newest = CaseBand.objects.aggregate(newest=Max("case_id"))["newest"] or 0
+    oldest first, so they are the cases after the newest indexed one (the newest the snapshot
+    in memory holds, when one is used: the rows added since it are read every few seconds)."""
+    loaded = snapshot.current()
+    if loaded is not None:
+        newest = loaded.newest_case
+    else:
+        newest = CaseBand.objects.aggregate(newest=Max("case_id"))["newest"] or 0
     recent = Case.objects.filter(pk__gt=newest).order_by("-pk").values_list("pk", flat=True)
     if exclude_id is not None:
         recent = recent.exclude(pk=exclude_id)

@@ -131,3 +131,23 @@ class CaseBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.key}"
+
+
+class BandSnapshot(models.Model):
+    """A copy of the duplicate index in files that every process on the machine maps into memory
+    (insight/snapshot.py): the index's rows up to `max_row_id`, sorted by band key. The newest is
+    the one used; a process reads the rows added after it from the table. The token names the
+    files' folder, so that a database made afresh never uses another database's files."""
+
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    built_at = models.DateTimeField(_("built"), default=timezone.now)
+    max_row_id = models.BigIntegerField(_("last index entry"))
+    rows = models.BigIntegerField(_("index entries"))
+    seconds = models.FloatField(_("seconds to build"))
+
+    class Meta:
+        verbose_name = _("duplicate index snapshot")
+        verbose_name_plural = _("duplicate index snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.token} ({self.rows} rows)"

@@ -1,4 +1,4 @@
-"""`wenmin insight train|suggest|evaluate|similar`."""
+"""`wenmin insight train|suggest|evaluate|similar|snapshot`."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
 
 from wenmin.core import validators
 from wenmin.insight.cli import MAX_TEXT, similar_json, suggest_json
 from wenmin.insight.evaluate import held_out, on_real_texts
 from wenmin.insight.services import cases_index_missing, model_train
+from wenmin.insight.services.snapshot import snapshot_build
 
 
 class Command(BaseCommand):
@@ -27,6 +30,10 @@ class Command(BaseCommand):
             one.add_argument("--json", action="store_true", help="one JSON object per text")
         evaluate = sub.add_parser("evaluate", help="accuracy and macro-F1: held-out and real texts")
         evaluate.add_argument("--json", action="store_true")
+        snap = sub.add_parser(
+            "snapshot", help="copy the duplicate index into files every process maps into memory"
+        )
+        snap.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
         verb = options["verb"]
@@ -34,6 +41,8 @@ class Command(BaseCommand):
             self._train()
         elif verb == "evaluate":
             self._evaluate(as_json=options["json"])
+        elif verb == "snapshot":
+            self._snapshot(show=not options["no_progress"] and options["verbosity"] > 0)
         else:
             answer = suggest_json if verb == "suggest" else similar_json
             for text in self._texts(options["text"]):
@@ -80,6 +89,23 @@ class Command(BaseCommand):
         self.stdout.write(
             f"indexed {indexed} cases; model v{model.pk} trained on {model.trained_on} closed "
             f"cases in {seconds:.1f} s"
+        )
+
+    def _snapshot(self, *, show: bool) -> None:
+        bar: Any = tqdm(
+            total=0, unit=" rows", unit_scale=True, disable=None if show else True, file=sys.stderr
+        )
+        try:
+            made = snapshot_build(
+                actor=None, total=lambda n: bar.reset(total=n), progress=bar.update
+            )
+        except (OSError, ValueError) as error:
+            raise CommandError(str(error)) from error
+        finally:
+            bar.close()
+        self.stdout.write(
+            f"snapshot {made.token}: {made.rows} index entries in {made.seconds:.1f} s, "
+            f"in {settings.WENMIN_INSIGHT_SNAPSHOT_DIR}"
         )
 
     def _evaluate(self, *, as_json: bool) -> None:
