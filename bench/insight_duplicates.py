@@ -379,6 +379,13 @@ def lookup(text: str, index: Index, matrix, vocabulary) -> list[int]:  # type: i
         top = np.partition(rank, len(rank) - CANDIDATES)[-CANDIDATES:]
         top.sort()
         cases = top & 0xFFFFFFFF
+    return ranked(cases, items, index, vocabulary)
+
+
+def ranked(cases: np.ndarray, items: set[str], index: Index, vocabulary: Vocabulary) -> list[int]:
+    """The TOP of these candidates (case indexes, in the lookup's order) by exact Jaccard of
+    their character pairs with the query's, equal scores in the candidates' order: what
+    similar_to does with the cases' texts, on the bench's rows of pairs (parts 1 and 4 alike)."""
     # Exact Jaccard of each candidate's pairs with the query's: the shared pairs are the marked
     # bytes of its row, summed eight at a time (each byte 0 or 1, a row under 256: no carry).
     get = vocabulary.ids.get
@@ -731,12 +738,13 @@ def serve_lookups() -> None:
 
 
 def app_lookup(  # type: ignore[no-untyped-def]
-    text: str, lookups: Lookups, matrix, vocabulary
+    text: str, lookups: Lookups, index: Index, vocabulary
 ) -> tuple[list[int], float, float]:
     """(the top 10 case indexes, the lookup's time, the query's time alone): the app's band keys
-    of the text (feature_keys), candidate_ids in the database, then the candidates ranked by
-    exact Jaccard as similar_to does (from the bench's matrix rows, not from Case rows; equal
-    scores keep candidate_ids' order). The pipe to the database's process is not counted."""
+    of the text (feature_keys), candidate_ids in its process (the database's queries, or the
+    snapshot in memory), then the candidates ranked by exact Jaccard as similar_to does, with
+    part 1's `ranked` on the bench's rows of pairs (similar_to reads the cases' texts instead:
+    not counted, in either part). The pipe to the lookups' process is not counted."""
     t0 = time.perf_counter()
     items = features(text)
     keys = feature_keys(items)
@@ -744,14 +752,8 @@ def app_lookup(  # type: ignore[no-untyped-def]
     answer = lookups.ask(keys=keys)
     t2 = time.perf_counter()
     cases = np.array(answer["ids"], dtype=np.int64) - 1  # case id = case index + 1
-    top: list[int] = []
-    if len(cases):
-        q = np.zeros(matrix.shape[1], dtype=np.float32)
-        q[[vocabulary.ids[i] for i in items if i in vocabulary.ids]] = 1.0
-        rows = matrix[cases]
-        inter = rows @ q
-        score = inter / np.maximum(np.diff(rows.indptr) + len(items) - inter, 1)
-        top = cases.take(np.argsort(-score, kind="stable")[:TOP]).tolist()
+    # best first from candidate_ids; the model's candidates come worst first (ties: the later)
+    top = ranked(cases[::-1].copy(), items, index, vocabulary) if len(cases) else []
     t3 = time.perf_counter()
     return top, (t1 - t0) + answer["seconds"] + (t3 - t2), answer["seconds"]
 
@@ -856,7 +858,7 @@ def _measure_database(  # type: ignore[no-untyped-def]
         for start in range(0, len(probes), block):
             chunk = probes[start : start + block]
             for text in chunk:
-                top, spent, query = app_lookup(text, lookups, matrix, vocabulary)
+                top, spent, query = app_lookup(text, lookups, index, vocabulary)
                 fast.append(spent)
                 alone.append(query)
                 tops.append(top)
