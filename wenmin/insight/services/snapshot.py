@@ -1,7 +1,8 @@
 """Making the duplicate index's snapshot (insight/snapshot.py reads it): the index's rows streamed
-from the database in key order into two flat files, in a folder of their own made whole before
-it is named, then recorded as the newest; the older snapshots and their files are removed. Memory
-stays flat whatever the size (rows are written a chunk at a time)."""
+from the database in key order into flat files, in a folder of their own made whole before it is
+named, then recorded as the newest; this machine's older snapshots are removed (the records of
+the newest few stay: each machine uses the newest it has the files of). Memory stays flat
+whatever the size (rows are written a chunk at a time)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,21 @@ def snapshot_due() -> bool:
     holds WENMIN_INSIGHT_SNAPSHOT_ROWS rows (counted up to that many only), or have
     WENMIN_INSIGHT_SNAPSHOT_DELTA rows been added since the newest (the ids taken since: a max
     is read at once, a count of 80 million rows is not)?"""
-    newest = BandSnapshot.objects.order_by("-id").values_list("token", "max_row_id").first()
-    if newest is None or snapshot.open_files(newest[0]) is None:
+    here = _newest_here()
+    if here is None:
         enough = max(1, settings.WENMIN_INSIGHT_SNAPSHOT_ROWS)
         return CaseBand.objects.all()[:enough].count() >= enough
     top = CaseBand.objects.aggregate(top=Max("id"))["top"] or 0
-    return top - newest[1] >= settings.WENMIN_INSIGHT_SNAPSHOT_DELTA
+    return top - here >= settings.WENMIN_INSIGHT_SNAPSHOT_DELTA
+
+
+def _newest_here() -> int | None:
+    """The newest row of the newest snapshot recorded whose files are on this machine."""
+    recorded = BandSnapshot.objects.order_by("-id").values_list("token", "max_row_id")
+    for token, max_row_id in recorded[: snapshot.KEEP]:
+        if snapshot.open_files(token) is not None:
+            return int(max_row_id)
+    return None
 
 
 def snapshot_build(
@@ -69,22 +79,24 @@ def snapshot_build(
             made = BandSnapshot.objects.create(
                 token=token, max_row_id=max_row_id, rows=rows, seconds=seconds
             )
-            older = list(BandSnapshot.objects.exclude(pk=made.pk).values_list("token", flat=True))
-            BandSnapshot.objects.exclude(pk=made.pk).delete()
+            # the newest KEEP stay recorded: another machine may be using its own
+            kept = BandSnapshot.objects.order_by("-id").values_list("id", flat=True)
+            BandSnapshot.objects.exclude(id__in=list(kept[: snapshot.KEEP])).delete()
             audit_record(
                 actor=actor,
                 actor_label="" if actor else "insight",
                 action="insight.snapshot_build",
                 target=made,
-                changes={"rows": rows, "seconds": seconds, "replaced": len(older)},
+                changes={"rows": rows, "seconds": seconds},
             )
     except BaseException:
         shutil.rmtree(directory / token, ignore_errors=True)
         raise
-    # A process that still maps an older snapshot keeps reading it (its pages stay until it lets
-    # go); it moves to this one at its next refresh.
-    for old in older:
-        shutil.rmtree(snapshot.folder(old), ignore_errors=True)
+    # This machine's older snapshots go. A process that still maps one keeps reading it (its
+    # pages stay until it lets go); it moves to this one at its next refresh.
+    for old in directory.iterdir():
+        if old.name != token and not old.name.endswith(PARTIAL) and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
     snapshot.forget()
     return made
 
