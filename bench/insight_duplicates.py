@@ -4,7 +4,8 @@ same run; what insight adds to intake; training on a city's year.
     .venv/bin/python bench/insight_duplicates.py [--cases 1000000] [--queries 200] [--block 20]
         [--data-dir DIR]   # a seeded WENMIN_DATA_DIR (copied) for the intake part; none: skipped
         [--intakes 1000] [--city-year 60000] [--skip 1,2,3]   # --skip 2,3: duplicates only
-        [--database sqlite|postgresql|sqlite,postgresql] [--covering]   # part 4: none unless asked
+        [--database sqlite|postgresql|sqlite,postgresql]   # part 4: none unless asked
+        [--lookups sql,snapshot]   # part 4's lookups: the SQL queries, the snapshot, or both
 
 1. Duplicates. Texts are generated in memory (no database): clusters of reports of one problem
    (11–20 reports of the same topic, place and details, written differently), 1,000,000 in all.
@@ -44,17 +45,21 @@ same run; what insight adds to intake; training on a city's year.
    database, as bench/serverload.py's): binary COPY, the unique constraint and the key index
    dropped during the load and made after it, then VACUUM ANALYZE (as `wenmin seed` does after
    bulk inserts; autovacuum would come round). The load's time and the sizes are printed. Then
-   a process of its own runs inside Django on that database (the environment's WENMIN_DATA_DIR
-   / DATABASE_URL, --serve-lookups) and answers the app's duplicates.candidate_ids(keys), timed
-   there, over a pipe (the pipe is not counted). The app's lookup = the probe's features and
+   a child process of the bench's (forked: it shares part 1's index, matrix and vocabulary)
+   sets Django up on that database (WENMIN_DATA_DIR / DATABASE_URL) and calls the app's
+   duplicates.candidate_ids(keys) itself, in the process that also runs the brute force, as
+   part 1 runs its model. The app's lookup = the probe's features and
    feature_keys + candidate_ids + the candidates ranked by exact Jaccard as similar_to ranks
    them (from the bench's matrix rows, not from Case rows: similar_to also reads the 300 cases
    and their texts, not counted here), timed in blocks against the same brute force as part 1,
    recall the same way; candidate_ids' time alone, its inner grouped query alone, the rows a
    query reads, and the plan (EXPLAIN QUERY PLAN; EXPLAIN ANALYZE on PostgreSQL) are printed.
-   --covering measures again with the key index replaced by one on (key, case_id): the variant
-   insight's migration 0005 then made the app's own index, so now it says so and measures
-   nothing more. The temporary databases are removed at the end.
+   --lookups: "sql" times candidate_ids as it asks the database (no snapshot yet); "snapshot"
+   then runs `wenmin insight snapshot` as the worker would (its time, its peak memory, the
+   files' size), and times candidate_ids again in a new process, which now answers from the
+   snapshot's files mapped into memory (insight/snapshot.py). In both, the candidates are
+   ranked with part 1's `ranked`, so that the app's lookup and the model differ only in how the
+   candidates are found. The temporary databases are removed at the end.
 
 Last runs (2026-12-06, 2 CPUs shared with other sessions' tests, load 1.5 to 2.9),
 `.venv/bin/python bench/insight_duplicates.py --skip 2,3`, two runs one after the other:
@@ -81,7 +86,6 @@ Last runs (2026-12-06, 2 CPUs shared with other sessions' tests, load 1.5 to 2.9
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -658,83 +662,53 @@ def _pg_load(url: str, keys: np.ndarray, n: int) -> None:
 
 
 class Lookups:
-    """The app's duplicates.candidate_ids in a process of its own, inside Django on the bench's
-    database (the environment's WENMIN_DATA_DIR / DATABASE_URL): one JSON line asked, one
-    answered."""
+    """The app's duplicates.candidate_ids in this process, inside Django on the bench's database
+    (a child forked for it, the environment's WENMIN_DATA_DIR / DATABASE_URL): asked as part 1
+    asks its model, in the process that also runs the brute force."""
 
-    def __init__(self, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(  # noqa: S603  (this bench)
-            [sys.executable, str(Path(__file__).resolve()), "--serve-lookups"],
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+    def __init__(self) -> None:
+        import django
 
-    def ask(self, **what: object) -> dict:  # type: ignore[type-arg]
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps(what) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        if not line:
-            raise SystemExit("the lookup process ended")
-        return json.loads(line)
+        django.setup()
 
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
+    def ask(self, **ask: object) -> dict:  # type: ignore[type-arg]
+        """{"keys": [...]}: candidate_ids of those keys and its time; {"small": [...]}: the time
+        of its former inner grouped query alone; {"explain": [...]}: its SQL and plan."""
+        from django.db import connection
+        from django.db.models import Count
+        from django.test.utils import CaptureQueriesContext
 
+        from wenmin.insight.duplicates import candidate_ids
+        from wenmin.insight.models import CaseBand
 
-def serve_lookups() -> None:
-    """--serve-lookups: answer each line of standard input ({"keys": [...]}: candidate_ids of
-    those keys and its time; {"small": [...]}: the time of its inner grouped query alone, the
-    buckets' counts; {"explain": [...]}: its SQL and plan) with one JSON line."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenmin.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.db.models import Count
-    from django.test.utils import CaptureQueriesContext
-
-    from wenmin.insight.duplicates import candidate_ids
-    from wenmin.insight.models import CaseBand
-
-    for line in sys.stdin:
-        ask = json.loads(line)
         if "keys" in ask:
             t0 = time.perf_counter()
-            ids = candidate_ids(ask["keys"])
-            answer: dict[str, object] = {"ids": ids, "seconds": time.perf_counter() - t0}
-        elif "small" in ask:
+            ids = candidate_ids(ask["keys"])  # type: ignore[arg-type]
+            return {"ids": ids, "seconds": time.perf_counter() - t0}
+        if "small" in ask:
             t0 = time.perf_counter()
             small = list(
-                CaseBand.objects.filter(key__in=ask["small"])
+                CaseBand.objects.filter(key__in=ask["small"])  # type: ignore[misc]
                 .values("key")
                 .annotate(n=Count("id"))
                 .filter(n__lte=BUCKET_CAP)
                 .values_list("key", flat=True)
             )
-            answer = {"small": len(small), "seconds": time.perf_counter() - t0}
-        else:
-            with CaptureQueriesContext(connection) as done:
-                candidate_ids(ask["explain"])
-            if not done.captured_queries:
-                print(json.dumps({"sql": "", "plan": ["no query: the snapshot in memory"]}))
-                sys.stdout.flush()
-                continue
-            sql = done.captured_queries[-1]["sql"]
-            explain = (
-                "EXPLAIN QUERY PLAN "
-                if connection.vendor == "sqlite"
-                else "EXPLAIN (ANALYZE, BUFFERS) "
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(explain + sql)
-                plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]
-            answer = {"sql": sql, "plan": plan}
-        print(json.dumps(answer), flush=True)
+            return {"small": len(small), "seconds": time.perf_counter() - t0}
+        with CaptureQueriesContext(connection) as done:
+            candidate_ids(ask["explain"])  # type: ignore[arg-type]
+        if not done.captured_queries:
+            return {"sql": "", "plan": ["no query: the snapshot in memory"]}
+        sql = done.captured_queries[-1]["sql"]
+        explain = (
+            "EXPLAIN QUERY PLAN "
+            if connection.vendor == "sqlite"
+            else "EXPLAIN (ANALYZE, BUFFERS) "
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(explain + sql)
+            plan = [" ".join(str(c) for c in row) for row in cursor.fetchall()]
+        return {"sql": sql, "plan": plan}
 
 
 def app_lookup(  # type: ignore[no-untyped-def]
@@ -744,18 +718,16 @@ def app_lookup(  # type: ignore[no-untyped-def]
     of the text (feature_keys), candidate_ids in its process (the database's queries, or the
     snapshot in memory), then the candidates ranked by exact Jaccard as similar_to does, with
     part 1's `ranked` on the bench's rows of pairs (similar_to reads the cases' texts instead:
-    not counted, in either part). The pipe to the lookups' process is not counted."""
+    not counted, in either part)."""
     t0 = time.perf_counter()
     items = features(text)
     keys = feature_keys(items)
-    t1 = time.perf_counter()
     answer = lookups.ask(keys=keys)
-    t2 = time.perf_counter()
     cases = np.array(answer["ids"], dtype=np.int64) - 1  # case id = case index + 1
     # best first from candidate_ids; the model's candidates come worst first (ties: the later)
     top = ranked(cases[::-1].copy(), items, index, vocabulary) if len(cases) else []
     t3 = time.perf_counter()
-    return top, (t1 - t0) + answer["seconds"] + (t3 - t2), answer["seconds"]
+    return top, t3 - t0, answer["seconds"]
 
 
 def database(  # type: ignore[no-untyped-def]
@@ -814,22 +786,47 @@ def database(  # type: ignore[no-untyped-def]
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def _snapshot(env: dict[str, str], data_dir: str) -> None:
-    """`wenmin insight snapshot`, as the worker makes it: its time, the command's peak memory
-    (its own process: the children's largest so far, taken before and after) and the files."""
-    import resource
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "sys.stdout.write(done.stdout + done.stderr)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(done.returncode)\n"
+)
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+def _snapshot(env: dict[str, str], data_dir: str) -> None:
+    """`wenmin insight snapshot`, as the worker makes it: its time, its peak memory (measured by
+    a parent of its own, which runs nothing else) and the files' size."""
     started = time.perf_counter()
-    said = _wenmin(env, "insight", "snapshot", "--no-progress").strip()
+    done = subprocess.run(  # noqa: S603  (our own command)
+        [
+            sys.executable,
+            "-c",
+            _PEAK,
+            sys.executable,
+            "-m",
+            "wenmin.cli",
+            "insight",
+            "snapshot",
+            "--no-progress",
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if done.returncode != 0:
+        raise SystemExit(f"wenmin insight snapshot failed:\n{done.stdout}")
+    *lines, peak = done.stdout.strip().splitlines()
+    said = [line for line in lines if line.startswith("snapshot ")]
     folder = Path(data_dir) / "insight-bands"
     size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-    peak = f"{after / 1024:.0f} MB" if after > before else f"at most {before / 1024:.0f} MB"
     print(
-        f"  `wenmin insight snapshot`: {seconds:.0f} s, peak memory {peak}, files "
-        f"{size / 1e6:,.0f} MB ({said})",
+        f"  `wenmin insight snapshot`: {seconds:.0f} s, peak memory {int(peak) / 1024:.0f} MB, "
+        f"files {size / 1e6:,.0f} MB ({' '.join(said)})",
         flush=True,
     )
 
@@ -850,74 +847,100 @@ def _measure_database(  # type: ignore[no-untyped-def]
     name: str,
 ) -> None:
     print(f"  {name}:", flush=True)
-    lookups = Lookups(env)
+    # In a child of its own (Django set up on this database; the index, matrix and vocabulary
+    # shared with the parent), lookups and brute force in one process, as part 1 runs them.
+    sys.stdout.flush()
+    child = os.fork()
+    if child:
+        _pid, status = os.waitpid(child, 0)
+        if status:
+            raise SystemExit(f"the measuring process ended with status {status}")
+        return
     try:
-        # a first lookup opens the connection (an indexed case's text: not a probe)
-        lookups.ask(keys=feature_keys(features(indexed[0])))
-        fast, alone, slow, recalls, tops = [], [], [], [], []
-        for start in range(0, len(probes), block):
-            chunk = probes[start : start + block]
-            for text in chunk:
-                top, spent, query = app_lookup(text, lookups, index, vocabulary)
-                fast.append(spent)
-                alone.append(query)
-                tops.append(top)
-            for text, top in zip(chunk, tops[start:], strict=False):
-                t0 = time.perf_counter()
-                truth, scores = brute(text, matrix, vocabulary)
-                slow.append(time.perf_counter() - t0)
-                recalls.append(recall(top, truth, scores))
-        ratio = statistics.median(fast) / statistics.median(slow)
-        print(
-            f"    the app's lookup (features, keys, candidate_ids, exact Jaccard): median "
-            f"{1000 * statistics.median(fast):.2f} ms, p99 {1000 * _p(fast, 0.99):.1f} ms; "
-            f"candidate_ids' query alone: median {1000 * statistics.median(alone):.2f} ms, "
-            f"p99 {1000 * _p(alone, 0.99):.1f} ms",
-        )
-        print(
-            f"    brute force: median {1000 * statistics.median(slow):.1f} ms, "
-            f"p99 {1000 * _p(slow, 0.99):.1f} ms"
-        )
-        print(f"    time ratio the app's lookup ÷ brute force: {ratio:.4f} (goal ≤ 0.01)")
-        print(
-            f"    recall of brute force's top {TOP}: {statistics.mean(recalls):.3f} (goal ≥ 0.95)"
-        )
-        same = sum(
-            1
-            for text, top in zip(probes, tops, strict=True)
-            if set(top) == set(lookup(text, index, matrix, vocabulary))
-        )
-        print(
-            f"    the same top {TOP} as the in-memory model (part 1; equal scores may be broken differently): {same} of {len(probes)} queries"
-        )
-        # What the query reads: the inner query counts every row of the probe's buckets; the
-        # outer one reads the case of each row in the buckets of at most BUCKET_CAP.
-        counted, fetched = [], []
-        size_mask = (1 << Index.SIZE_BITS) - 1
-        for text in probes:
-            sizes = [w & size_mask for w in index.buckets(feature_keys_array(features(text)))]
-            counted.append(sum(sizes))
-            fetched.append(sum(s for s in sizes if s <= BUCKET_CAP))
-        small = [lookups.ask(small=feature_keys(features(text)))["seconds"] for text in probes]
-        print(
-            f"    rows a query reads: its buckets' rows counted median {statistics.median(counted):,.0f} "
-            f"(p99 {_p(counted, 0.99):,.0f}), their cases read median "
-            f"{statistics.median(fetched):,.0f} (p99 {_p(fetched, 0.99):,.0f}); the inner grouped "
-            f"query alone (the buckets' counts): median {1000 * statistics.median(small):.2f} ms, "
-            f"p99 {1000 * _p(small, 0.99):.1f} ms"
-        )
-        slowest = int(np.argmax(alone))
-        for label, k in (
-            ("median query", int(np.argsort(alone)[len(alone) // 2])),
-            ("slowest", slowest),
-        ):
-            plan = lookups.ask(explain=feature_keys(features(probes[k])))
-            print(f"    plan ({label}, probe {k}, {1000 * alone[k]:.1f} ms):")
-            for line in plan["plan"]:
-                print(f"      {line if len(line) < 160 else line[:150] + ' …'}")
-        print(f"    SQL: {plan['sql'][:300]} … {plan['sql'][-260:]}", flush=True)
-    finally:
-        lookups.close()
+        os.environ.update(env)
+        lookups = Lookups()
+        _measure(lookups, probes, indexed, index, matrix, vocabulary, block)
+        sys.stdout.flush()
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        sys.stdout.flush()
+        os._exit(1)
+    os._exit(0)
+
+
+def _measure(  # type: ignore[no-untyped-def]
+    lookups: Lookups,
+    probes: list[str],
+    indexed: list[str],
+    index: Index,
+    matrix,
+    vocabulary,
+    block: int,
+) -> None:
+    # a first lookup opens the connection (an indexed case's text: not a probe)
+    lookups.ask(keys=feature_keys(features(indexed[0])))
+    fast, alone, slow, recalls, tops = [], [], [], [], []
+    for start in range(0, len(probes), block):
+        chunk = probes[start : start + block]
+        for text in chunk:
+            top, spent, query = app_lookup(text, lookups, index, vocabulary)
+            fast.append(spent)
+            alone.append(query)
+            tops.append(top)
+        for text, top in zip(chunk, tops[start:], strict=False):
+            t0 = time.perf_counter()
+            truth, scores = brute(text, matrix, vocabulary)
+            slow.append(time.perf_counter() - t0)
+            recalls.append(recall(top, truth, scores))
+    ratio = statistics.median(fast) / statistics.median(slow)
+    print(
+        f"    the app's lookup (features, keys, candidate_ids, exact Jaccard): median "
+        f"{1000 * statistics.median(fast):.2f} ms, p99 {1000 * _p(fast, 0.99):.1f} ms; "
+        f"candidate_ids' query alone: median {1000 * statistics.median(alone):.2f} ms, "
+        f"p99 {1000 * _p(alone, 0.99):.1f} ms",
+    )
+    print(
+        f"    brute force: median {1000 * statistics.median(slow):.1f} ms, "
+        f"p99 {1000 * _p(slow, 0.99):.1f} ms"
+    )
+    print(f"    time ratio the app's lookup ÷ brute force: {ratio:.4f} (goal ≤ 0.01)")
+    print(f"    recall of brute force's top {TOP}: {statistics.mean(recalls):.3f} (goal ≥ 0.95)")
+    same = sum(
+        1
+        for text, top in zip(probes, tops, strict=True)
+        if set(top) == set(lookup(text, index, matrix, vocabulary))
+    )
+    print(
+        f"    the same top {TOP} as the in-memory model (part 1; equal scores may be broken differently): {same} of {len(probes)} queries"
+    )
+    # What the query reads: the inner query counts every row of the probe's buckets; the
+    # outer one reads the case of each row in the buckets of at most BUCKET_CAP.
+    counted, fetched = [], []
+    size_mask = (1 << Index.SIZE_BITS) - 1
+    for text in probes:
+        sizes = [w & size_mask for w in index.buckets(feature_keys_array(features(text)))]
+        counted.append(sum(sizes))
+        fetched.append(sum(s for s in sizes if s <= BUCKET_CAP))
+    small = [lookups.ask(small=feature_keys(features(text)))["seconds"] for text in probes]
+    print(
+        f"    rows a query reads: its buckets' rows counted median {statistics.median(counted):,.0f} "
+        f"(p99 {_p(counted, 0.99):,.0f}), their cases read median "
+        f"{statistics.median(fetched):,.0f} (p99 {_p(fetched, 0.99):,.0f}); the inner grouped "
+        f"query alone (the buckets' counts): median {1000 * statistics.median(small):.2f} ms, "
+        f"p99 {1000 * _p(small, 0.99):.1f} ms"
+    )
+    slowest = int(np.argmax(alone))
+    for label, k in (
+        ("median query", int(np.argsort(alone)[len(alone) // 2])),
+        ("slowest", slowest),
+    ):
+        plan = lookups.ask(explain=feature_keys(features(probes[k])))
+        print(f"    plan ({label}, probe {k}, {1000 * alone[k]:.1f} ms):")
+        for line in plan["plan"]:
+            print(f"      {line if len(line) < 160 else line[:150] + ' …'}")
+    print(f"    SQL: {plan['sql'][:300]} … {plan['sql'][-260:]}", flush=True)
 
 
 def intake(data_dir: str, intakes: int = 1000) -> None:
@@ -1030,11 +1053,7 @@ def main() -> None:
         default="sql,snapshot",
         help="part 4's lookups: sql (the database's queries), snapshot (insight/snapshot.py), both",
     )
-    parser.add_argument("--serve-lookups", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_lookups:
-        serve_lookups()
-        return
     skip = set(args.skip.split(","))
     databases = tuple(b for b in args.database.split(",") if b)
     if set(databases) - {"sqlite", "postgresql"}:
