@@ -2,10 +2,11 @@
 mapped by every process on the machine so that they share one copy in the page cache, with the
 index's rows added since read from the table at most every WENMIN_INSIGHT_REFRESH_SECONDS.
 
-A lookup searches the query's band keys in the sorted keys (a binary search each), counts the
-cases of the bands shared by at most BUCKET_CAP cases and keeps the CANDIDATES sharing most,
-the newest first among equals: what duplicates.candidate_ids asks the database otherwise, in
-some 0.1 ms instead of 5 at a million cases (bench/insight_duplicates.py part 4).
+A lookup finds the query's band keys (three reads each, through a directory of their top bits),
+counts the cases of the bands shared by at most BUCKET_CAP cases and keeps the CANDIDATES
+sharing most, the newest first among equals: what duplicates.candidate_ids asks the database
+otherwise, the same answer in 0.24–0.29 ms instead of 9–13 at a million cases
+(bench/insight_duplicates.py part 4).
 
 A process with no snapshot to use (none made yet, its files not on this machine, or the table
 too far ahead of it) answers None, and the lookup asks the database."""
@@ -89,8 +90,9 @@ class Files:
     """A snapshot's files mapped into memory. A key is found in three reads whatever their size,
     as in a hash table: the directory gives the window of distinct keys sharing its top bits
     (at most `width`, about one on average), the window holds it or nothing, STARTS says where
-    its cases are. (A binary search over 60 million keys, 26 steps at random places each, took
-    most of a lookup's time: 117 µs of 200, bench/insight_duplicates.py.)"""
+    its cases are. (The first version searched the sorted keys, some 24 steps at random places
+    for each key: 0.49 ms a lookup at a million cases, against 0.33 with this and two other
+    changes; bench/README.md.)"""
 
     keys: np.ndarray  # int64, distinct, sorted
     starts: np.ndarray  # uint32, len(keys) + 1

@@ -10,7 +10,8 @@ import json
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -121,7 +122,7 @@ def _write_rows(
         if total is not None:
             total(max_row_id)
 
-        def chunks() -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        def chunks() -> Generator[tuple[np.ndarray, np.ndarray]]:
             with connection.chunked_cursor() as cursor:
                 # the (key, case) index read in its order: no sort
                 cursor.execute(f"SELECT key, case_id FROM {table} ORDER BY key, case_id")  # noqa: S608
@@ -131,7 +132,10 @@ def _write_rows(
                     if progress is not None:
                         progress(len(block))
 
-        meta = snapshot.write_files(work, chunks())
+        # closed here, whatever happens: its server-side cursor (PostgreSQL) must close inside
+        # the transaction, not when the generator is collected after it
+        with closing(chunks()) as rows:
+            meta = snapshot.write_files(work, rows)
     return {**meta, "max_row_id": max_row_id}
 
 
