@@ -269,14 +269,14 @@ def folder(token: str) -> Path:
     return Path(settings.WENMIN_INSIGHT_SNAPSHOT_DIR) / token
 
 
-def open_files(token: str) -> tuple[Files, dict[str, int]] | None:
-    """The snapshot's files mapped into memory, and its meta; None when they are not on this
-    machine or not whole."""
+def _shapes(token: str) -> tuple[dict[str, Any], dict[str, tuple[Any, int]]] | None:
+    """The snapshot's meta and each file's (type, length), when its files are on this machine
+    and whole (each as long as its meta says); None otherwise. Reads no array."""
     where = folder(token)
     try:
         meta = json.loads((where / META).read_text())
         rows, distinct, bits = int(meta["rows"]), int(meta["keys"]), int(meta["bits"])
-        shapes = {
+        shapes: dict[str, tuple[Any, int]] = {
             KEYS: (np.int64, distinct),
             STARTS: (np.uint32, distinct + 1),
             CASES: (np.int32, rows),
@@ -285,20 +285,40 @@ def open_files(token: str) -> tuple[Files, dict[str, int]] | None:
         for name, (kind, length) in shapes.items():
             if (where / name).stat().st_size != np.dtype(kind).itemsize * length:
                 return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return meta, shapes
+
+
+def files_here(token: str) -> bool:
+    """Whether the snapshot's files are on this machine and whole (the worker's check: it maps
+    nothing)."""
+    return _shapes(token) is not None
+
+
+def open_files(token: str) -> tuple[Files, dict[str, int]] | None:
+    """The snapshot's files mapped into memory, and its meta; None when they are not on this
+    machine or not whole."""
+    found = _shapes(token)
+    if found is None:
+        return None
+    meta, shapes = found
+    where = folder(token)
+    try:
         arrays = {
             name: _mapped(where / name, kind) if length else np.zeros(0, dtype=kind)
             for name, (kind, length) in shapes.items()
         }
+        files = Files(
+            keys=arrays[KEYS],
+            starts=arrays[STARTS],
+            cases=arrays[CASES],
+            directory=arrays[DIRECTORY],
+            bits=int(meta["bits"]),
+            width=int(meta["width"]),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    files = Files(
-        keys=arrays[KEYS],
-        starts=arrays[STARTS],
-        cases=arrays[CASES],
-        directory=arrays[DIRECTORY],
-        bits=bits,
-        width=int(meta["width"]),
-    )
     return files, meta
 
 

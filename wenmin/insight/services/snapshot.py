@@ -46,7 +46,7 @@ def _newest_here() -> int | None:
     """The newest row of the newest snapshot recorded whose files are on this machine."""
     recorded = BandSnapshot.objects.order_by("-id").values_list("token", "max_row_id")
     for token, max_row_id in recorded[: snapshot.KEEP]:
-        if snapshot.open_files(token) is not None:
+        if snapshot.files_here(token):
             return int(max_row_id)
     return None
 
