@@ -31,14 +31,16 @@ STALE_PARTIAL_SECONDS = 24 * 3600  # a folder left by a build that died
 
 def snapshot_due() -> bool:
     """The worker's question: is there no usable snapshot on this machine although the index
-    holds WENMIN_INSIGHT_SNAPSHOT_ROWS rows (counted up to that many only), or have
+    holds WENMIN_INSIGHT_SNAPSHOT_ROWS rows (counted up to that many only, and only once the
+    newest row's id says there may be that many), or have
     WENMIN_INSIGHT_SNAPSHOT_DELTA rows been added since the newest (the ids taken since: a max
     is read at once, a count of 80 million rows is not)?"""
+    top = CaseBand.objects.aggregate(top=Max("id"))["top"] or 0
     here = _newest_here()
     if here is None:
         enough = max(1, settings.WENMIN_INSIGHT_SNAPSHOT_ROWS)
-        return CaseBand.objects.all()[:enough].count() >= enough
-    top = CaseBand.objects.aggregate(top=Max("id"))["top"] or 0
+        # No more rows than the newest id: below the threshold (a county's every tick), no count
+        return top >= enough and CaseBand.objects.all()[:enough].count() >= enough
     return top - here >= settings.WENMIN_INSIGHT_SNAPSHOT_DELTA
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -207,6 +209,31 @@ def test_the_worker_makes_a_snapshot_once_the_index_is_large_and_again_when_it_g
     case_made(desk, "想咨询一下新农合医保怎么缴费", region=desk.county.village_a)
     schedule.insight_periodic()
     assert BandSnapshot.objects.latest("id").rows == 4 * BANDS
+
+
+def test_below_the_threshold_the_worker_reads_one_max_and_counts_nothing(
+    desk: CaseDesk,
+    history: History,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    """A county's index is far below WENMIN_INSIGHT_SNAPSHOT_ROWS: each tick reads the newest id
+    and never counts the rows; once ids reach the threshold the rows are counted, since deleted
+    rows leave ids behind them (a merged case's bands)."""
+    settings.WENMIN_INSIGHT_SNAPSHOT_ROWS = 2 * BANDS
+    twin = case_made(desk, BURST, region=desk.county.village_a)
+    cases_index_missing()
+    with CaptureQueriesContext(connection) as below:
+        assert snapshot_due() is False
+    assert not any("COUNT(" in query["sql"].upper() for query in below.captured_queries)
+    case_made(desk, "村口自来水管爆了，水流得满地都是", region=desk.county.village_a)
+    cases_index_missing()
+    CaseBand.objects.filter(case=twin).delete()  # ids up to 2 × BANDS, half the rows left
+    with CaptureQueriesContext(connection) as counted:
+        assert snapshot_due() is False
+    assert any("COUNT(" in query["sql"].upper() for query in counted.captured_queries)
+    case_made(desk, "路灯不亮了好几天", region=desk.county.village_a)
+    cases_index_missing()
+    assert snapshot_due() is True
 
 
 def test_the_command_makes_a_snapshot(
