@@ -5,7 +5,7 @@ index's rows added since read from the table at most every WENMIN_INSIGHT_REFRES
 A lookup finds the query's band keys (three reads each, through a directory of their top bits),
 counts the cases of the bands shared by at most BUCKET_CAP cases and keeps the CANDIDATES
 sharing most, the newest first among equals: what duplicates.candidate_ids asks the database
-otherwise, the same answer in 0.24–0.29 ms instead of 9–13 at a million cases
+otherwise, the same answer in 0.16–0.29 ms instead of 5–13 at a million cases, by machine
 (bench/insight_duplicates.py part 4).
 
 A process with no snapshot to use (none made yet, its files not on this machine, or the table
