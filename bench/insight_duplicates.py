@@ -72,6 +72,9 @@ AVX-512, some 7,000 int32 in 14 µs where the AMD's took 90; brute force 35 ms; 
    (p99 2.0; candidate_ids alone 0.16 ms) against 35.1 ms on SQLite, ratio 0.0084; 0.30 ms
    (p99 3.6; candidate_ids 0.17 ms) against 36.2 ms on PostgreSQL, ratio 0.0082: the goal
    (≤ 0.01) met on both; recall 0.975, the same top 10 as the model for 200 of 200.
+2, 3. `--skip 1 --data-dir` on the demo county (6,113 cases): intake p99 7.4 against 7.2 ms
+   without insight's hooks, ratio 1.027 (median 1.003; goal ≤ 1.10); training 60,000 cases
+   8.8 s.
 
 Earlier runs (2026-12-06, later, another machine: an AMD EPYC whose brute force takes 30 to 35 ms
 where the earlier runs' took 18 to 20; the machine otherwise idle, load about 1), `--skip 2,3
