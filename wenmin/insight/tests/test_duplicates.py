@@ -15,7 +15,7 @@ from wenmin.core import periodic
 from wenmin.insight import duplicates, schedule
 from wenmin.insight.duplicates import candidate_ids, probe_of, similar_to, split
 from wenmin.insight.models import CaseBand
-from wenmin.insight.services import cases_index_missing
+from wenmin.insight.services import cases_index_missing, index
 from wenmin.insight.similarity import (
     _PERMUTATIONS,
     _SCHEME,
@@ -78,6 +78,11 @@ def test_the_catch_up_indexes_what_the_index_lacks_and_doubles_nothing(
     again = [CaseBand(case=new, key=key) for key in text_keys(new.content)]
     CaseBand.objects.bulk_create(again, ignore_conflicts=True)
     assert CaseBand.objects.filter(case=new).count() == BANDS
+    # The catch-up's own insert does the same: a run that finds the rows written meanwhile.
+    keys = text_keys(new.content)
+    index._insert_ignoring_conflicts([(new.pk, key) for key in keys] + [(old.pk, 12345)])
+    assert CaseBand.objects.filter(case=new).count() == BANDS
+    assert CaseBand.objects.filter(case=old).count() == BANDS + 1
 
 
 def test_the_signature_is_datasketchs_minhash_and_the_bands_its_keys() -> None:
