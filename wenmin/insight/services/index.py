@@ -58,7 +58,7 @@ def _insert_ignoring_conflicts(rows: list[tuple[int, int]]) -> None:
     writes them but without a model instance and compiled SQL for each of a batch's 160,000
     rows: the demo county's 6,113 cases indexed in 2.7 s instead of 8.9 (SQLite)."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(CaseBand._meta.get_field(name).column) for name in ("case", "key"))
+    columns = ", ".join(quote(field.column) for field in (CaseBand.case.field, CaseBand.key.field))
     insert = "INSERT OR IGNORE INTO" if connection.vendor == "sqlite" else "INSERT INTO"
     ignore = "" if connection.vendor == "sqlite" else " ON CONFLICT DO NOTHING"
     sql = f"{insert} {quote(CaseBand._meta.db_table)} ({columns}) VALUES (%s, %s){ignore}"
