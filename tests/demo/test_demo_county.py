@@ -43,6 +43,7 @@ from wenmin.organisation.models import (
 from wenmin.organisation.seed import county_plans
 from wenmin.organisation.selectors import organisation_stats
 from wenmin.organisation.validation import normalise_id_number
+from wenmin.testing import check_constraints_once
 
 # Every test here reads the database: this also makes pytest-django set up the test database
 # before the module's seed runs, whichever tests are selected.
@@ -63,6 +64,7 @@ def demo(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ignore[n
     with django_db_blocker.unblock(), fast, transaction.atomic():
         out = StringIO()
         call_command("seed", "--scale", "county", "--no-input", stdout=out)
+        check_constraints_once()
         yield out.getvalue()
         transaction.set_rollback(True)
 

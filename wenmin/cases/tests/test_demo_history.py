@@ -42,6 +42,7 @@ from wenmin.core.workdays import SHANGHAI
 from wenmin.organisation.models import Region, RegionLevel, Unit, UnitKind
 from wenmin.scoreboard.forms import this_month
 from wenmin.scoreboard.ranking import Group, ranking
+from wenmin.testing import check_constraints_once
 
 ACTOR_OF = {
     Action.CLASSIFY: Actor.DISPATCHER,
@@ -95,6 +96,7 @@ def seeded(django_db_setup, django_db_blocker) -> Iterator[Seeded]:  # type: ign
     with django_db_blocker.unblock(), fast, only_history, transaction.atomic():
         out = StringIO()
         call_command("seed", "--scale", "county", "--no-input", stdout=out)
+        check_constraints_once()
         now = dt.datetime.fromisoformat(AuditEvent.objects.get(action="seed.cases").changes["now"])
         yield Seeded(out.getvalue(), _histories(), now)
         transaction.set_rollback(True)
